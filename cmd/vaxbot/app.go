@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/vaxbot/vaxbot/dialogs"
+	"github.com/vaxbot/vaxbot/knowledge"
+	"github.com/vaxbot/vaxbot/verify"
+)
+
+// engineOptions are the settings shared by the commands that run the
+// conversation.
+type engineOptions struct {
+	registry string // CSV file; "" = the embedded demo
+	hotlines string // TOML file; "" = the shipped directory
+	idle     time.Duration
+	now      func() time.Time
+	logger   *slog.Logger
+}
+
+// buildEngine wires the knowledge base, the registry, the hotline directory
+// and the words into a dialogs.Engine.
+func buildEngine(o engineOptions) (*dialogs.Engine, error) {
+	if o.now == nil {
+		o.now = time.Now
+	}
+	base, err := knowledge.Default()
+	if err != nil {
+		return nil, err
+	}
+	ix, err := knowledge.NewIndex(base)
+	if err != nil {
+		return nil, err
+	}
+	var reg verify.Registry
+	if o.registry == "" {
+		reg = verify.DemoRegistry(o.now())
+	} else if reg, err = verify.LoadCSVFile(o.registry); err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	dir, err := dialogs.DefaultDirectory()
+	if o.hotlines != "" {
+		dir, err = dialogs.LoadDirectory(o.hotlines)
+	}
+	if err != nil {
+		return nil, err
+	}
+	words, err := dialogs.DefaultWords()
+	if err != nil {
+		return nil, err
+	}
+	return dialogs.New(dialogs.Config{
+		Matcher: ix, Topics: base, Registry: reg, Directory: dir, Words: words,
+		Now: o.now, Idle: o.idle, Logger: o.logger,
+	})
+}

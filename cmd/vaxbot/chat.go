@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/vaxbot/vaxbot/dialogs"
+	"github.com/vaxbot/vaxbot/knowledge"
+)
+
+// chatPerson is the session key of the terminal conversation.
+const chatPerson = "cli:local"
+
+func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	lang := fs.String("lang", "zh-TW", "language to start in: zh-TW or en")
+	registry := fs.String("registry", "", "registry CSV file (default: the embedded demo registry)")
+	hotlines := fs.String("hotlines", "", "hotline directory TOML file (default: the shipped directory)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: vaxbot chat [--lang zh-TW|en] [--registry FILE] [--hotlines FILE]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	l, ok := knowledge.ParseLang(*lang)
+	if !ok || fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+	engine, err := buildEngine(engineOptions{registry: *registry, hotlines: *hotlines})
+	if err != nil {
+		fmt.Fprintln(stderr, "vaxbot:", err)
+		return 1
+	}
+	conv := dialogs.NewConversation(engine, dialogs.NewMemoryStore(0))
+	interactive := isTerminal(stdin)
+
+	send := func(in dialogs.Input) ([]dialogs.Choice, error) {
+		replies, err := conv.Handle(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		choices, err := dialogs.RenderText(stdout, replies)
+		fmt.Fprintln(stdout)
+		return choices, err
+	}
+	choices, err := send(dialogs.Input{Person: chatPerson, Event: dialogs.EventStart, LangHint: l})
+	if err != nil {
+		fmt.Fprintln(stderr, "vaxbot:", err)
+		return 1
+	}
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for {
+		if interactive {
+			fmt.Fprint(stdout, "> ")
+		}
+		if !sc.Scan() {
+			break
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		in := dialogs.Input{Person: chatPerson}
+		line := strings.TrimSpace(sc.Text())
+		if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(choices) {
+			in.Payload = choices[n-1].Payload
+		} else {
+			in.Text = line
+		}
+		if !interactive {
+			// Echo piped input so a transcript reads as a conversation,
+			// with any number in it masked: stdout may be a file.
+			fmt.Fprintf(stdout, "> %s\n", dialogs.Redact(line))
+		}
+		if choices, err = send(in); err != nil {
+			fmt.Fprintln(stderr, "vaxbot:", err)
+			return 1
+		}
+	}
+	if err := sc.Err(); err != nil {
+		fmt.Fprintln(stderr, "vaxbot: read input:", err)
+		return 1
+	}
+	return 0
+}
+
+// isTerminal reports whether r is an interactive terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,71 @@
+// Command vaxbot answers the NHI card and resident-number questions of a
+// vaccine registration hotline, checks identity and card numbers, and hands
+// people to the right human line. Run "vaxbot help" for the subcommands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // Asia/Taipei on machines without a zone database
+)
+
+// command is one subcommand of the vaxbot binary.
+type command struct {
+	name    string
+	usage   string
+	summary string
+	run     func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+}
+
+// commands lists the subcommands in the order "vaxbot help" shows them.
+func commands() []command {
+	return []command{
+		{"chat", "chat [--lang zh-TW|en] [--registry FILE]", "talk to the bot in the terminal (reads stdin, one message a line)", runChat},
+		{"ask", "ask [--json] TEXT…", "answer a question from the QA knowledge base", runAsk},
+		{"eval", "eval FILE", "measure matching accuracy on a labelled file (text<TAB>expected[<TAB>lang])", runEval},
+		{"check-id", "check-id [--json] INPUT", "validate a national ID or resident number (format and checksum)", runCheckID},
+		{"verify", "verify [--json] [--registry FILE] ID CARD", "diagnose an ID and card number against the registry", runVerify},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches to a subcommand and returns the process exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "--help" {
+		usage(stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, args[1:], stdin, stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "vaxbot: unknown command %q\n\n", name)
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: vaxbot COMMAND [ARGS]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "commands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-28s %s\n", c.usage, c.summary)
+	}
+	fmt.Fprintf(w, "  %-28s %s\n", "help", "show this list")
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/vaxbot/vaxbot/verify"
+)
+
+// verifyResult is the --json form of "vaxbot verify".
+type verifyResult struct {
+	Outcome    string `json:"outcome"`
+	RetryAfter string `json:"retry_after,omitempty"`
+	Item       string `json:"qa_item,omitempty"`
+}
+
+func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	registry := fs.String("registry", "", "registry CSV file (default: the embedded demo registry)")
+	fs.Usage = func() { fmt.Fprintln(stderr, "usage: vaxbot verify [--json] [--registry FILE] ID CARD") }
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 2 {
+		fs.Usage()
+		return 2
+	}
+	id, err := verify.ParseID(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintln(stderr, "vaxbot: ID:", hintOf(err))
+		return 1
+	}
+	card, err := verify.ParseCardNumber(fs.Arg(1))
+	if err != nil {
+		fmt.Fprintln(stderr, "vaxbot: card:", hintOf(err))
+		return 1
+	}
+	now := time.Now()
+	var reg verify.Registry = verify.DemoRegistry(now)
+	if *registry != "" {
+		if reg, err = verify.LoadCSVFile(*registry); err != nil {
+			fmt.Fprintln(stderr, "vaxbot:", err)
+			return 1
+		}
+	}
+	records, err := reg.Lookup(ctx, id.Number(), card.Number())
+	if err != nil {
+		fmt.Fprintln(stderr, "vaxbot:", err)
+		return 1
+	}
+	d := verify.Diagnose(id, card, records, now)
+	res := verifyResult{Outcome: string(d.Outcome), Item: d.Item}
+	if !d.RetryAfter.IsZero() {
+		res.RetryAfter = d.RetryAfter.In(taipei()).Format(time.RFC3339)
+	}
+	if *asJSON {
+		if err := json.NewEncoder(stdout).Encode(res); err != nil {
+			fmt.Fprintln(stderr, "vaxbot:", err)
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(stdout, "%s %s: %s", id.Masked(), card.Masked(), res.Outcome)
+	if res.RetryAfter != "" {
+		fmt.Fprintf(stdout, " (retry after %s)", res.RetryAfter)
+	}
+	if res.Item != "" {
+		fmt.Fprintf(stdout, " [QA %s]", res.Item)
+	}
+	fmt.Fprintln(stdout)
+	return 0
+}
+
+type hinter interface{ Hint(lang string) string }
+
+// hintOf is the English hint of a validation error.
+func hintOf(err error) string {
+	if h, ok := err.(hinter); ok {
+		return h.Hint("en")
+	}
+	return err.Error()
+}
+
+// taipei is Taiwan's time zone (fixed UTC+8 when tzdata is missing; Taiwan
+// has no daylight saving time).
+func taipei() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Taipei"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*60*60)
+}

@@ -1,0 +1,243 @@
+package dialogs
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vaxbot/vaxbot/knowledge"
+	"github.com/vaxbot/vaxbot/verify"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/")
+
+// start is the fixed clock of every transcript: 2021-07-21 09:00 Taiwan time.
+var start = time.Date(2021, 7, 21, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+var (
+	kbOnce sync.Once
+	kbBase *knowledge.Base
+	kbIx   *knowledge.Index
+	kbErr  error
+)
+
+// testDeps returns the real knowledge base and index, built once.
+func testDeps(t testing.TB) (*knowledge.Base, *knowledge.Index) {
+	t.Helper()
+	kbOnce.Do(func() {
+		if kbBase, kbErr = knowledge.Default(); kbErr == nil {
+			kbIx, kbErr = knowledge.NewIndex(kbBase)
+		}
+	})
+	if kbErr != nil {
+		t.Fatal(kbErr)
+	}
+	return kbBase, kbIx
+}
+
+// testClock is a settable clock.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// newTestEngine builds the real engine over the embedded data and the demo
+// registry, with a fixed clock and a logger writing to logs.
+func newTestEngine(t testing.TB, clock *testClock, reg verify.Registry, logs *bytes.Buffer) *Engine {
+	t.Helper()
+	base, ix := testDeps(t)
+	dir, err := DefaultDirectory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	words, err := DefaultWords()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reg == nil {
+		reg = verify.DemoRegistry(clock.Now())
+	}
+	var logger *slog.Logger
+	if logs != nil {
+		logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	e, err := New(Config{
+		Matcher: ix, Topics: base, Registry: reg, Directory: dir, Words: words,
+		Now: clock.Now, Logger: logger,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+var pick = regexp.MustCompile(`^\[(\d+)\]$`)
+
+// replay runs a transcript: "> text" lines are the person ("> [2]" picks the
+// second choice of the bot's last turn), "= wait 20m", "= event follow" and
+// "= lang en" are directives, "< " lines are the bot and are regenerated.
+// It returns the transcript with the bot lines as the engine says them now.
+func replay(t *testing.T, src string) string {
+	t.Helper()
+	clock := &testClock{now: start}
+	var logs bytes.Buffer
+	conv := NewConversation(newTestEngine(t, clock, nil, &logs), NewMemoryStore(time.Hour))
+	var out strings.Builder
+	var choices []Choice
+	var hint Lang
+	send := func(in Input) {
+		in.Person, in.LangHint = "test:1", hint
+		replies, err := conv.Handle(context.Background(), in)
+		if err != nil {
+			t.Fatalf("Handle: %v", err)
+		}
+		var buf bytes.Buffer
+		if choices, err = RenderText(&buf, replies); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
+			out.WriteString(strings.TrimRight("< "+line, " ") + "\n")
+		}
+	}
+	sc := bufio.NewScanner(strings.NewReader(src))
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "<"):
+			continue
+		case strings.HasPrefix(line, "= "):
+			out.WriteString(line + "\n")
+			f := strings.Fields(line[2:])
+			switch {
+			case len(f) == 2 && f[0] == "wait":
+				d, err := time.ParseDuration(f[1])
+				if err != nil {
+					t.Fatalf("bad directive %q: %v", line, err)
+				}
+				clock.Advance(d)
+			case len(f) == 2 && f[0] == "event":
+				send(Input{Event: Event(f[1])})
+			case len(f) == 2 && f[0] == "lang":
+				hint = Lang(f[1])
+			default:
+				t.Fatalf("unknown directive %q", line)
+			}
+		case strings.HasPrefix(line, "> "):
+			out.WriteString(line + "\n")
+			text := line[2:]
+			if m := pick.FindStringSubmatch(text); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				if n < 1 || n > len(choices) {
+					t.Fatalf("%q: the bot offered %d choices", line, len(choices))
+				}
+				send(Input{Payload: choices[n-1].Payload})
+				continue
+			}
+			send(Input{Text: text})
+		default:
+			out.WriteString(line + "\n")
+		}
+	}
+	return out.String()
+}
+
+func TestTranscripts(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no transcripts: %v", err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			raw, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := replay(t, string(raw))
+			if *update {
+				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if got != string(raw) {
+				t.Errorf("transcript differs (run go test ./dialogs -run TestTranscripts -update and review the diff):\n%s", firstDiff(string(raw), got))
+			}
+		})
+	}
+}
+
+// firstDiff shows the first line where want and got part.
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d\nwant: %s\ngot:  %s", i+1, wl, gl)
+		}
+	}
+	return ""
+}
+
+// slowStore widens the window between load and save, so that without the
+// per-person lock concurrent inputs would overwrite each other's updates.
+type slowStore struct{ *MemoryStore }
+
+func (s slowStore) Get(ctx context.Context, person string) (*Session, error) {
+	time.Sleep(200 * time.Microsecond)
+	return s.MemoryStore.Get(ctx, person)
+}
+
+func TestConversationSerialisesOnePerson(t *testing.T) {
+	clock := &testClock{now: start}
+	store := slowStore{NewMemoryStore(time.Hour)}
+	conv := NewConversation(newTestEngine(t, clock, nil, nil), store)
+	const n = 40
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Each unmatched question counts one miss in the session.
+			if _, err := conv.Handle(context.Background(), Input{Person: "line:U1", Text: fmt.Sprintf("zzqx %d", i)}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	s, err := store.Get(context.Background(), "line:U1")
+	if err != nil || s == nil {
+		t.Fatalf("session: %v, %v", s, err)
+	}
+	if s.Misses != n {
+		t.Errorf("got %d misses recorded, want %d: updates were lost", s.Misses, n)
+	}
+}

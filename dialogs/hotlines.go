@@ -1,0 +1,189 @@
+package dialogs
+
+import (
+	_ "embed"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/vaxbot/vaxbot/knowledge"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Hotline ids.
+const (
+	Line1922   = "1922"
+	LineNHIA   = "nhia"
+	LineCounty = "county"
+)
+
+// Hotline is a human line a person can be handed to.
+type Hotline struct {
+	ID           string          `toml:"id"`
+	Number       string          `toml:"number"`
+	Alternatives []string        `toml:"alternatives"`
+	Source       string          `toml:"source"`
+	Name         map[Lang]string `toml:"name"`
+	Hours        map[Lang]string `toml:"hours"`
+}
+
+// County is one of the 22 cities and counties. Number is "" when no sourced
+// number is configured; such a county routes to 1922.
+type County struct {
+	Code    string          `toml:"code"`
+	Number  string          `toml:"number"`
+	Source  string          `toml:"source"`
+	Aliases []string        `toml:"aliases"`
+	Name    map[Lang]string `toml:"name"`
+	Hours   map[Lang]string `toml:"hours"`
+}
+
+// Directory is the hotline directory.
+type Directory struct {
+	lines    map[string]Hotline
+	counties []County
+}
+
+//go:embed data/hotlines.toml
+var defaultHotlines []byte
+
+// DefaultDirectory returns the shipped directory (checked by the tests).
+func DefaultDirectory() (*Directory, error) {
+	return ParseDirectory("hotlines.toml", defaultHotlines)
+}
+
+// LoadDirectory reads a directory file that replaces the shipped one.
+func LoadDirectory(path string) (*Directory, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("dialogs: hotlines: %w", err)
+	}
+	return ParseDirectory(path, raw)
+}
+
+var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9-]{2,18}[0-9]$`)
+
+// ParseDirectory parses and checks a directory file: both national lines,
+// every county with names and, where a number is set, its hours and source,
+// in both languages. name is used in errors.
+func ParseDirectory(name string, raw []byte) (*Directory, error) {
+	var f struct {
+		Line   []Hotline `toml:"line"`
+		County []County  `toml:"county"`
+	}
+	md, err := toml.Decode(string(raw), &f)
+	if err != nil {
+		return nil, fmt.Errorf("dialogs: %s: %w", name, err)
+	}
+	if extra := md.Undecoded(); len(extra) > 0 {
+		return nil, fmt.Errorf("dialogs: %s: unknown field %s", name, extra[0])
+	}
+	d := &Directory{lines: map[string]Hotline{}}
+	bad := func(where, format string, args ...any) error {
+		return fmt.Errorf("dialogs: %s: %s: %s", name, where, fmt.Sprintf(format, args...))
+	}
+	for i, l := range f.Line {
+		where := fmt.Sprintf("line[%d]", i)
+		if l.ID != Line1922 && l.ID != LineNHIA {
+			return nil, bad(where, "id %q is not 1922 or nhia", l.ID)
+		}
+		if _, dup := d.lines[l.ID]; dup {
+			return nil, bad(where, "duplicate line %q", l.ID)
+		}
+		if !phonePattern.MatchString(l.Number) || l.Source == "" {
+			return nil, bad(where, "needs a phone number and its source")
+		}
+		if err := bothLangs(l.Name, l.Hours); err != nil {
+			return nil, bad(where, "%v", err)
+		}
+		d.lines[l.ID] = l
+	}
+	for _, id := range []string{Line1922, LineNHIA} {
+		if _, ok := d.lines[id]; !ok {
+			return nil, bad("line", "line %q missing", id)
+		}
+	}
+	codes := map[string]bool{}
+	for i, c := range f.County {
+		where := fmt.Sprintf("county[%d]", i)
+		if c.Code == "" || codes[c.Code] {
+			return nil, bad(where, "missing or duplicate code %q", c.Code)
+		}
+		codes[c.Code] = true
+		if err := bothLangs(c.Name); err != nil {
+			return nil, bad(where, "%v", err)
+		}
+		if c.Number != "" {
+			if !phonePattern.MatchString(c.Number) || c.Source == "" {
+				return nil, bad(where, "a configured number needs a valid form and a source")
+			}
+			if err := bothLangs(c.Hours); err != nil {
+				return nil, bad(where, "%v", err)
+			}
+		}
+		d.counties = append(d.counties, c)
+	}
+	if len(d.counties) != 22 {
+		return nil, bad("county", "has %d entries, want the 22 cities and counties", len(d.counties))
+	}
+	return d, nil
+}
+
+func bothLangs(maps ...map[Lang]string) error {
+	for _, m := range maps {
+		for _, lang := range knowledge.Langs {
+			if strings.TrimSpace(m[lang]) == "" {
+				return fmt.Errorf("text in %s missing", lang)
+			}
+		}
+		if len(m) != len(knowledge.Langs) {
+			return fmt.Errorf("unknown language among %v", m)
+		}
+	}
+	return nil
+}
+
+// Line returns the national line with the given id (Line1922 or LineNHIA).
+func (d *Directory) Line(id string) Hotline { return d.lines[id] }
+
+// Counties returns the counties in directory order.
+func (d *Directory) Counties() []County { return append([]County(nil), d.counties...) }
+
+// County returns the county with the given code.
+func (d *Directory) County(code string) (County, bool) {
+	for _, c := range d.counties {
+		if c.Code == code {
+			return c, true
+		}
+	}
+	return County{}, false
+}
+
+// FindCounty matches what a person typed ("台北", "Taipei City", "臺北市")
+// to a county. Only an exact name or alias counts, so "新竹" (city or
+// county?) does not guess.
+func (d *Directory) FindCounty(text string) (County, bool) {
+	t := strings.ToLower(strings.TrimSpace(norm.NFKC.String(text)))
+	t = strings.Trim(t, " .。!！?？")
+	if t == "" {
+		return County{}, false
+	}
+	for _, c := range d.counties {
+		if strings.EqualFold(t, c.Code) {
+			return c, true
+		}
+		for _, n := range c.Name {
+			if t == strings.ToLower(n) {
+				return c, true
+			}
+		}
+		for _, a := range c.Aliases {
+			if t == strings.ToLower(a) {
+				return c, true
+			}
+		}
+	}
+	return County{}, false
+}

@@ -1,0 +1,42 @@
+package dialogs
+
+import (
+	"regexp"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+var (
+	// idLike is anything shaped like an ID or resident number, separators
+	// allowed: a letter, a digit or letter, then eight digits.
+	idLike = regexp.MustCompile(`(?i)\b[a-z][\s.\-]*[0-9a-z]([\s.\-]*[0-9]){8}`)
+	// digitRun is six or more digits in a row, separators allowed: card
+	// numbers, phone numbers and partial IDs.
+	digitRun = regexp.MustCompile(`[0-9]([\s.\-]*[0-9]){5,}`)
+)
+
+// Redact masks every ID-shaped or long digit sequence in free text, keeping
+// the first three and last two characters of an ID and the last two digits
+// of a digit run, so what a person typed can be shown or stored without the
+// numbers in it.
+func Redact(text string) string {
+	t := norm.NFKC.String(text)
+	t = idLike.ReplaceAllStringFunc(t, func(m string) string {
+		c := compact(m)
+		return c[:3] + strings.Repeat("*", len(c)-5) + c[len(c)-2:]
+	})
+	return digitRun.ReplaceAllStringFunc(t, func(m string) string {
+		c := compact(m)
+		return strings.Repeat("*", len(c)-2) + c[len(c)-2:]
+	})
+}
+
+func compact(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '\n' || r == '.' || r == '-' || r == '\u00a0' {
+			return -1
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,165 @@
+package dialogs
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/patrickmn/go-cache"
+)
+
+// Node is where a person is in the conversation.
+type Node string
+
+// The nodes of the conversation.
+const (
+	NodeMenu          Node = ""               // idle: menu, free questions
+	NodeVerifyID      Node = "verify_id"      // waiting for the ID number
+	NodeVerifyConfirm Node = "verify_confirm" // waiting for "yes, that is my number"
+	NodeVerifyCard    Node = "verify_card"    // waiting for the card number
+	NodeCounty        Node = "county"         // waiting for the county of a handoff
+)
+
+// Session is one person's conversation state. It is plain data so that any
+// Store can keep it (go-cache in memory, Redis as JSON).
+type Session struct {
+	Person string `json:"person"`
+	Node   Node   `json:"node,omitempty"`
+	Lang   Lang   `json:"lang"`
+	// ID and Card are the numbers typed during the check; they are wiped as
+	// soon as the result is shown or the form ends.
+	ID   string `json:"id,omitempty"`
+	Card string `json:"card,omitempty"`
+	// Invalid counts invalid entries in a row in the form.
+	Invalid int `json:"invalid,omitempty"`
+	// Misses counts free-text questions in a row that matched nothing.
+	Misses int `json:"misses,omitempty"`
+	// Mismatches counts checks in a row that ended in "mismatch".
+	Mismatches int `json:"mismatches,omitempty"`
+	// Pending is the reason of a handoff waiting for the county.
+	Pending string `json:"pending,omitempty"`
+	// Topic is the QA item last answered, so a handoff can say what the
+	// person was asking about.
+	Topic string `json:"topic,omitempty"`
+	// LangSet is true once the person chose a language; until then the
+	// language follows what they write.
+	LangSet bool `json:"lang_set,omitempty"`
+	// Created and Updated are when the session started and last changed.
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
+}
+
+// wipeNumbers forgets the typed numbers and the form's counters.
+func (s *Session) wipeNumbers() {
+	s.ID, s.Card, s.Invalid = "", "", 0
+}
+
+// Store keeps sessions by person. Get returns (nil, nil) when there is none.
+type Store interface {
+	Get(ctx context.Context, person string) (*Session, error)
+	Put(ctx context.Context, s *Session) error
+	Delete(ctx context.Context, person string) error
+}
+
+// DefaultIdle is how long a session lives without activity.
+const DefaultIdle = 15 * time.Minute
+
+// MemoryStore is the embedded Store: sessions in go-cache, each expiring
+// after the idle time since its last Put.
+type MemoryStore struct {
+	c    *cache.Cache
+	idle time.Duration
+}
+
+// NewMemoryStore returns a store whose sessions expire after idle (DefaultIdle
+// when idle ≤ 0).
+func NewMemoryStore(idle time.Duration) *MemoryStore {
+	if idle <= 0 {
+		idle = DefaultIdle
+	}
+	return &MemoryStore{c: cache.New(idle, idle), idle: idle}
+}
+
+// Get returns a copy of the person's session, or nil when there is none.
+func (m *MemoryStore) Get(_ context.Context, person string) (*Session, error) {
+	v, ok := m.c.Get(person)
+	if !ok {
+		return nil, nil
+	}
+	s, ok := v.(Session)
+	if !ok {
+		return nil, fmt.Errorf("dialogs: memory store: unexpected value %T", v)
+	}
+	return &s, nil
+}
+
+// Put stores a copy of s and restarts its idle expiry.
+func (m *MemoryStore) Put(_ context.Context, s *Session) error {
+	m.c.Set(s.Person, *s, cache.DefaultExpiration)
+	return nil
+}
+
+// Delete forgets the person's session.
+func (m *MemoryStore) Delete(_ context.Context, person string) error {
+	m.c.Delete(person)
+	return nil
+}
+
+// Len reports how many sessions are held (expired ones may linger until the
+// janitor runs).
+func (m *MemoryStore) Len() int { return m.c.ItemCount() }
+
+// lockShards is how many mutexes serialise people; two people who share a
+// shard wait for each other briefly, one person never runs twice at once.
+const lockShards = 512
+
+// personLocks serialises the events of one person.
+type personLocks struct {
+	mu [lockShards]sync.Mutex
+}
+
+func (l *personLocks) lock(person string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(person))
+	m := &l.mu[h.Sum32()%lockShards]
+	m.Lock()
+	return m.Unlock
+}
+
+// Conversation runs the engine for many people: it takes the person's lock,
+// loads the session, lets the engine handle the input, and saves the session,
+// so two quick messages from one person never lose an update.
+type Conversation struct {
+	Engine *Engine
+	Store  Store
+	locks  personLocks
+}
+
+// NewConversation returns a Conversation over engine and store.
+func NewConversation(engine *Engine, store Store) *Conversation {
+	return &Conversation{Engine: engine, Store: store}
+}
+
+// Handle processes one input and returns the replies to send.
+func (c *Conversation) Handle(ctx context.Context, in Input) ([]Reply, error) {
+	if in.Person == "" {
+		return nil, fmt.Errorf("dialogs: input without a person")
+	}
+	unlock := c.locks.lock(in.Person)
+	defer unlock()
+	s, err := c.Store.Get(ctx, in.Person)
+	if err != nil {
+		return nil, fmt.Errorf("dialogs: load session: %w", err)
+	}
+	if s == nil {
+		s = &Session{Person: in.Person}
+	}
+	replies := c.Engine.Handle(ctx, s, in)
+	if err := c.Store.Put(ctx, s); err != nil {
+		return replies, fmt.Errorf("dialogs: save session: %w", err)
+	}
+	return slices.Clip(replies), nil
+}

@@ -1,0 +1,82 @@
+package dialogs
+
+import "github.com/vaxbot/vaxbot/knowledge"
+
+// Lang is a conversation language; it is the knowledge base's type so an
+// answer and the words around it never disagree.
+type Lang = knowledge.Lang
+
+// Event is something that happened in a chat other than a message.
+type Event string
+
+// The events the engine understands.
+const (
+	// EventFollow: the person added the bot (LINE follow, first contact).
+	EventFollow Event = "follow"
+	// EventStart: the person asked to start over (Telegram /start).
+	EventStart Event = "start"
+)
+
+// Input is one thing a person did: typed text, chose a choice, or an event.
+type Input struct {
+	// Person is the session key: channel and platform user id, such as
+	// "line:U4af4980629…" or "telegram:12345".
+	Person string
+	// Text is free text the person typed.
+	Text string
+	// Payload is the payload of a choice the person picked.
+	Payload string
+	// Event is set for events such as follow or start.
+	Event Event
+	// LangHint is the language the platform reports for the person, if any.
+	LangHint Lang
+}
+
+// Choice is an option the person can pick. Payloads are deterministic ids
+// ("faq:q5", "verify:start") so a tap on an old message still means the same.
+type Choice struct {
+	Label   string
+	Payload string
+}
+
+// Link is a URL or a telephone number ("tel:1922") to show.
+type Link struct {
+	Label string
+	URL   string
+}
+
+// Handoff says the person should talk to a human line. The channel adapter
+// or the caller of the engine may open a ticket and fill in Ticket.
+type Handoff struct {
+	// Line is "1922", "nhia" or "county".
+	Line string
+	// County is the county code when Line is "county" (or when a county
+	// without a configured number fell back to 1922).
+	County string
+	// Number is the number to call.
+	Number string
+	// Reason says why: a diagnosis outcome, a QA item ("faq:q4"), or one of
+	// the Reason constants.
+	Reason string
+	// Ticket is the reference of the ticket opened for this handoff, if any.
+	Ticket string
+}
+
+// Reasons for a handoff that are not a diagnosis or a QA item.
+const (
+	ReasonAsked       = "asked"
+	ReasonNoMatch     = "no_match"
+	ReasonInvalid     = "invalid_entries"
+	ReasonRateLimited = "rate_limited"
+	ReasonUnavailable = "registry_unavailable"
+	ReasonMismatch    = "mismatch_twice"
+	ReasonNoCard      = "no_card"
+)
+
+// Reply is one message from the bot.
+type Reply struct {
+	Text    string
+	Choices []Choice
+	Links   []Link
+	Handoff *Handoff
+}

@@ -1,0 +1,112 @@
+package dialogs
+
+import (
+	_ "embed"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/vaxbot/vaxbot/knowledge"
+)
+
+// Words holds every prompt and button in every language.
+type Words struct {
+	m map[string]map[Lang]string
+}
+
+//go:embed data/words.toml
+var defaultWords []byte
+
+// wordKeys are the keys the engine uses; the words file must have exactly
+// these, each in every language with the same placeholders.
+var wordKeys = []string{
+	"welcome", "menu", "choice_verify", "choice_person", "choice_menu", "choice_other_lang",
+	"lang_switched", "answer_more", "did_you_mean", "no_match", "no_match_again",
+	"verify_ask_id", "verify_confirm", "kind_national", "kind_arc_new", "kind_arc_old",
+	"choice_yes", "choice_reenter", "verify_ask_card", "choice_no_card", "choice_cancel",
+	"invalid_entry", "too_many_invalid", "rate_limited", "registry_unavailable",
+	"form_cancelled", "numbers_cleared",
+	"outcome_verified", "outcome_card_too_new", "outcome_verified_record_moved",
+	"outcome_use_number_on_card", "outcome_use_new_number", "outcome_duplicate_id",
+	"outcome_mismatch", "mismatch_again", "choice_read_qa", "choice_check_again",
+	"person_ask", "choice_line_1922", "choice_line_nhia", "choice_line_county",
+	"county_ask", "county_unknown", "handoff", "handoff_county_unconfigured",
+	"expired", "stale_choice",
+	"reason_asked", "reason_no_match", "reason_invalid_entries", "reason_rate_limited",
+	"reason_registry_unavailable", "reason_mismatch_twice", "reason_no_card",
+	"reason_duplicate_id", "reason_faq",
+}
+
+// DefaultWords returns the shipped words (checked by the tests).
+func DefaultWords() (*Words, error) { return ParseWords("words.toml", defaultWords) }
+
+var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
+
+// ParseWords parses and checks a words file: exactly the keys the engine
+// uses, each non-empty in zh-TW and English, with the same placeholders in
+// both. name is used in errors.
+func ParseWords(name string, raw []byte) (*Words, error) {
+	m := map[string]map[Lang]string{}
+	if _, err := toml.Decode(string(raw), &m); err != nil {
+		return nil, fmt.Errorf("dialogs: %s: %w", name, err)
+	}
+	for _, k := range wordKeys {
+		if _, ok := m[k]; !ok {
+			return nil, fmt.Errorf("dialogs: %s: key %q missing", name, k)
+		}
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !slices.Contains(wordKeys, k) {
+			return nil, fmt.Errorf("dialogs: %s: key %q is not used by the engine", name, k)
+		}
+		var want []string
+		for i, lang := range knowledge.Langs {
+			t := strings.TrimSpace(m[k][lang])
+			if t == "" {
+				return nil, fmt.Errorf("dialogs: %s: key %q: %s text missing", name, k, lang)
+			}
+			m[k][lang] = t
+			got := placeholder.FindAllString(t, -1)
+			sort.Strings(got)
+			got = slices.Compact(got)
+			if i == 0 {
+				want = got
+			} else if !slices.Equal(got, want) {
+				return nil, fmt.Errorf("dialogs: %s: key %q: %s has placeholders %v, %s has %v",
+					name, k, lang, got, knowledge.Langs[0], want)
+			}
+		}
+		if len(m[k]) != len(knowledge.Langs) {
+			return nil, fmt.Errorf("dialogs: %s: key %q: unknown language", name, k)
+		}
+	}
+	return &Words{m: m}, nil
+}
+
+// T returns the text of key in lang with placeholders filled from kv pairs
+// ("name", value, …). An unknown lang falls back to zh-TW.
+func (w *Words) T(lang Lang, key string, kv ...string) string {
+	texts, ok := w.m[key]
+	if !ok {
+		// Every key the engine uses is in wordKeys, which load checks, and
+		// the transcript tests reach every key; show the key rather than
+		// crash if one slips through.
+		return "[" + key + "]"
+	}
+	t, ok := texts[lang]
+	if !ok {
+		t = texts[knowledge.ZhTW]
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		t = strings.ReplaceAll(t, "{"+kv[i]+"}", kv[i+1])
+	}
+	return t
+}

@@ -1,0 +1,128 @@
+package verify
+
+import "time"
+
+// Outcome is the result of a verification, named after the QA's rules.
+type Outcome string
+
+// The outcomes of Diagnose.
+const (
+	// Verified: the ID and card match a usable record.
+	Verified Outcome = "verified"
+	// CardTooNew: the card was made less than an hour ago (QA item 6).
+	CardTooNew Outcome = "card_too_new"
+	// VerifiedRecordMoved: the number on the card works on the 1922
+	// platform, but the record has moved to a newer number, so the NHI app
+	// will not work until the card is replaced (QA items 8, 9).
+	VerifiedRecordMoved Outcome = "verified_record_moved"
+	// UseNumberOnCard: the NHIA does not have the new resident number yet;
+	// use the number printed on the card (QA items 5, 9).
+	UseNumberOnCard Outcome = "use_number_on_card"
+	// UseNewNumber: the person typed a former number, but the card already
+	// shows the new one (QA item 9).
+	UseNewNumber Outcome = "use_new_number"
+	// DuplicateID: the record is keyed by an NHI-assigned ID because the ID
+	// number is shared (QA item 7).
+	DuplicateID Outcome = "duplicate_id"
+	// Mismatch: anything else, worded the same whatever the cause so that
+	// the answer never reveals whether an ID exists.
+	Mismatch Outcome = "mismatch"
+)
+
+// Outcomes lists every outcome.
+func Outcomes() []Outcome {
+	return []Outcome{Verified, CardTooNew, VerifiedRecordMoved, UseNumberOnCard, UseNewNumber, DuplicateID, Mismatch}
+}
+
+// Valid reports whether o is one of Outcomes.
+func (o Outcome) Valid() bool {
+	for _, x := range Outcomes() {
+		if o == x {
+			return true
+		}
+	}
+	return false
+}
+
+// CardDelay is how long after a card is made its data reaches the NHIA
+// (QA item 6).
+const CardDelay = time.Hour
+
+// Diagnosis is what Diagnose concludes.
+type Diagnosis struct {
+	Outcome Outcome
+	// RetryAfter is when to try again (CardTooNew only), rounded up to the
+	// minute.
+	RetryAfter time.Time
+	// Item is the QA item the outcome rests on ("q6"), or "".
+	Item string
+}
+
+// Diagnose explains the result of looking up the typed ID x and card c,
+// given the records the registry returned for them, at time now. It is pure.
+//
+// Only the record whose card number is c counts: without a matching card the
+// answer is Mismatch, exactly as for an unknown ID, so a lookup never tells a
+// stranger whether an ID exists.
+func Diagnose(x ID, c Card, records []Record, now time.Time) Diagnosis {
+	var rec *Record
+	for i := range records {
+		if records[i].CardNumber == c.Number() {
+			rec = &records[i]
+			break
+		}
+	}
+	if rec == nil {
+		return Diagnosis{Outcome: Mismatch}
+	}
+	typed, onCard := x.Number(), rec.PrintedID()
+	switch {
+	case typed == rec.ID && typed == onCard:
+		if rec.Duplicate {
+			return Diagnosis{Outcome: DuplicateID, Item: "q7"}
+		}
+		if ready := rec.CardIssuedAt.Add(CardDelay); now.Before(ready) {
+			return Diagnosis{Outcome: CardTooNew, RetryAfter: roundUpMinute(ready), Item: "q6"}
+		}
+		return Diagnosis{Outcome: Verified}
+	case typed == onCard:
+		// The card shows an older number than the record's.
+		return Diagnosis{Outcome: VerifiedRecordMoved, Item: "q8"}
+	case typed == rec.ID:
+		// The record knows the new number, the card still shows the old one.
+		return Diagnosis{Outcome: UseNumberOnCard, Item: "q5"}
+	case typed == rec.PreviousID && onCard == rec.ID:
+		return Diagnosis{Outcome: UseNewNumber, Item: "q9"}
+	case x.Kind() == KindARCNew && !known(typed, records) && kindOfNumber(onCard) == KindARCOld:
+		// A new-format number the NHIA does not have, with a card that
+		// still shows the old one (QA item 5).
+		return Diagnosis{Outcome: UseNumberOnCard, Item: "q5"}
+	}
+	return Diagnosis{Outcome: Mismatch}
+}
+
+// known reports whether any record carries number as its ID, card ID or
+// previous ID.
+func known(number string, records []Record) bool {
+	for _, r := range records {
+		if r.ID == number || r.CardID == number || r.PreviousID == number {
+			return true
+		}
+	}
+	return false
+}
+
+func kindOfNumber(n string) Kind {
+	if len(n) < 2 {
+		return ""
+	}
+	return kindOf(n[1])
+}
+
+func roundUpMinute(t time.Time) time.Time {
+	r := t.Truncate(time.Minute)
+	if r.Before(t) {
+		r = r.Add(time.Minute)
+	}
+	return r
+}
