@@ -285,8 +285,10 @@ func (t *turn) prompt() {
 	}
 }
 
-func (t *turn) cancelChoice() Choice { return Choice{Label: t.w("choice_cancel"), Payload: "verify:cancel"} }
-func (t *turn) menuChoice() Choice   { return Choice{Label: t.w("choice_menu"), Payload: "menu"} }
+func (t *turn) cancelChoice() Choice {
+	return Choice{Label: t.w("choice_cancel"), Payload: "verify:cancel"}
+}
+func (t *turn) menuChoice() Choice { return Choice{Label: t.w("choice_menu"), Payload: "menu"} }
 
 // answer shows a QA item with its follow-ups.
 func (t *turn) answer(it *knowledge.Item) {

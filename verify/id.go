@@ -160,16 +160,16 @@ func ParseID(input string) (ID, error) {
 	if n == "" {
 		return ID{}, &IDError{Code: CodeEmpty}
 	}
-	if !isASCIIAlnum(n) {
-		n = pickID(input)
+	if runs := candidates(input); len(runs) > 1 || !isASCIIAlnum(n) {
+		// A sentence around the number: "my ID is a123 456 789".
+		n = pickID(runs)
 	}
 	return classify(n)
 }
 
 // pickID finds the number in a sentence: the one run that has the shape of
 // an ID, else the run with digits in it (to say what is wrong with it).
-func pickID(input string) string {
-	runs := candidates(input)
+func pickID(runs []string) string {
 	var shaped, withDigits []string
 	for _, r := range runs {
 		if len(r) == 10 && isLetter(r[0]) && strings.IndexFunc(r[2:], func(c rune) bool { return c < '0' || c > '9' }) < 0 {

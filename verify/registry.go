@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -46,6 +47,15 @@ func (r Record) String() string {
 
 // GoString masks every number for %#v.
 func (r Record) GoString() string { return r.String() }
+
+// MarshalJSON encodes the record with every number masked: a record is never
+// written out in full.
+func (r Record) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]any{
+		"id": Mask(r.ID), "card_number": Mask(r.CardNumber), "card_id": Mask(r.CardID),
+		"card_issued_at": r.CardIssuedAt, "previous_id": Mask(r.PreviousID), "duplicate": r.Duplicate,
+	})
+}
 
 // LogValue masks every number for log/slog.
 func (r Record) LogValue() slog.Value { return slog.StringValue(r.String()) }
