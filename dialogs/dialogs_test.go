@@ -98,7 +98,7 @@ var pick = regexp.MustCompile(`^\[(\d+)\]$`)
 
 // replay runs a transcript: "> text" lines are the person ("> [2]" picks the
 // second choice of the bot's last turn), "= wait 20m", "= event follow" and
-// "= lang en" are directives, "< " lines are the bot and are regenerated.
+// "= lang en" and "= payload verify:yes" (a tap on an old button) are directives, "< " lines are the bot and are regenerated.
 // It returns the transcript with the bot lines as the engine says them now.
 func replay(t *testing.T, src string) string {
 	t.Helper()
@@ -140,6 +140,8 @@ func replay(t *testing.T, src string) string {
 				clock.Advance(d)
 			case len(f) == 2 && f[0] == "event":
 				send(Input{Event: Event(f[1])})
+			case len(f) == 2 && f[0] == "payload":
+				send(Input{Payload: f[1]})
 			case len(f) == 2 && f[0] == "lang":
 				hint = Lang(f[1])
 			default:
@@ -151,7 +153,8 @@ func replay(t *testing.T, src string) string {
 			if m := pick.FindStringSubmatch(text); m != nil {
 				n, _ := strconv.Atoi(m[1])
 				if n < 1 || n > len(choices) {
-					t.Fatalf("%q: the bot offered %d choices", line, len(choices))
+					t.Errorf("%q: the bot offered %d choices", line, len(choices))
+					continue
 				}
 				send(Input{Payload: choices[n-1].Payload})
 				continue

@@ -342,6 +342,9 @@ func (t *turn) text(raw string) {
 		t.leaveForm()
 		t.askPerson()
 		return
+	case verifyWords[cmd]:
+		t.verifyPayload("start")
+		return
 	case cancelWords[cmd] && t.s.Node != NodeMenu:
 		t.leaveForm()
 		t.menu("menu")
@@ -392,6 +395,8 @@ var (
 	greetings   = set("hi", "hello", "hey", "你好", "您好", "哈囉", "嗨", "安安")
 	menuWords   = set("menu", "main menu", "選單", "选单", "菜單", "菜单", "主選單", "help", "幫助", "帮助", "說明", "start", "/start", "/menu", "/help", "開始")
 	personWords = set("person", "human", "agent", "operator", "talk to a person", "真人", "客服", "人工", "專人", "找真人", "轉接", "真人客服")
+	verifyWords = set("check", "verify", "check my id", "check my number", "check my numbers", "check my id and card number",
+		"檢查", "驗證", "核對", "檢查證號", "檢查卡號", "檢查我的證號和卡號", "检查", "验证")
 	cancelWords = set("cancel", "stop", "quit", "exit", "取消", "離開", "离开", "結束")
 	yesWords    = set("yes", "y", "ok", "correct", "right", "是", "對", "对", "正確", "正确", "沒錯", "没错", "好", "確認")
 	noWords     = set("no", "n", "wrong", "re-enter", "reenter", "不對", "不对", "錯", "错", "不是", "重新輸入", "重新输入")
@@ -401,8 +406,26 @@ var (
 	}
 )
 
-// question sends free text to the knowledge index.
+// question sends free text to the knowledge index; a number typed at the
+// menu starts the number check instead.
 func (t *turn) question(text string) {
+	if id, err := verify.ParseID(text); err == nil {
+		t.s.Misses, t.s.Node = 0, NodeVerifyID
+		t.idEntered(id.Number())
+		return
+	}
+	if looksLikeNumber(text) {
+		// A mistyped ID: start the check so the hint explains what is wrong.
+		t.s.Misses, t.s.Node = 0, NodeVerifyID
+		t.idEntered(text)
+		return
+	}
+	if _, err := verify.ParseCardNumber(text); err == nil {
+		// A card number first: the check starts with the ID.
+		t.s.Misses, t.s.Node = 0, NodeVerifyID
+		t.prompt()
+		return
+	}
 	m := t.e.cfg.Matcher.Match(text)
 	if !t.s.LangSet && hasLetters(text) {
 		t.s.Lang = m.Lang
@@ -439,6 +462,30 @@ func (t *turn) question(text string) {
 		choices = append(choices, t.menuChoice())
 		t.say(Reply{Text: t.w("did_you_mean"), Choices: choices})
 	}
+}
+
+// looksLikeNumber reports whether text is nothing but a number with a
+// letter or two: one run of letters and digits (spaces, dashes, dots
+// allowed) with six or more digits but not the 12 digits of a card.
+func looksLikeNumber(text string) bool {
+	t := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '.' {
+			return -1
+		}
+		return r
+	}, norm.NFKC.String(text))
+	digits, letters := 0, 0
+	for _, r := range t {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'):
+			letters++
+		default:
+			return false
+		}
+	}
+	return digits >= 6 && letters <= 2 && !(letters == 0 && digits == verify.CardLength)
 }
 
 func hasLetters(s string) bool {
@@ -483,7 +530,10 @@ func (t *turn) verifyPayload(arg string) {
 		}
 		t.prompt()
 	case "nocard":
-		t.leaveForm()
+		// Without a card there is nothing to check (QA item 4): the local
+		// government registers such people.
+		t.s.wipeNumbers()
+		t.s.Node = NodeMenu
 		t.handoff(LineCounty, ReasonNoCard)
 	default:
 		t.stale()
@@ -620,11 +670,9 @@ func (t *turn) outcome(d verify.Diagnosis) {
 		t.say(Reply{Text: t.w("outcome_card_too_new", "retry_at", t.clock(d.RetryAfter)) + cleared,
 			Choices: append(choices, t.menuChoice())})
 		return
-	case "use_number_on_card", "use_new_number":
-		t.s.Mismatches = 0
-		choices = append(choices, Choice{Label: t.w("choice_check_again"), Payload: "verify:start"})
 	default:
 		t.s.Mismatches = 0
+		choices = append(choices, Choice{Label: t.w("choice_check_again"), Payload: "verify:start"})
 	}
 	t.say(Reply{Text: t.w("outcome_"+outcome) + cleared, Choices: append(choices, t.menuChoice())})
 }
@@ -681,7 +729,7 @@ func (t *turn) countyChosen(c County) {
 		t.handoffTo(Line1922, c.Code, h.Name[t.s.Lang], h.Number, h.Hours[t.s.Lang], reason)
 		return
 	}
-	t.handoffTo(LineCounty, c.Code, c.Name[t.s.Lang], c.Number, c.Hours[t.s.Lang], reason)
+	t.handoffTo(LineCounty, c.Code, t.w("county_line", "county", c.Name[t.s.Lang]), c.Number, c.Hours[t.s.Lang], reason)
 }
 
 func (t *turn) handoffTo(line, county, name, number, hours, reason string) {

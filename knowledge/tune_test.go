@@ -95,3 +95,40 @@ func cloneWithout(b *Base, id string, lang Lang, ex, off int) *Base {
 	}
 	return nb
 }
+
+// TestConfidence prints how the confident/weak split falls on the eval set.
+func TestConfidence(t *testing.T) {
+	if os.Getenv("VAXBOT_TUNE") == "" {
+		t.Skip("set VAXBOT_TUNE=1")
+	}
+	ix, _ := defaultIndex(t)
+	f, _ := os.Open("testdata/eval.tsv")
+	cases, _ := ParseEvalFile(f)
+	for _, c := range []float64{0.2, 0.25, 0.3, 0.35, 0.4} {
+		for _, mg := range []float64{0, 0.03, 0.05, 0.1} {
+			ix.th.Confident, ix.th.Margin = c, mg
+			var conf, confRight, weak, weakRight, noneConf int
+			for _, k := range cases {
+				m := ix.Match(k.Text)
+				if k.Expected == "none" {
+					if m.Confident {
+						noneConf++
+					}
+					continue
+				}
+				if m.Confident {
+					conf++
+					if m.ID == k.Expected {
+						confRight++
+					}
+				} else if m.ID != "" {
+					weak++
+					if m.ID == k.Expected || m.RunnerUp == k.Expected {
+						weakRight++
+					}
+				}
+			}
+			fmt.Printf("confident=%.2f margin=%.2f: confident %d (%d right), weak %d (%d with the answer in the two offered), none answered confidently %d\n", c, mg, conf, confRight, weak, weakRight, noneConf)
+		}
+	}
+}
