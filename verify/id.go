@@ -115,9 +115,9 @@ func (e *IDError) Hint(lang string) string {
 	switch e.Code {
 	case CodeEmpty:
 		if zh {
-			return "您還沒有輸入號碼。請輸入 10 碼的身分證號或居留證號，例如 A123456789。"
+			return "您還沒有輸入號碼。請輸入 10 碼的身分證號或居留證號，例如 A1xxxxxxxx。"
 		}
-		return "You didn't type a number. Please type your 10-character ID or resident number, like A123456789."
+		return "You didn't type a number. Please type your 10-character ID or resident number, like A1xxxxxxxx."
 	case CodeLength:
 		if zh {
 			return fmt.Sprintf("號碼應該是 10 碼（1 個英文字母加 9 個字元），您輸入了 %d 碼。請再檢查一次。", e.Length)
@@ -125,9 +125,9 @@ func (e *IDError) Hint(lang string) string {
 		return fmt.Sprintf("The number has 10 characters (a letter, then 9 more); you typed %d. Please check it again.", e.Length)
 	case CodeFormat:
 		if zh {
-			return "號碼的格式是 1 個英文字母開頭，後面接數字，例如 A123456789。請只輸入號碼本身。"
+			return "號碼的格式是 1 個英文字母開頭，後面接數字，例如 A1xxxxxxxx。請只輸入號碼本身。"
 		}
-		return "The number starts with one letter followed by digits, like A123456789. Please type just the number."
+		return "The number starts with one letter followed by digits, like A1xxxxxxxx. Please type just the number."
 	case CodeSecondChar:
 		if zh {
 			return "第 2 碼不對：身分證號是 1 或 2，新式居留證號是 8 或 9，舊式居留證號是 A、B、C 或 D。"

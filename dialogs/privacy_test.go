@@ -1,0 +1,75 @@
+package dialogs
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vaxbot/vaxbot/verify"
+)
+
+// TestNoNumbersAfterResult runs whole checks with real-looking numbers, typed
+// the ways people type them, through every outcome, and asserts that no log
+// line, no reply and no stored session holds a full ID or card number once
+// the result is shown.
+func TestNoNumbersAfterResult(t *testing.T) {
+	numbers := []struct{ id, card string }{
+		{"A123456789", "000011112222"}, // verified
+		{"B222222228", "000022223333"}, // card too new
+		{"AC00000003", "000033334444"}, // record moved
+		{"A800000014", "000044445555"}, // use the number on the card
+		{"EB00000005", "000066667777"}, // use the new number
+		{"C123456781", "000077778888"}, // duplicate ID
+		{"A123456789", "999999999999"}, // mismatch
+	}
+	clock := &testClock{now: start}
+	var logs bytes.Buffer
+	store := NewMemoryStore(time.Hour)
+	engine := newTestEngine(t, clock, nil, &logs)
+	engine.cfg.Limiter = NewMemoryLimiter(100, time.Hour)
+	conv := NewConversation(engine, store)
+	ctx := context.Background()
+	for i, n := range numbers {
+		person := "line:U" + strings.Repeat("0", i+1)
+		var replies []Reply
+		for _, in := range []Input{
+			{Text: "check my id"},
+			{Text: "my id is " + strings.ToLower(n.id[:4]) + " " + n.id[4:]},
+			{Payload: "verify:yes"},
+			{Text: n.card[:4] + "-" + n.card[4:8] + " " + n.card[8:]},
+		} {
+			in.Person = person
+			out, err := conv.Handle(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			replies = append(replies, out...)
+		}
+		s, err := store.Get(ctx, person)
+		if err != nil || s == nil {
+			t.Fatalf("session: %v %v", s, err)
+		}
+		if s.ID != "" || s.Card != "" || s.Node != NodeMenu {
+			t.Errorf("%s: session after the result still holds numbers or the form: %+v", person, s)
+		}
+		raw, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var shown bytes.Buffer
+		if _, err := RenderText(&shown, replies); err != nil {
+			t.Fatal(err)
+		}
+		for what, text := range map[string]string{"session": string(raw), "replies": shown.String(), "logs": logs.String()} {
+			if strings.Contains(text, n.id) || strings.Contains(text, n.card) {
+				t.Errorf("%s holds a full number of %s:\n%s", what, verify.Mask(n.id), text)
+			}
+		}
+	}
+	if !strings.Contains(logs.String(), "outcome=") {
+		t.Fatalf("the check logged no outcome, so this test proves nothing:\n%s", logs.String())
+	}
+}
