@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the vaxbot command line with args and stdin.
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestHelpListsCommands(t *testing.T) {
+	code, out, _ := runCLI(t, "", "help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, c := range []string{"chat", "ask", "eval", "check-id", "verify"} {
+		if !strings.Contains(out, c) {
+			t.Errorf("help does not list %s:\n%s", c, out)
+		}
+	}
+	if code, _, _ := runCLI(t, "", "frobnicate"); code != 2 {
+		t.Errorf("unknown command exit %d, want 2", code)
+	}
+}
+
+func TestCheckIDJSON(t *testing.T) {
+	tests := []struct {
+		in   string
+		want checkIDResult
+		code int
+	}{
+		{"A123456789", checkIDResult{true, "national", "A123456789", ""}, 0},
+		{"ａ１２３４５６７８９", checkIDResult{true, "national", "A123456789", ""}, 0},
+		{"A800000005", checkIDResult{true, "arc_new", "A800000005", ""}, 0},
+		{"AC00000003", checkIDResult{true, "arc_old", "AC00000003", ""}, 0},
+		{"F123456789", checkIDResult{false, "national", "F123456789", "checksum"}, 1},
+		{"A12345", checkIDResult{false, "national", "A12345", "length"}, 1},
+		{"1123456789", checkIDResult{false, "", "1123456789", "format"}, 1},
+		{"A323456789", checkIDResult{false, "", "A323456789", "second_char"}, 1},
+		{" ", checkIDResult{false, "", "", "empty"}, 1},
+		{"💉", checkIDResult{false, "", "", "format"}, 1},
+	}
+	for _, tt := range tests {
+		code, out, _ := runCLI(t, "", "check-id", "--json", tt.in)
+		var got checkIDResult
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("check-id %q: %v in %q", tt.in, err, out)
+		}
+		if got != tt.want || code != tt.code {
+			t.Errorf("check-id %q = %+v (exit %d), want %+v (exit %d)", tt.in, got, code, tt.want, tt.code)
+		}
+	}
+}
+
+func TestAskJSON(t *testing.T) {
+	tests := []struct {
+		text, id, lang string
+	}{
+		{"健保卡號在哪裡", "q1", "zh-TW"},
+		{"my new ARC number fails identity verification on the registration website", "q5", "en"},
+		{"明天天氣如何", "", "zh-TW"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runCLI(t, "", "ask", "--json", tt.text)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var got struct {
+			ID       string  `json:"id"`
+			Score    float64 `json:"score"`
+			RunnerUp *string `json:"runner_up"`
+			Lang     string  `json:"lang"`
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != tt.id || got.Lang != tt.lang || got.RunnerUp == nil || got.Score < 0 || got.Score > 1 {
+			t.Errorf("ask %q = %s, want id %q lang %s", tt.text, out, tt.id, tt.lang)
+		}
+	}
+	code, out, _ := runCLI(t, "", "ask", "where", "is", "the", "card", "number")
+	if code != 0 || !strings.Contains(out, "lower left") {
+		t.Errorf("ask without --json: exit %d, %q", code, out)
+	}
+}
+
+func TestEval(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "eval.tsv")
+	data := "# a comment\n健保卡號在哪裡\tq1\tzh-TW\nwhat's the weather\tnone\ten\nwhere is the card number\tq7\ten\n"
+	if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "", "eval", file)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"in-scope zh-TW   1/1", "in-scope en      0/1", "none abstained   1/1", "mistakes: 1", "line 4 [en] want q7 got q1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestVerifyJSON(t *testing.T) {
+	tests := []struct {
+		id, card, outcome string
+		retry             bool
+	}{
+		{"A123456789", "000011112222", "verified", false},
+		{"B222222228", "000022223333", "card_too_new", true},
+		{"C123456781", "000077778888", "duplicate_id", false},
+		{"A123456789", "999999999999", "mismatch", false},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runCLI(t, "", "verify", "--json", tt.id, tt.card)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var got verifyResult
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Outcome != tt.outcome || (got.RetryAfter != "") != tt.retry {
+			t.Errorf("verify %s = %s", tt.outcome, out)
+		}
+		if tt.retry && !strings.HasSuffix(got.RetryAfter, "+08:00") {
+			t.Errorf("retry_after %q is not Taiwan time", got.RetryAfter)
+		}
+	}
+	if code, _, errOut := runCLI(t, "", "verify", "A123456789", "0000111122223"); code != 1 || !strings.Contains(errOut, "13") {
+		t.Errorf("13-digit card: exit %d, %q", code, errOut)
+	}
+}
+
+func TestChatPiped(t *testing.T) {
+	code, out, errOut := runCLI(t, "english\n2\nmenu\n10\nA123456789\n1\n0000 1111 2222\n", "chat")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"您好", "OK, I will continue in English.", "Card number unreadable", "Your ID number and NHI card number match"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("chat output lacks %q", want)
+		}
+	}
+	// The echo of piped input masks numbers: stdout may be a file.
+	if strings.Contains(out, "A123456789") || strings.Contains(out, "000011112222") || strings.Contains(out, "0000 1111 2222") {
+		t.Errorf("chat output holds a full number:\n%s", out)
+	}
+	if code, _, _ := runCLI(t, "", "chat", "--lang", "fr"); code != 2 {
+		t.Errorf("--lang fr: exit %d, want 2", code)
+	}
+}
