@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 )
@@ -329,4 +330,43 @@ func FuzzParseCardNumber(f *testing.F) {
 			t.Fatalf("re-parse of a valid result: %v", err)
 		}
 	})
+}
+
+// TestVectorsFromIndependentImplementation checks ParseID against vectors
+// made by testdata/gen_vectors.py, a separate implementation in Python.
+func TestVectorsFromIndependentImplementation(t *testing.T) {
+	raw, err := os.ReadFile("testdata/vectors.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 4 {
+			t.Fatalf("bad vector line %q", line)
+		}
+		n++
+		id, err := ParseID(f[0])
+		if want := f[1] == "true"; (err == nil) != want {
+			t.Errorf("%s: valid = %v, Python says %v", f[0], err == nil, want)
+			continue
+		}
+		var ie *IDError
+		switch {
+		case err == nil:
+			if string(id.Kind()) != f[2] {
+				t.Errorf("%s: kind %s, Python says %s", f[0], id.Kind(), f[2])
+			}
+		case errors.As(err, &ie):
+			if string(ie.Code) != f[3] || string(ie.Kind) != f[2] {
+				t.Errorf("%s: %s/%q, Python says %s/%q", f[0], ie.Code, ie.Kind, f[3], f[2])
+			}
+		}
+	}
+	if n < 1000 {
+		t.Fatalf("only %d vectors", n)
+	}
 }
