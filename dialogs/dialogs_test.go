@@ -98,13 +98,15 @@ var pick = regexp.MustCompile(`^\[(\d+)\]$`)
 
 // replay runs a transcript: "> text" lines are the person ("> [2]" picks the
 // second choice of the bot's last turn), "= wait 20m", "= event follow" and
-// "= lang en" and "= payload verify:yes" (a tap on an old button) are directives, "< " lines are the bot and are regenerated.
+// "= lang en", "= payload verify:yes" (a tap on an old button) and
+// "= registry down|up" are directives, "< " lines are the bot and are regenerated.
 // It returns the transcript with the bot lines as the engine says them now.
 func replay(t *testing.T, src string) string {
 	t.Helper()
 	clock := &testClock{now: start}
 	var logs bytes.Buffer
-	conv := NewConversation(newTestEngine(t, clock, nil, &logs), NewMemoryStore(time.Hour))
+	reg := &switchableRegistry{Registry: verify.DemoRegistry(clock.Now())}
+	conv := NewConversation(newTestEngine(t, clock, reg, &logs), NewMemoryStore(time.Hour))
 	var out strings.Builder
 	var choices []Choice
 	var hint Lang
@@ -142,6 +144,8 @@ func replay(t *testing.T, src string) string {
 				send(Input{Event: Event(f[1])})
 			case len(f) == 2 && f[0] == "payload":
 				send(Input{Payload: f[1]})
+			case len(f) == 2 && f[0] == "registry":
+				reg.down = f[1] == "down"
 			case len(f) == 2 && f[0] == "lang":
 				hint = Lang(f[1])
 			default:
@@ -165,6 +169,19 @@ func replay(t *testing.T, src string) string {
 		}
 	}
 	return out.String()
+}
+
+// switchableRegistry is a registry whose back end can be taken down.
+type switchableRegistry struct {
+	verify.Registry
+	down bool
+}
+
+func (r *switchableRegistry) Lookup(ctx context.Context, id, card string) ([]verify.Record, error) {
+	if r.down {
+		return nil, fmt.Errorf("test registry: %w", verify.ErrUnavailable)
+	}
+	return r.Registry.Lookup(ctx, id, card)
 }
 
 func TestTranscripts(t *testing.T) {
