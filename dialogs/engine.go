@@ -86,16 +86,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{cfg: cfg, taipei: taipeiZone()}, nil
-}
-
-// taipeiZone is Taiwan's time zone; Taiwan has had no daylight saving time
-// since 1979, so the fixed zone is the same when tzdata is missing.
-func taipeiZone() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Taipei"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*60*60)
+	return &Engine{cfg: cfg, taipei: verify.TaiwanZone()}, nil
 }
 
 // turn is the state of one Handle call.
@@ -241,10 +232,6 @@ func (t *turn) topicReason() string {
 
 func (t *turn) stale() {
 	t.say(Reply{Text: t.w("stale_choice")})
-	if t.s.Node == NodeMenu {
-		t.menu("menu")
-		return
-	}
 	t.prompt()
 }
 
@@ -260,10 +247,6 @@ func (t *turn) leaveForm() {
 func (t *turn) switchLang(l Lang) {
 	t.s.Lang, t.s.LangSet = l, true
 	t.say(Reply{Text: t.w("lang_switched")})
-	if t.s.Node == NodeMenu {
-		t.menu("menu")
-		return
-	}
 	t.prompt()
 }
 

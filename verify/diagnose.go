@@ -126,3 +126,13 @@ func roundUpMinute(t time.Time) time.Time {
 	}
 	return r
 }
+
+// TaiwanZone is Taiwan's time zone, in which retry times are told. Taiwan
+// has had no daylight saving time since 1979, so a fixed UTC+8 zone stands
+// in when the zone database is missing.
+func TaiwanZone() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Taipei"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*60*60)
+}

@@ -57,7 +57,7 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	d := verify.Diagnose(id, card, records, now)
 	res := verifyResult{Outcome: string(d.Outcome), Item: d.Item}
 	if !d.RetryAfter.IsZero() {
-		res.RetryAfter = d.RetryAfter.In(taipei()).Format(time.RFC3339)
+		res.RetryAfter = d.RetryAfter.In(verify.TaiwanZone()).Format(time.RFC3339)
 	}
 	if *asJSON {
 		if err := json.NewEncoder(stdout).Encode(res); err != nil {
@@ -85,13 +85,4 @@ func hintOf(err error) string {
 		return h.Hint("en")
 	}
 	return err.Error()
-}
-
-// taipei is Taiwan's time zone (fixed UTC+8 when tzdata is missing; Taiwan
-// has no daylight saving time).
-func taipei() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Taipei"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*60*60)
 }
