@@ -47,6 +47,10 @@ type Config struct {
 	Idle time.Duration
 	// Logger receives one line per outcome, never a number (discarded when nil).
 	Logger *slog.Logger
+	// Observe, when set, is told of each event worth counting: ("answer",
+	// item id), ("abstain", ""), ("outcome", diagnosis), ("handoff", line).
+	// The values never hold personal data, so they can be metric labels.
+	Observe func(kind, value string)
 }
 
 // Engine is the scripted conversation. Handle is safe for concurrent use on
@@ -86,6 +90,9 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Observe == nil {
+		cfg.Observe = func(string, string) {}
+	}
 	return &Engine{cfg: cfg, taipei: verify.TaiwanZone()}, nil
 }
 
@@ -121,7 +128,7 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in Input) []Reply {
 			// What the person typed belonged to the old flow; show the menu.
 			s.Updated = t.now
 			t.menu("menu")
-			return t.out
+			return t.done()
 		}
 	}
 	s.Updated = t.now
@@ -133,6 +140,14 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in Input) []Reply {
 		t.payload(in.Payload)
 	default:
 		t.text(in.Text)
+	}
+	return t.done()
+}
+
+// done stamps the replies with the session's language and returns them.
+func (t *turn) done() []Reply {
+	for i := range t.out {
+		t.out[i].Lang = t.s.Lang
 	}
 	return t.out
 }
@@ -179,6 +194,10 @@ func (t *turn) payload(p string) {
 		t.leaveForm()
 		t.menu("menu")
 	case "lang":
+		if arg == "other" {
+			t.switchLang(otherLang(t.s.Lang))
+			return
+		}
 		l, ok := knowledge.ParseLang(arg)
 		if !ok {
 			t.stale()
@@ -276,6 +295,7 @@ func (t *turn) menuChoice() Choice { return Choice{Label: t.w("choice_menu"), Pa
 // answer shows a QA item with its follow-ups.
 func (t *turn) answer(it *knowledge.Item) {
 	t.s.Topic, t.s.Misses = it.ID, 0
+	t.e.cfg.Observe("answer", it.ID)
 	var choices []Choice
 	for _, f := range it.FollowUps {
 		if c, ok := t.followUp(f); ok {
@@ -416,6 +436,7 @@ func (t *turn) question(text string) {
 	switch {
 	case m.Abstained():
 		t.s.Misses++
+		t.e.cfg.Observe("abstain", "")
 		t.e.cfg.Logger.Info("question not matched", "misses", t.s.Misses)
 		if t.s.Misses >= 2 {
 			t.say(Reply{
@@ -620,6 +641,7 @@ func (t *turn) cardEntered(text string) {
 	}
 	d := verify.Diagnose(id, card, records, t.now)
 	t.e.cfg.Logger.Info("number check", "outcome", string(d.Outcome))
+	t.e.cfg.Observe("outcome", string(d.Outcome))
 	t.outcome(d)
 }
 
@@ -717,6 +739,7 @@ func (t *turn) countyChosen(c County) {
 
 func (t *turn) handoffTo(line, county, name, number, hours, reason string) {
 	t.e.cfg.Logger.Info("handoff", "line", line, "county", county, "reason", reason)
+	t.e.cfg.Observe("handoff", line)
 	t.say(Reply{
 		Text:    t.w("handoff", "name", name, "number", number, "hours", hours, "reason", t.reasonText(reason)),
 		Choices: []Choice{t.menuChoice()},

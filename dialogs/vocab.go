@@ -79,4 +79,7 @@ type Reply struct {
 	Choices []Choice
 	Links   []Link
 	Handoff *Handoff
+	// Lang is the language the reply is written in, for anything a channel
+	// adds around it.
+	Lang Lang
 }
