@@ -1,0 +1,69 @@
+package bot
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/VictoriaMetrics/metrics"
+)
+
+// Metrics counts what the server does, in Prometheus text format. Labels
+// are channel names, event types, reasons, QA ids, outcomes and line ids:
+// never a user id, a number or text a person typed.
+type Metrics struct {
+	set *metrics.Set
+}
+
+// NewMetrics returns an empty set of metrics.
+func NewMetrics() *Metrics { return &Metrics{set: metrics.NewSet()} }
+
+func (m *Metrics) inc(format string, args ...any) {
+	m.set.GetOrCreateCounter(fmt.Sprintf(format, args...)).Inc()
+}
+
+// EventIn counts an event received.
+func (m *Metrics) EventIn(channel, typ string) {
+	m.inc(`vaxbot_events_total{channel=%q,type=%q}`, channel, typ)
+}
+
+// Rejected counts a request refused before processing.
+func (m *Metrics) Rejected(channel, reason string) {
+	m.inc(`vaxbot_requests_rejected_total{channel=%q,reason=%q}`, channel, reason)
+}
+
+// Duplicate counts a redelivered event that was dropped.
+func (m *Metrics) Duplicate(channel string) {
+	m.inc(`vaxbot_duplicates_dropped_total{channel=%q}`, channel)
+}
+
+// Reply counts replies by result: "sent", "failed", "retried", "lost".
+func (m *Metrics) Reply(channel, result string) {
+	m.inc(`vaxbot_replies_total{channel=%q,result=%q}`, channel, result)
+}
+
+// WebhookSeconds records how long answering a webhook took.
+func (m *Metrics) WebhookSeconds(channel string, s float64) {
+	m.set.GetOrCreateHistogram(fmt.Sprintf(`vaxbot_webhook_duration_seconds{channel=%q}`, channel)).Update(s)
+}
+
+// ReplySeconds records how long from receiving an event to delivering its replies.
+func (m *Metrics) ReplySeconds(channel string, s float64) {
+	m.set.GetOrCreateHistogram(fmt.Sprintf(`vaxbot_reply_duration_seconds{channel=%q}`, channel)).Update(s)
+}
+
+// Observe counts the conversation's events (dialogs.Config.Observe).
+func (m *Metrics) Observe(kind, value string) {
+	switch kind {
+	case "answer":
+		m.inc(`vaxbot_answers_total{item=%q}`, value)
+	case "abstain":
+		m.inc(`vaxbot_abstentions_total`)
+	case "outcome":
+		m.inc(`vaxbot_diagnoses_total{outcome=%q}`, value)
+	case "handoff":
+		m.inc(`vaxbot_handoffs_total{line=%q}`, value)
+	}
+}
+
+// WritePrometheus writes every metric in Prometheus text format.
+func (m *Metrics) WritePrometheus(w io.Writer) { m.set.WritePrometheus(w) }

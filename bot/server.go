@@ -1,0 +1,206 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// DefaultMaxBody is the largest webhook body accepted (1 MiB).
+const DefaultMaxBody = 1 << 20
+
+// ServerConfig sets up a Server.
+type ServerConfig struct {
+	// Channels are the enabled channels, served at /webhook/{Name()}.
+	Channels []Channel
+	// Disabled names known channels that have no credentials: their
+	// webhooks answer 404.
+	Disabled   []string
+	Dispatcher *Dispatcher
+	Metrics    *Metrics
+	Logger     *slog.Logger
+	// MaxBody is the largest body accepted (DefaultMaxBody when 0).
+	MaxBody int
+	// Routes adds handlers for other paths (exact match) before the 404.
+	Routes map[string]fasthttp.RequestHandler
+}
+
+// Server is the fasthttp server with the webhook, health and metrics routes.
+type Server struct {
+	cfg      ServerConfig
+	srv      *fasthttp.Server
+	channels map[string]Channel
+	stopping atomic.Bool
+}
+
+// NewServer builds a Server; it does not listen until Serve.
+func NewServer(cfg ServerConfig) *Server {
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, channels: map[string]Channel{}}
+	for _, c := range cfg.Channels {
+		s.channels[c.Name()] = c
+	}
+	s.srv = &fasthttp.Server{
+		Name:               "vaxbot",
+		Handler:            s.Handle,
+		ErrorHandler:       s.handleError,
+		MaxRequestBodySize: cfg.MaxBody,
+		ReadTimeout:        10 * time.Second,
+		WriteTimeout:       10 * time.Second,
+		IdleTimeout:        60 * time.Second,
+		CloseOnShutdown:    true,
+	}
+	return s
+}
+
+// Serve answers requests on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.srv.Serve(ln) }
+
+// Shutdown stops accepting requests, waits for those in flight, then lets the
+// dispatcher finish queued events and their replies, all within ctx.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.stopping.Store(true)
+	err := s.srv.ShutdownWithContext(ctx)
+	if s.cfg.Dispatcher != nil {
+		err = errors.Join(err, s.cfg.Dispatcher.Close(ctx))
+	}
+	if err != nil {
+		return fmt.Errorf("bot: shutdown: %w", err)
+	}
+	return nil
+}
+
+// handleError answers requests fasthttp could not read: 413 for a body over
+// the limit (fasthttp's default would be 400), 400 for the rest.
+func (s *Server) handleError(ctx *fasthttp.RequestCtx, err error) {
+	channel := channelOf(string(ctx.Path()))
+	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
+		s.cfg.Metrics.Rejected(channel, "too_large")
+		ctx.Error("request body too large", fasthttp.StatusRequestEntityTooLarge)
+		return
+	}
+	s.cfg.Metrics.Rejected(channel, "unreadable")
+	ctx.Error("cannot read request", fasthttp.StatusBadRequest)
+}
+
+func channelOf(path string) string {
+	if name, ok := strings.CutPrefix(path, "/webhook/"); ok {
+		if _, known := knownChannels[name]; known {
+			return name
+		}
+	}
+	return "none"
+}
+
+// knownChannels bounds the channel label of metrics to names we serve.
+var knownChannels = map[string]struct{}{"line": {}, "telegram": {}}
+
+// Handle routes one request.
+func (s *Server) Handle(ctx *fasthttp.RequestCtx) {
+	path := string(ctx.Path())
+	switch path {
+	case "/healthz":
+		if s.onlyGet(ctx) {
+			ctx.SetBodyString("ok\n")
+		}
+		return
+	case "/readyz":
+		if s.onlyGet(ctx) {
+			if s.stopping.Load() {
+				ctx.Error("shutting down\n", fasthttp.StatusServiceUnavailable)
+				return
+			}
+			ctx.SetBodyString("ready\n")
+		}
+		return
+	case "/metrics":
+		if s.onlyGet(ctx) {
+			ctx.SetContentType("text/plain; version=0.0.4")
+			s.cfg.Metrics.WritePrometheus(ctx)
+		}
+		return
+	}
+	if h, ok := s.cfg.Routes[path]; ok {
+		h(ctx)
+		return
+	}
+	name, ok := strings.CutPrefix(path, "/webhook/")
+	if !ok {
+		ctx.Error("not found\n", fasthttp.StatusNotFound)
+		return
+	}
+	ch, enabled := s.channels[name]
+	if !enabled {
+		s.cfg.Metrics.Rejected(channelOf(path), "disabled")
+		ctx.Error("no such channel, or it is not configured\n", fasthttp.StatusNotFound)
+		return
+	}
+	if !ctx.IsPost() {
+		s.cfg.Metrics.Rejected(name, "method")
+		ctx.Response.Header.Set("Allow", "POST")
+		ctx.Error("method not allowed\n", fasthttp.StatusMethodNotAllowed)
+		return
+	}
+	s.webhook(ctx, ch)
+}
+
+func (s *Server) onlyGet(ctx *fasthttp.RequestCtx) bool {
+	if ctx.IsGet() || ctx.IsHead() {
+		return true
+	}
+	ctx.Response.Header.Set("Allow", "GET")
+	ctx.Error("method not allowed\n", fasthttp.StatusMethodNotAllowed)
+	return false
+}
+
+// webhook authenticates, decodes and queues one channel's request. The body
+// is only valid until this returns; decoded events hold copies.
+func (s *Server) webhook(ctx *fasthttp.RequestCtx, ch Channel) {
+	start := time.Now()
+	name := ch.Name()
+	defer func() { s.cfg.Metrics.WebhookSeconds(name, time.Since(start).Seconds()) }()
+	body := ctx.PostBody()
+	header := func(k string) string { return string(ctx.Request.Header.Peek(k)) }
+	if !ch.Authenticate(header, body) {
+		s.cfg.Metrics.Rejected(name, "auth")
+		ctx.Error("bad signature or secret\n", fasthttp.StatusUnauthorized)
+		return
+	}
+	events, err := ch.Decode(body)
+	if err != nil {
+		s.cfg.Metrics.Rejected(name, "bad_body")
+		ctx.Error("cannot parse body\n", fasthttp.StatusBadRequest)
+		return
+	}
+	for _, ev := range events {
+		if s.cfg.Dispatcher.Seen(name, ev.ID) {
+			s.cfg.Metrics.Duplicate(name)
+			continue
+		}
+		s.cfg.Metrics.EventIn(name, ev.Type)
+		if err := s.cfg.Dispatcher.Enqueue(ch, ev); err != nil {
+			// Let the platform deliver it again later.
+			s.cfg.Dispatcher.Forget(name, ev.ID)
+			s.cfg.Metrics.Rejected(name, "overloaded")
+			s.cfg.Logger.Warn("event not queued", "channel", name, "err", err)
+			ctx.Error("busy, retry later\n", fasthttp.StatusServiceUnavailable)
+			return
+		}
+	}
+	ctx.SetBodyString("ok\n")
+}
