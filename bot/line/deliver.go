@@ -1,0 +1,153 @@
+package line
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+	"github.com/vaxbot/vaxbot/bot"
+	"github.com/vaxbot/vaxbot/dialogs"
+	"github.com/vaxbot/vaxbot/verify"
+)
+
+// replyWindow is how long after an event its reply token is used. LINE's
+// tokens live about one minute; a margin keeps the last try inside it.
+const replyWindow = 50 * time.Second
+
+// maxAttempts bounds the tries of one API call.
+const maxAttempts = 4
+
+// ErrLost is wrapped when replies could not be delivered.
+var ErrLost = errors.New("line: replies lost")
+
+// Prepare shows the loading animation when the person has just sent what
+// looks like a card number, the step that runs a registry lookup.
+func (c *Channel) Prepare(_ context.Context, ev bot.Event) {
+	r, ok := ev.Reply.(replyTo)
+	if !ok || ev.Input.Text == "" {
+		return
+	}
+	if _, err := verify.ParseCardNumber(ev.Input.Text); err != nil {
+		return
+	}
+	if _, err := c.api.ShowLoadingAnimation(&messaging_api.ShowLoadingAnimationRequest{ChatId: r.userID, LoadingSeconds: 5}); err != nil {
+		c.cfg.Logger.Debug("line: loading animation failed", "err", err)
+	}
+}
+
+// Deliver answers an event with its reply token, retrying 429 and 5xx with
+// backoff that honours Retry-After while the token is fresh. When it is
+// stale, it pushes if PushFallback is set; otherwise the loss is counted.
+func (c *Channel) Deliver(ctx context.Context, ev bot.Event, replies []dialogs.Reply) error {
+	r, ok := ev.Reply.(replyTo)
+	if !ok {
+		return fmt.Errorf("line: deliver: event without reply context: %w", ErrLost)
+	}
+	msgs := render(replies)
+	if len(msgs) == 0 {
+		return nil
+	}
+	deadline := r.received.Add(replyWindow)
+	if r.token != "" && c.cfg.Now().Before(deadline) {
+		err := c.retry(ctx, deadline, func() (*http.Response, error) {
+			res, _, err := c.api.ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{ReplyToken: r.token, Messages: msgs})
+			return res, err
+		})
+		if err == nil {
+			c.cfg.Metrics.Reply("line", "sent")
+			return nil
+		}
+		var se *statusError
+		tokenGone := errors.Is(err, errTokenWindow) || (errors.As(err, &se) && se.status == http.StatusBadRequest)
+		if !tokenGone {
+			c.cfg.Metrics.Reply("line", "failed")
+			return fmt.Errorf("line: reply: %w: %w", ErrLost, err)
+		}
+	}
+	if !c.cfg.PushFallback {
+		// A token used too late; the reply is lost. Nothing personal is
+		// logged: the caller logs the channel and the event type.
+		c.cfg.Metrics.Reply("line", "expired")
+		return fmt.Errorf("line: reply token expired and push fallback is off: %w", ErrLost)
+	}
+	key := retryKey()
+	err := c.retry(ctx, time.Time{}, func() (*http.Response, error) {
+		res, _, err := c.api.PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{To: r.userID, Messages: msgs}, key)
+		return res, err
+	})
+	if err != nil {
+		c.cfg.Metrics.Reply("line", "failed")
+		return fmt.Errorf("line: push: %w: %w", ErrLost, err)
+	}
+	c.cfg.Metrics.Reply("line", "pushed")
+	return nil
+}
+
+// statusError is a final answer of the API (4xx other than 429).
+type statusError struct {
+	status int
+	err    error
+}
+
+func (e *statusError) Error() string { return fmt.Sprintf("status %d: %v", e.status, e.err) }
+func (e *statusError) Unwrap() error { return e.err }
+
+// errTokenWindow says the reply token's window closed during retries.
+var errTokenWindow = errors.New("reply window closed")
+
+// retry calls do until it succeeds, fails for good (4xx other than 429), the
+// tries run out, ctx ends, or the next try would start after deadline (when
+// set). The API's error text may quote the request, never the person's data:
+// messages hold only masked numbers.
+func (c *Channel) retry(ctx context.Context, deadline time.Time, do func() (*http.Response, error)) error {
+	backoff := 200 * time.Millisecond
+	var last error
+	for attempt := 1; ; attempt++ {
+		res, err := do()
+		if err == nil {
+			return nil
+		}
+		last = err
+		status := 0
+		if res != nil {
+			status = res.StatusCode
+		}
+		if status != 0 && status != http.StatusTooManyRequests && status < 500 {
+			return &statusError{status: status, err: err}
+		}
+		if attempt == maxAttempts {
+			return fmt.Errorf("after %d tries: %w", attempt, last)
+		}
+		wait := backoff
+		if res != nil {
+			if s, err := strconv.Atoi(res.Header.Get("Retry-After")); err == nil && s >= 0 {
+				wait = time.Duration(s) * time.Second
+			}
+		}
+		if !deadline.IsZero() && c.cfg.Now().Add(wait).After(deadline) {
+			return errTokenWindow
+		}
+		c.cfg.Metrics.Reply("line", "retried")
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		backoff *= 3
+	}
+}
+
+// retryKey is a random UUID for X-Line-Retry-Key, so LINE sends a retried
+// push once.
+func retryKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}

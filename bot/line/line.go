@@ -1,0 +1,153 @@
+package line
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+	"github.com/vaxbot/vaxbot/bot"
+	"github.com/vaxbot/vaxbot/dialogs"
+)
+
+// Config sets up the LINE channel.
+type Config struct {
+	// Secret is the channel secret that signs webhooks.
+	Secret string
+	// Token is the channel access token for the Messaging API.
+	Token string
+	// APIBase is the Messaging API endpoint (LINE's when empty; tests point
+	// it at a fake server).
+	APIBase string
+	// PushFallback allows a push message when the reply token has expired.
+	PushFallback bool
+	// HTTPClient sends API calls (a client with a 10 s timeout when nil).
+	HTTPClient *http.Client
+	Metrics    *bot.Metrics
+	Logger     *slog.Logger
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// Channel is the LINE channel. It is safe for concurrent use.
+type Channel struct {
+	cfg Config
+	api *messaging_api.MessagingApiAPI
+}
+
+// New builds the channel; it makes no network call.
+func New(cfg Config) (*Channel, error) {
+	if cfg.Secret == "" || cfg.Token == "" {
+		return nil, errors.New("line: channel secret and access token are required")
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = bot.NewMetrics()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	// The client is shared and never given a context (WithContext mutates
+	// it, a data race); the HTTP client's timeout bounds each call.
+	opts := []messaging_api.MessagingApiAPIOption{messaging_api.WithHTTPClient(cfg.HTTPClient)}
+	if cfg.APIBase != "" {
+		opts = append(opts, messaging_api.WithEndpoint(cfg.APIBase))
+	}
+	api, err := messaging_api.NewMessagingApiAPI(cfg.Token, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("line: client: %w", err)
+	}
+	return &Channel{cfg: cfg, api: api}, nil
+}
+
+// Name implements bot.Channel.
+func (c *Channel) Name() string { return "line" }
+
+// Authenticate checks X-Line-Signature (HMAC-SHA256 of the body with the
+// channel secret) in constant time, with the SDK's own function.
+func (c *Channel) Authenticate(header func(string) string, body []byte) bool {
+	sig := header("X-Line-Signature")
+	return sig != "" && webhook.ValidateSignature(c.cfg.Secret, sig, body)
+}
+
+// replyTo is what Deliver needs to answer one event.
+type replyTo struct {
+	token    string
+	userID   string
+	received time.Time
+}
+
+// Decode parses a webhook body into events: text messages, postbacks and
+// follows from one-to-one chats. Everything else (stickers, images, group
+// chats, standby mode, unfollow…) yields no event, so the server answers 200
+// and LINE does not redeliver it.
+func (c *Channel) Decode(body []byte) ([]bot.Event, error) {
+	return decode(body, c.cfg.Now())
+}
+
+func decode(body []byte, now time.Time) ([]bot.Event, error) {
+	var cb webhook.CallbackRequest
+	if err := json.Unmarshal(body, &cb); err != nil {
+		return nil, fmt.Errorf("line: decode: %w: %v", bot.ErrBadRequest, err)
+	}
+	var out []bot.Event
+	for _, e := range cb.Events {
+		ev, ok := event(e)
+		if !ok {
+			continue
+		}
+		r := ev.Reply.(replyTo)
+		r.received = now
+		ev.Reply = r
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// event turns one SDK event into a bot.Event. The SDK stores events as
+// values, and the embedded Event's copies of the common fields stay empty:
+// read the outer ones.
+func event(e webhook.EventInterface) (bot.Event, bool) {
+	var ev bot.Event
+	var src webhook.SourceInterface
+	var token string
+	switch e := e.(type) {
+	case webhook.MessageEvent:
+		text, ok := e.Message.(webhook.TextMessageContent)
+		if !ok || e.Mode == webhook.EventMode_STANDBY {
+			return ev, false
+		}
+		ev = bot.Event{ID: e.WebhookEventId, Type: "text", Input: dialogs.Input{Text: text.Text}}
+		src, token = e.Source, e.ReplyToken
+	case webhook.PostbackEvent:
+		if e.Postback == nil || e.Mode == webhook.EventMode_STANDBY {
+			return ev, false
+		}
+		ev = bot.Event{ID: e.WebhookEventId, Type: "postback", Input: dialogs.Input{Payload: e.Postback.Data}}
+		src, token = e.Source, e.ReplyToken
+	case webhook.FollowEvent:
+		if e.Mode == webhook.EventMode_STANDBY {
+			return ev, false
+		}
+		ev = bot.Event{ID: e.WebhookEventId, Type: "follow", Input: dialogs.Input{Event: dialogs.EventFollow}}
+		src, token = e.Source, e.ReplyToken
+	default:
+		return ev, false
+	}
+	user, ok := src.(webhook.UserSource)
+	if !ok || user.UserId == "" {
+		return ev, false
+	}
+	ev.Input.Person = "line:" + user.UserId
+	ev.Reply = replyTo{token: token, userID: user.UserId}
+	return ev, true
+}

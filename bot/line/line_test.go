@@ -1,0 +1,309 @@
+package line
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vaxbot/vaxbot/bot"
+	"github.com/vaxbot/vaxbot/dialogs"
+)
+
+const testSecret = "s3cret-channel"
+
+// sign computes X-Line-Signature as LINE does.
+func sign(body []byte) string {
+	m := hmac.New(sha256.New, []byte(testSecret))
+	m.Write(body)
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// call is one request the fake LINE API received.
+type call struct {
+	Path   string
+	Header http.Header
+	Body   map[string]any
+}
+
+// fakeAPI is a Messaging API on loopback that records calls and answers
+// with the statuses it is given, then 200.
+type fakeAPI struct {
+	mu       sync.Mutex
+	calls    []call
+	statuses []int
+	srv      *httptest.Server
+}
+
+func newFakeAPI(t *testing.T, statuses ...int) *fakeAPI {
+	f := &fakeAPI{statuses: statuses}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		var body map[string]any
+		_ = json.Unmarshal(raw, &body)
+		f.mu.Lock()
+		f.calls = append(f.calls, call{Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
+		status := http.StatusOK
+		if len(f.statuses) > 0 {
+			status, f.statuses = f.statuses[0], f.statuses[1:]
+		}
+		f.mu.Unlock()
+		if status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", "0")
+		}
+		w.WriteHeader(status)
+		if status == http.StatusOK {
+			io.WriteString(w, `{"sentMessages":[{"id":"461230966842064897","quoteToken":"IStG5h1Tz7b"}]}`)
+		} else {
+			io.WriteString(w, `{"message":"error"}`)
+		}
+	}))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeAPI) Calls() []call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]call(nil), f.calls...)
+}
+
+func newChannel(t *testing.T, api *fakeAPI, push bool, now func() time.Time) *Channel {
+	t.Helper()
+	c, err := New(Config{Secret: testSecret, Token: "tok", APIBase: api.srv.URL, PushFallback: push, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestAuthenticate(t *testing.T) {
+	c, _ := New(Config{Secret: testSecret, Token: "tok"})
+	body := []byte(`{"events":[]}`)
+	tests := []struct {
+		name string
+		sig  string
+		want bool
+	}{
+		{"valid", sign(body), true},
+		{"forged", sign([]byte(`{"events":[1]}`)), false},
+		{"missing", "", false},
+		{"not base64", "%%%", false},
+	}
+	for _, tt := range tests {
+		got := c.Authenticate(func(string) string { return tt.sig }, body)
+		if got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestDecode(t *testing.T) {
+	tests := []struct {
+		file      string
+		wantType  string
+		wantInput dialogs.Input
+		wantID    string
+	}{
+		{"text.json", "text", dialogs.Input{Person: "line:U80696558e1aa831b1c4d2ba6e7d5e3f2", Text: "健保卡號在哪裡"}, "01FZ74A0TDDPYRVKNK77XKC3ZR"},
+		{"postback.json", "postback", dialogs.Input{Person: "line:U80696558e1aa831b1c4d2ba6e7d5e3f2", Payload: "faq:q5"}, "01FZ74A0TDDPYRVKNK77XKC3ZS"},
+		{"follow.json", "follow", dialogs.Input{Person: "line:U80696558e1aa831b1c4d2ba6e7d5e3f2", Event: dialogs.EventFollow}, "01FZ74A0TDDPYRVKNK77XKC3ZT"},
+		{"sticker.json", "", dialogs.Input{}, ""},
+		{"group.json", "", dialogs.Input{}, ""},
+		{"standby.json", "", dialogs.Input{}, ""},
+		{"unknown.json", "", dialogs.Input{}, ""},
+		{"verify.json", "", dialogs.Input{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			body, err := os.ReadFile(filepath.Join("testdata", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			evs, err := decode(body, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantType == "" {
+				if len(evs) != 0 {
+					t.Fatalf("got %d events, want none", len(evs))
+				}
+				return
+			}
+			if len(evs) != 1 {
+				t.Fatalf("got %d events, want 1", len(evs))
+			}
+			ev := evs[0]
+			if ev.Type != tt.wantType || ev.Input != tt.wantInput || ev.ID != tt.wantID {
+				t.Errorf("got %+v, want %s %+v %s", ev, tt.wantType, tt.wantInput, tt.wantID)
+			}
+			if r := ev.Reply.(replyTo); r.token == "" || r.received.IsZero() {
+				t.Errorf("reply context %+v", r)
+			}
+		})
+	}
+	for _, bad := range []string{"", "{", "[]", `{"events":"x"}`, `{"events":[{"type":"message","message":"x"}]}`} {
+		if _, err := decode([]byte(bad), time.Now()); !errors.Is(err, bot.ErrBadRequest) {
+			t.Errorf("decode(%q) error %v, want ErrBadRequest", bad, err)
+		}
+	}
+}
+
+func TestRender(t *testing.T) {
+	few := []dialogs.Reply{{
+		Text:    "hello",
+		Choices: []dialogs.Choice{{Label: "Registration, verification (1922)", Payload: "handoff:1922"}, {Label: "Main menu", Payload: "menu"}},
+		Links:   []dialogs.Link{{Label: "1922", URL: "tel:1922"}},
+	}}
+	msgs := render(few)
+	raw, _ := json.Marshal(msgs)
+	var got []map[string]any
+	json.Unmarshal(raw, &got)
+	if len(got) != 1 || got[0]["type"] != "text" {
+		t.Fatalf("got %s", raw)
+	}
+	items := got[0]["quickReply"].(map[string]any)["items"].([]any)
+	if len(items) != 3 {
+		t.Fatalf("got %d quick reply items, want 3: %s", len(items), raw)
+	}
+	first := items[0].(map[string]any)["action"].(map[string]any)
+	if first["type"] != "postback" || first["data"] != "handoff:1922" || first["label"] != "Registration, verif…" || first["displayText"] != "Registration, verification (1922)" {
+		t.Errorf("first item %v", first)
+	}
+	tel := items[2].(map[string]any)["action"].(map[string]any)
+	if tel["type"] != "uri" || tel["uri"] != "tel:1922" {
+		t.Errorf("tel item %v", tel)
+	}
+
+	var counties []dialogs.Choice
+	for i := range 22 {
+		counties = append(counties, dialogs.Choice{Label: "County " + string(rune('A'+i)), Payload: "county:X"})
+	}
+	var many []dialogs.Reply
+	for range 7 {
+		many = append(many, dialogs.Reply{Text: "part"})
+	}
+	many = append(many, dialogs.Reply{Text: "Which county?", Choices: counties})
+	msgs = render(many)
+	raw, _ = json.Marshal(msgs)
+	got = nil
+	json.Unmarshal(raw, &got)
+	if len(got) != maxMessages {
+		t.Fatalf("got %d messages, want %d", len(got), maxMessages)
+	}
+	last := got[len(got)-1]
+	if last["type"] != "flex" || !strings.Contains(string(raw), `"type":"carousel"`) || strings.Count(string(raw), `"type":"button"`) != 22 {
+		t.Errorf("22 choices did not become a carousel of 22 buttons: %s", raw)
+	}
+}
+
+func TestDeliver(t *testing.T) {
+	replies := []dialogs.Reply{{Text: "hi", Choices: []dialogs.Choice{{Label: "Main menu", Payload: "menu"}}}}
+	received := time.Now()
+	tests := []struct {
+		name      string
+		statuses  []int
+		push      bool
+		age       time.Duration
+		wantPaths []string
+		wantErr   bool
+	}{
+		{"reply", nil, false, 0, []string{"/v2/bot/message/reply"}, false},
+		{"500 then 200 delivers once", []int{500}, false, 0, []string{"/v2/bot/message/reply", "/v2/bot/message/reply"}, false},
+		{"429 honours Retry-After", []int{429, 429}, false, 0, []string{"/v2/bot/message/reply", "/v2/bot/message/reply", "/v2/bot/message/reply"}, false},
+		{"400 is final", []int{400}, false, 0, []string{"/v2/bot/message/reply"}, true},
+		{"invalid token falls back to push", []int{400}, true, 0, []string{"/v2/bot/message/reply", "/v2/bot/message/push"}, false},
+		{"expired token, no fallback: lost", nil, false, time.Minute, nil, true},
+		{"expired token, fallback: push", nil, true, time.Minute, []string{"/v2/bot/message/push"}, false},
+		{"5xx until the tries run out", []int{500, 502, 503, 504}, false, 0, []string{"/v2/bot/message/reply", "/v2/bot/message/reply", "/v2/bot/message/reply", "/v2/bot/message/reply"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := newFakeAPI(t, tt.statuses...)
+			c := newChannel(t, api, tt.push, func() time.Time { return received.Add(tt.age) })
+			ev := bot.Event{Type: "text", Reply: replyTo{token: "tok123", userID: "Uabc", received: received}}
+			err := c.Deliver(context.Background(), ev, replies)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("Deliver error %v, want error %v", err, tt.wantErr)
+			}
+			if tt.wantErr && !errors.Is(err, ErrLost) {
+				t.Errorf("error %v does not wrap ErrLost", err)
+			}
+			calls := api.Calls()
+			var paths []string
+			for _, c := range calls {
+				paths = append(paths, c.Path)
+			}
+			if strings.Join(paths, " ") != strings.Join(tt.wantPaths, " ") {
+				t.Fatalf("calls %v, want %v", paths, tt.wantPaths)
+			}
+			for _, c := range calls {
+				if c.Header.Get("Authorization") != "Bearer tok" {
+					t.Errorf("Authorization %q", c.Header.Get("Authorization"))
+				}
+				switch c.Path {
+				case "/v2/bot/message/reply":
+					if c.Body["replyToken"] != "tok123" {
+						t.Errorf("reply token %v", c.Body["replyToken"])
+					}
+				case "/v2/bot/message/push":
+					if c.Body["to"] != "Uabc" || c.Header.Get("X-Line-Retry-Key") == "" {
+						t.Errorf("push to %v, retry key %q", c.Body["to"], c.Header.Get("X-Line-Retry-Key"))
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestPrepareShowsLoadingForACardNumber(t *testing.T) {
+	api := newFakeAPI(t)
+	c := newChannel(t, api, false, nil)
+	var logs bytes.Buffer
+	c.cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	for _, text := range []string{"hello", "A123456789", "0000 1111 2222"} {
+		c.Prepare(context.Background(), bot.Event{Input: dialogs.Input{Text: text}, Reply: replyTo{userID: "Uabc"}})
+	}
+	calls := api.Calls()
+	if len(calls) != 1 || calls[0].Path != "/v2/bot/chat/loading/start" || calls[0].Body["chatId"] != "Uabc" {
+		t.Fatalf("calls %+v, want one loading animation", calls)
+	}
+	if strings.Contains(logs.String(), "000011112222") {
+		t.Error("a card number reached the log")
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.json")
+	for _, file := range files {
+		b, _ := os.ReadFile(file)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		evs, err := decode(body, time.Now())
+		if err != nil {
+			if !errors.Is(err, bot.ErrBadRequest) {
+				t.Fatalf("error %v is not ErrBadRequest", err)
+			}
+			return
+		}
+		for _, ev := range evs {
+			if !strings.HasPrefix(ev.Input.Person, "line:") || len(ev.Input.Person) == len("line:") {
+				t.Fatalf("event without a person: %+v", ev)
+			}
+		}
+	})
+}
