@@ -18,6 +18,7 @@ type engineOptions struct {
 	idle     time.Duration
 	now      func() time.Time
 	logger   *slog.Logger
+	observe  func(kind, value string)
 }
 
 // buildEngine wires the knowledge base, the registry, the hotline directory
@@ -53,6 +54,6 @@ func buildEngine(o engineOptions) (*dialogs.Engine, error) {
 	}
 	return dialogs.New(dialogs.Config{
 		Matcher: ix, Topics: base, Registry: reg, Directory: dir, Words: words,
-		Now: o.now, Idle: o.idle, Logger: o.logger,
+		Now: o.now, Idle: o.idle, Logger: o.logger, Observe: o.observe,
 	})
 }

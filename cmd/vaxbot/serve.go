@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/vaxbot/vaxbot/bot"
+	"github.com/vaxbot/vaxbot/bot/line"
+	"github.com/vaxbot/vaxbot/dialogs"
+)
+
+// serveConfig is the server's configuration, from the environment with
+// flags on top.
+type serveConfig struct {
+	Addr              string
+	LineSecret        string
+	LineToken         string
+	LineAPIBase       string
+	LinePushFallback  bool
+	TelegramToken     string
+	TelegramSecret    string
+	TelegramAPIBase   string
+	Registry          string
+	Hotlines          string
+	MaxBody           int
+	ShutdownTimeout   time.Duration
+	DispatcherWorkers int
+}
+
+// configFromEnv reads the VAXBOT_* variables.
+func configFromEnv(getenv func(string) string) (serveConfig, error) {
+	c := serveConfig{
+		Addr:             getenv("VAXBOT_ADDR"),
+		LineSecret:       getenv("VAXBOT_LINE_CHANNEL_SECRET"),
+		LineToken:        getenv("VAXBOT_LINE_CHANNEL_TOKEN"),
+		LineAPIBase:      getenv("VAXBOT_LINE_API_BASE"),
+		TelegramToken:    getenv("VAXBOT_TELEGRAM_TOKEN"),
+		TelegramSecret:   getenv("VAXBOT_TELEGRAM_SECRET"),
+		TelegramAPIBase:  getenv("VAXBOT_TELEGRAM_API_BASE"),
+		Registry:         getenv("VAXBOT_REGISTRY"),
+		Hotlines:         getenv("VAXBOT_HOTLINES"),
+		MaxBody:          bot.DefaultMaxBody,
+		ShutdownTimeout:  20 * time.Second,
+		LinePushFallback: false,
+	}
+	if c.Addr == "" {
+		c.Addr = ":8080"
+	}
+	if v := getenv("VAXBOT_LINE_PUSH_FALLBACK"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("VAXBOT_LINE_PUSH_FALLBACK: want true or false")
+		}
+		c.LinePushFallback = b
+	}
+	if v := getenv("VAXBOT_MAX_BODY"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return c, fmt.Errorf("VAXBOT_MAX_BODY: want a positive number of bytes")
+		}
+		c.MaxBody = n
+	}
+	return c, nil
+}
+
+func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) int {
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	cfg, err := configFromEnv(os.Getenv)
+	if err != nil {
+		logger.Error("bad configuration", "err", err)
+		return 2
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (VAXBOT_ADDR)")
+	fs.StringVar(&cfg.Registry, "registry", cfg.Registry, "registry CSV file (VAXBOT_REGISTRY; default: the embedded demo)")
+	fs.StringVar(&cfg.Hotlines, "hotlines", cfg.Hotlines, "hotline directory file (VAXBOT_HOTLINES; default: the shipped one)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		logger.Error("listen", "addr", cfg.Addr, "err", err)
+		return 1
+	}
+	app, err := newApp(cfg, logger)
+	if err != nil {
+		ln.Close()
+		logger.Error("start", "err", err)
+		return 1
+	}
+	logger.Info("serving", "addr", ln.Addr().String())
+	if err := app.run(ctx, ln); err != nil {
+		logger.Error("stopped", "err", err)
+		return 1
+	}
+	logger.Info("stopped cleanly")
+	return 0
+}
+
+// app is the running server with what it needs to stop.
+type app struct {
+	server  *bot.Server
+	metrics *bot.Metrics
+	cfg     serveConfig
+	logger  *slog.Logger
+}
+
+// newApp wires the engine, the channels that have credentials, the
+// dispatcher and the server. A channel without credentials is disabled,
+// said in one line.
+func newApp(cfg serveConfig, logger *slog.Logger) (*app, error) {
+	metrics := bot.NewMetrics()
+	engine, err := buildEngine(engineOptions{registry: cfg.Registry, hotlines: cfg.Hotlines, logger: logger, observe: metrics.Observe})
+	if err != nil {
+		return nil, err
+	}
+	conv := dialogs.NewConversation(engine, dialogs.NewMemoryStore(0))
+	var channels []bot.Channel
+	var disabled []string
+	if cfg.LineSecret != "" && cfg.LineToken != "" {
+		ch, err := line.New(line.Config{
+			Secret: cfg.LineSecret, Token: cfg.LineToken, APIBase: cfg.LineAPIBase,
+			PushFallback: cfg.LinePushFallback, Metrics: metrics, Logger: logger,
+		})
+		if err != nil {
+			return nil, err
+		}
+		channels = append(channels, ch)
+	} else {
+		disabled = append(disabled, "line")
+		logger.Info("LINE disabled: set VAXBOT_LINE_CHANNEL_SECRET and VAXBOT_LINE_CHANNEL_TOKEN to enable it")
+	}
+	tg, err := telegramChannel(cfg, metrics, logger)
+	if err != nil {
+		return nil, err
+	}
+	if tg != nil {
+		channels = append(channels, tg)
+	} else {
+		disabled = append(disabled, "telegram")
+		logger.Info("Telegram disabled: set VAXBOT_TELEGRAM_TOKEN and VAXBOT_TELEGRAM_SECRET to enable it")
+	}
+	disp := bot.NewDispatcher(bot.DispatcherConfig{Handler: conv, Metrics: metrics, Logger: logger, Workers: cfg.DispatcherWorkers})
+	srv := bot.NewServer(bot.ServerConfig{
+		Channels: channels, Disabled: disabled, Dispatcher: disp,
+		Metrics: metrics, Logger: logger, MaxBody: cfg.MaxBody,
+	})
+	return &app{server: srv, metrics: metrics, cfg: cfg, logger: logger}, nil
+}
+
+// run serves on ln until ctx ends, then shuts down within the configured
+// bound: no new requests, in-flight requests and queued replies finished.
+func (a *app) run(ctx context.Context, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- a.server.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.logger.Info("shutting down", "bound", a.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	err := a.server.Shutdown(sctx)
+	if serr := <-errc; serr != nil && !errors.Is(serr, net.ErrClosed) {
+		err = errors.Join(err, serr)
+	}
+	return err
+}
