@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	_ "net/http/pprof" // served only when VAXBOT_PPROF_ADDR is set
 	"os"
 	"strconv"
 	"time"
@@ -96,6 +98,13 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		ln.Close()
 		logger.Error("start", "err", err)
 		return 1
+	}
+	if addr := os.Getenv("VAXBOT_PPROF_ADDR"); addr != "" {
+		// Profiling for operators, on an address of their choosing
+		// (keep it on loopback).
+		go func() {
+			logger.Info("pprof", "addr", addr, "err", http.ListenAndServe(addr, nil))
+		}()
 	}
 	logger.Info("serving", "addr", ln.Addr().String())
 	if err := app.run(ctx, ln); err != nil {

@@ -1,0 +1,382 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+	"github.com/valyala/fasthttp"
+)
+
+// loadOptions are the flags of "vaxbot load".
+type loadOptions struct {
+	target   string        // a running server's base URL; "" = spawn one
+	people   int           // simulated people talking at once
+	events   int           // stop after this many events
+	duration time.Duration // or after this long
+	rate     float64       // events per second in total; 0 = as fast as replies come
+	secret   string
+	floor    bool
+	apiAddr  string
+}
+
+func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	o := loadOptions{}
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.target, "target", "", "base URL of a running vaxbot serve whose VAXBOT_LINE_API_BASE points at --api-addr (default: start one)")
+	fs.IntVar(&o.people, "people", 200, "simulated people talking at once")
+	fs.IntVar(&o.events, "events", 20000, "stop after this many events")
+	fs.DurationVar(&o.duration, "duration", 30*time.Second, "stop after this long")
+	fs.Float64Var(&o.rate, "rate", 0, "events per second in total (0: each person sends as soon as answered)")
+	fs.StringVar(&o.secret, "secret", "load-test-secret", "LINE channel secret shared with the server")
+	fs.BoolVar(&o.floor, "floor", true, "also measure the floor: a bare fasthttp handler that checks the signature and parses the JSON")
+	fs.StringVar(&o.apiAddr, "api-addr", "127.0.0.1:0", "loopback address of the fake LINE API")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if o.people <= 0 || o.events <= 0 || o.duration <= 0 {
+		fmt.Fprintln(stderr, "vaxbot load: --people, --events and --duration must be positive")
+		return 2
+	}
+	if err := load(ctx, o, stdout); err != nil {
+		fmt.Fprintln(stderr, "vaxbot load:", err)
+		return 1
+	}
+	return 0
+}
+
+// fakeAPI is the LINE Messaging API the server replies to during a load
+// run: it wakes the simulated person waiting for each reply token.
+type fakeAPI struct {
+	waiting sync.Map // reply token → chan struct{}
+	replies atomic.Int64
+}
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		ReplyToken string `json:"replyToken"`
+	}
+	json.NewDecoder(r.Body).Decode(&body)
+	if body.ReplyToken != "" {
+		f.replies.Add(1)
+		if ch, ok := f.waiting.LoadAndDelete(body.ReplyToken); ok {
+			close(ch.(chan struct{}))
+		}
+	}
+	io.WriteString(w, `{"sentMessages":[{"id":"1","quoteToken":"q"}]}`)
+}
+
+// result is what one load phase measured.
+type result struct {
+	name             string
+	events, errors   int64
+	elapsed          time.Duration
+	acks, replies    []time.Duration
+	peakRSS          int64 // bytes; 0 when unknown
+	repliesCompleted bool
+}
+
+func (r result) rate() float64 { return float64(r.events-r.errors) / r.elapsed.Seconds() }
+
+func load(ctx context.Context, o loadOptions, w io.Writer) error {
+	api := &fakeAPI{}
+	apiLn, err := net.Listen("tcp", o.apiAddr)
+	if err != nil {
+		return err
+	}
+	apiSrv := &http.Server{Handler: api}
+	go apiSrv.Serve(apiLn)
+	defer apiSrv.Close()
+	apiURL := "http://" + apiLn.Addr().String()
+
+	target, stop, pid := o.target, func() {}, 0
+	if target == "" {
+		if target, stop, pid, err = spawnServer(ctx, o.secret, apiURL); err != nil {
+			return err
+		}
+	}
+	defer stop()
+
+	var results []result
+	if o.floor {
+		floorURL, closeFloor, err := startFloor(o.secret)
+		if err != nil {
+			return err
+		}
+		r := drive(ctx, o, floorURL, nil)
+		r.name = "floor: signature + JSON parse only"
+		closeFloor()
+		results = append(results, r)
+	}
+	r := drive(ctx, o, target, api)
+	r.name = "vaxbot serve, end to end"
+	r.repliesCompleted = true
+	if pid != 0 {
+		r.peakRSS = peakRSS(pid)
+	}
+	results = append(results, r)
+	report(w, o, results)
+	return nil
+}
+
+// spawnServer starts "vaxbot serve" on a free loopback port, configured to
+// reply to the fake API, and waits until it is ready.
+func spawnServer(ctx context.Context, secret, apiURL string) (string, func(), int, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", nil, 0, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, 0, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.CommandContext(ctx, exe, "serve", "--addr", addr)
+	cmd.Env = append(os.Environ(),
+		"VAXBOT_LINE_CHANNEL_SECRET="+secret, "VAXBOT_LINE_CHANNEL_TOKEN=load-test-token",
+		"VAXBOT_LINE_API_BASE="+apiURL, "VAXBOT_TELEGRAM_TOKEN=", "VAXBOT_TELEGRAM_SECRET=")
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		return "", nil, 0, err
+	}
+	stop := func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	}
+	url := "http://" + addr
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if res, err := http.Get(url + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return url, stop, cmd.Process.Pid, nil
+			}
+		}
+	}
+	stop()
+	return "", nil, 0, errors.New("the spawned server did not become ready")
+}
+
+// startFloor serves the least any webhook server must do: check the
+// signature and parse the JSON into the SDK's types.
+func startFloor(secret string) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {
+		body := ctx.PostBody()
+		if !webhook.ValidateSignature(secret, string(ctx.Request.Header.Peek("X-Line-Signature")), body) {
+			ctx.SetStatusCode(fasthttp.StatusUnauthorized)
+			return
+		}
+		var cb webhook.CallbackRequest
+		if err := json.Unmarshal(body, &cb); err != nil {
+			ctx.SetStatusCode(fasthttp.StatusBadRequest)
+			return
+		}
+		ctx.SetBodyString("ok")
+	}}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Shutdown() }, nil
+}
+
+// script is what a simulated person does, in a loop: a mix of menu taps,
+// free-text questions in both languages and a verification form.
+var script = []struct{ kind, value string }{
+	{"follow", ""},
+	{"postback", "faq:q1"},
+	{"message", "健保卡號在哪裡"},
+	{"message", "my new ARC number fails verification"},
+	{"postback", "faq:q6"},
+	{"message", "換了新居留證 健保APP還能用嗎"},
+	{"postback", "verify:start"},
+	{"message", "A123456789"},
+	{"postback", "verify:yes"},
+	{"message", "0000 1111 2222"},
+	{"message", "what's the weather tomorrow"},
+	{"message", "menu"},
+}
+
+// drive runs the simulated people against url. With api set it waits for
+// each reply at the fake API (end to end); without, for the webhook's ack.
+func drive(ctx context.Context, o loadOptions, url string, api *fakeAPI) result {
+	client := &fasthttp.Client{MaxConnsPerHost: o.people * 2, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	var sent atomic.Int64
+	var failed atomic.Int64
+	var mu sync.Mutex
+	var acks, replies []time.Duration
+	ctx, cancel := context.WithTimeout(ctx, o.duration)
+	defer cancel()
+	var pace time.Duration
+	if o.rate > 0 {
+		pace = time.Duration(float64(o.people) / o.rate * float64(time.Second))
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for p := range o.people {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			user := fmt.Sprintf("Uload%06d%s", p, strings.Repeat("0", 17))
+			var myAcks, myReplies []time.Duration
+			for i := 0; ctx.Err() == nil; i++ {
+				if sent.Add(1) > int64(o.events) {
+					sent.Add(-1)
+					break
+				}
+				step := script[i%len(script)]
+				id := fmt.Sprintf("%s-%d", user, i)
+				token := "tok-" + id
+				body := loadBody(id, user, token, step.kind, step.value)
+				var done chan struct{}
+				if api != nil {
+					done = make(chan struct{})
+					api.waiting.Store(token, done)
+				}
+				t0 := time.Now()
+				if !sendSigned(client, url+"/webhook/line", o.secret, body) {
+					failed.Add(1)
+					if api != nil {
+						api.waiting.Delete(token)
+					}
+					continue
+				}
+				myAcks = append(myAcks, time.Since(t0))
+				if api != nil {
+					select {
+					case <-done:
+						myReplies = append(myReplies, time.Since(t0))
+					case <-time.After(10 * time.Second):
+						failed.Add(1)
+						api.waiting.Delete(token)
+					case <-ctx.Done():
+						api.waiting.Delete(token)
+					}
+				}
+				if wait := pace - time.Since(t0); wait > 0 {
+					select {
+					case <-time.After(wait):
+					case <-ctx.Done():
+					}
+				}
+			}
+			mu.Lock()
+			acks = append(acks, myAcks...)
+			replies = append(replies, myReplies...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return result{events: sent.Load(), errors: failed.Load(), elapsed: time.Since(start), acks: acks, replies: replies}
+}
+
+func loadBody(id, user, token, kind, value string) []byte {
+	ev := map[string]any{
+		"type": kind, "webhookEventId": id, "timestamp": time.Now().UnixMilli(), "mode": "active",
+		"deliveryContext": map[string]any{"isRedelivery": false},
+		"source":          map[string]any{"type": "user", "userId": user}, "replyToken": token,
+	}
+	switch kind {
+	case "message":
+		ev["message"] = map[string]any{"type": "text", "id": "m" + id, "text": value}
+	case "postback":
+		ev["postback"] = map[string]any{"data": value}
+	case "follow":
+		ev["follow"] = map[string]any{"isUnblocked": false}
+	}
+	b, _ := json.Marshal(map[string]any{"destination": "Uload", "events": []any{ev}})
+	return b
+}
+
+func sendSigned(client *fasthttp.Client, url, secret string, body []byte) bool {
+	req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(res)
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	req.SetRequestURI(url)
+	req.Header.SetMethod(fasthttp.MethodPost)
+	req.Header.SetContentType("application/json")
+	req.Header.Set("X-Line-Signature", base64.StdEncoding.EncodeToString(m.Sum(nil)))
+	req.SetBodyRaw(body)
+	return client.Do(req, res) == nil && res.StatusCode() == fasthttp.StatusOK
+}
+
+// peakRSS reads the process's peak resident memory (VmHWM) from /proc.
+func peakRSS(pid int) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func percentile(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(float64(len(s))*p))]
+}
+
+func report(w io.Writer, o loadOptions, results []result) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "load: %d people, at most %d events or %s, rate %s\n", o.people, o.events, o.duration, rateString(o.rate))
+	fmt.Fprintf(&b, "%-34s %9s %7s %10s %10s %10s %10s %9s\n", "", "events/s", "errors", "ack p50", "ack p99", "reply p50", "reply p99", "peak RSS")
+	var floor float64
+	for _, r := range results {
+		rss := "-"
+		if r.peakRSS > 0 {
+			rss = fmt.Sprintf("%.0f MiB", float64(r.peakRSS)/(1<<20))
+		}
+		rp50, rp99 := "-", "-"
+		if r.repliesCompleted {
+			rp50, rp99 = ms(percentile(r.replies, 0.5)), ms(percentile(r.replies, 0.99))
+		}
+		fmt.Fprintf(&b, "%-34s %9.0f %7d %10s %10s %10s %10s %9s\n", r.name, r.rate(), r.errors,
+			ms(percentile(r.acks, 0.5)), ms(percentile(r.acks, 0.99)), rp50, rp99, rss)
+		if !r.repliesCompleted {
+			floor = r.rate()
+		} else if floor > 0 {
+			fmt.Fprintf(&b, "vaxbot end to end is %.0f %% of the floor\n", 100*r.rate()/floor)
+		}
+	}
+	w.Write(b.Bytes())
+}
+
+func rateString(r float64) string {
+	if r <= 0 {
+		return "unbounded"
+	}
+	return fmt.Sprintf("%.0f/s", r)
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
