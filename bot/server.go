@@ -18,11 +18,9 @@ const DefaultMaxBody = 1 << 20
 
 // ServerConfig sets up a Server.
 type ServerConfig struct {
-	// Channels are the enabled channels, served at /webhook/{Name()}.
-	Channels []Channel
-	// Disabled names known channels that have no credentials: their
-	// webhooks answer 404.
-	Disabled   []string
+	// Channels are the enabled channels, served at /webhook/{Name()}; any
+	// other channel's webhook answers 404.
+	Channels   []Channel
 	Dispatcher *Dispatcher
 	Metrics    *Metrics
 	Logger     *slog.Logger

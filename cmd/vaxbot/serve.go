@@ -134,7 +134,6 @@ func newApp(cfg serveConfig, logger *slog.Logger) (*app, error) {
 	}
 	conv := dialogs.NewConversation(engine, dialogs.NewMemoryStore(0))
 	var channels []bot.Channel
-	var disabled []string
 	if cfg.LineSecret != "" && cfg.LineToken != "" {
 		ch, err := line.New(line.Config{
 			Secret: cfg.LineSecret, Token: cfg.LineToken, APIBase: cfg.LineAPIBase,
@@ -145,7 +144,6 @@ func newApp(cfg serveConfig, logger *slog.Logger) (*app, error) {
 		}
 		channels = append(channels, ch)
 	} else {
-		disabled = append(disabled, "line")
 		logger.Info("LINE disabled: set VAXBOT_LINE_CHANNEL_SECRET and VAXBOT_LINE_CHANNEL_TOKEN to enable it")
 	}
 	tg, err := telegramChannel(cfg, metrics, logger)
@@ -155,12 +153,11 @@ func newApp(cfg serveConfig, logger *slog.Logger) (*app, error) {
 	if tg != nil {
 		channels = append(channels, tg)
 	} else {
-		disabled = append(disabled, "telegram")
 		logger.Info("Telegram disabled: set VAXBOT_TELEGRAM_TOKEN and VAXBOT_TELEGRAM_SECRET to enable it")
 	}
 	disp := bot.NewDispatcher(bot.DispatcherConfig{Handler: conv, Metrics: metrics, Logger: logger, Workers: cfg.DispatcherWorkers})
 	srv := bot.NewServer(bot.ServerConfig{
-		Channels: channels, Disabled: disabled, Dispatcher: disp,
+		Channels: channels, Dispatcher: disp,
 		Metrics: metrics, Logger: logger, MaxBody: cfg.MaxBody,
 	})
 	return &app{server: srv, metrics: metrics, cfg: cfg, logger: logger}, nil
