@@ -63,6 +63,13 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 		}
 		c.LinePushFallback = b
 	}
+	if v := getenv("VAXBOT_WORKERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return c, fmt.Errorf("VAXBOT_WORKERS: want a positive number")
+		}
+		c.DispatcherWorkers = n
+	}
 	if v := getenv("VAXBOT_MAX_BODY"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {
