@@ -1,0 +1,287 @@
+// Package sqlstore keeps tickets in SQL: SQLite by default (pure Go, so the
+// binary stays static) or PostgreSQL. Both run the same queries through
+// database/sql, apply the schema migrations at start-up, and pass the same
+// test suite (dialogs/tickets/ticketstest).
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/vaxbot/vaxbot/dialogs/tickets"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+)
+
+// Store is a tickets.Store on a SQL database.
+type Store struct {
+	db       *sql.DB
+	postgres bool
+}
+
+var _ tickets.Store = (*Store)(nil)
+
+// OpenSQLite opens (creating if needed) the SQLite file tickets.db in dir and
+// migrates it.
+func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("sqlstore: data dir: %w", err)
+	}
+	path := filepath.Join(dir, "tickets.db")
+	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
+	}
+	// One writer at a time is what SQLite does anyway; a single connection
+	// avoids "database is locked" between our own goroutines.
+	db.SetMaxOpenConns(1)
+	return open(ctx, db, false)
+}
+
+// OpenPostgres connects to url (postgres://…) and migrates the database.
+func OpenPostgres(ctx context.Context, url string) (*Store, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open postgres: %w", err)
+	}
+	return open(ctx, db, true)
+}
+
+func open(ctx context.Context, db *sql.DB, postgres bool) (*Store, error) {
+	s := &Store{db: db, postgres: postgres}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlstore: connect: %w", err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// migrations are applied in order, each once; never edit one that shipped.
+var migrations = []string{
+	`CREATE TABLE tickets (
+		ref TEXT PRIMARY KEY,
+		channel TEXT NOT NULL,
+		lang TEXT NOT NULL,
+		reason TEXT NOT NULL,
+		county TEXT NOT NULL DEFAULT '',
+		line TEXT NOT NULL,
+		masked_id TEXT NOT NULL DEFAULT '',
+		id_hash TEXT NOT NULL DEFAULT '',
+		turns TEXT NOT NULL DEFAULT '[]',
+		status TEXT NOT NULL,
+		claimed_by TEXT NOT NULL DEFAULT '',
+		created_at BIGINT NOT NULL,
+		updated_at BIGINT NOT NULL,
+		closed_at BIGINT NOT NULL DEFAULT 0
+	)`,
+	`CREATE INDEX tickets_status_line ON tickets (status, line, created_at)`,
+	`CREATE INDEX tickets_id_hash ON tickets (id_hash)`,
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlstore: migrations table: %w", err)
+	}
+	if s.postgres {
+		// Two replicas starting together must not both migrate.
+		if _, err := s.db.ExecContext(ctx, `SELECT pg_advisory_lock(7521021)`); err != nil {
+			return fmt.Errorf("sqlstore: migration lock: %w", err)
+		}
+		defer s.db.ExecContext(context.Background(), `SELECT pg_advisory_unlock(7521021)`)
+	}
+	var current int
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("sqlstore: schema version: %w", err)
+	}
+	for v := current + 1; v <= len(migrations); v++ {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("sqlstore: migration %d: %w", v, err)
+		}
+		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("sqlstore: migration %d: %w", v, err)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), v, time.Now().Unix()); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("sqlstore: migration %d: %w", v, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("sqlstore: migration %d: %w", v, err)
+		}
+	}
+	return nil
+}
+
+// q rewrites ? placeholders as $1, $2… for PostgreSQL.
+func (s *Store) q(query string) string {
+	if !s.postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+const columns = `ref, channel, lang, reason, county, line, masked_id, id_hash, turns, status, claimed_by, created_at, updated_at, closed_at`
+
+// Create implements tickets.Store.
+func (s *Store) Create(ctx context.Context, t *tickets.Ticket) error {
+	turns, err := json.Marshal(t.Turns)
+	if err != nil {
+		return fmt.Errorf("sqlstore: create: %w", err)
+	}
+	_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO tickets (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		t.Ref, t.Channel, t.Lang, t.Reason, t.County, t.Line, t.MaskedID, t.IDHash, string(turns), string(t.Status),
+		t.ClaimedBy, micros(t.CreatedAt), micros(t.UpdatedAt), micros(t.ClosedAt))
+	if err != nil {
+		if s.isUniqueViolation(ctx, t.Ref) {
+			return tickets.ErrConflict
+		}
+		return fmt.Errorf("sqlstore: create: %w", err)
+	}
+	return nil
+}
+
+// isUniqueViolation checks, after a failed insert, whether the reference is
+// taken: simpler and driver-neutral compared with parsing error codes.
+func (s *Store) isUniqueViolation(ctx context.Context, ref string) bool {
+	_, err := s.Get(ctx, ref)
+	return err == nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanTicket(row scanner) (*tickets.Ticket, error) {
+	var t tickets.Ticket
+	var turns, status string
+	var created, updated, closed int64
+	if err := row.Scan(&t.Ref, &t.Channel, &t.Lang, &t.Reason, &t.County, &t.Line, &t.MaskedID, &t.IDHash,
+		&turns, &status, &t.ClaimedBy, &created, &updated, &closed); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(turns), &t.Turns); err != nil {
+		return nil, fmt.Errorf("turns: %w", err)
+	}
+	t.Status = tickets.Status(status)
+	t.CreatedAt, t.UpdatedAt, t.ClosedAt = fromMicros(created), fromMicros(updated), fromMicros(closed)
+	return &t, nil
+}
+
+// Get implements tickets.Store.
+func (s *Store) Get(ctx context.Context, ref string) (*tickets.Ticket, error) {
+	t, err := scanTicket(s.db.QueryRowContext(ctx, s.q(`SELECT `+columns+` FROM tickets WHERE ref = ?`), ref))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tickets.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: get: %w", err)
+	}
+	return t, nil
+}
+
+// List implements tickets.Store.
+func (s *Store) List(ctx context.Context, f tickets.Filter) ([]*tickets.Ticket, error) {
+	query := `SELECT ` + columns + ` FROM tickets WHERE 1 = 1`
+	var args []any
+	if f.Status != "" {
+		query += ` AND status = ?`
+		args = append(args, string(f.Status))
+	}
+	if f.Line != "" {
+		query += ` AND line = ?`
+		args = append(args, f.Line)
+	}
+	if f.IDHash != "" {
+		query += ` AND id_hash = ?`
+		args = append(args, f.IDHash)
+	}
+	query += ` ORDER BY created_at DESC, ref ASC LIMIT ?`
+	args = append(args, f.EffectiveLimit())
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: list: %w", err)
+	}
+	defer rows.Close()
+	var out []*tickets.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: list: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: list: %w", err)
+	}
+	return out, nil
+}
+
+// Claim implements tickets.Store.
+func (s *Store) Claim(ctx context.Context, ref, by string, at time.Time) (*tickets.Ticket, error) {
+	return s.transition(ctx, ref, `UPDATE tickets SET status = 'claimed', claimed_by = ?, updated_at = ? WHERE ref = ? AND status = 'open'`, by, micros(at), ref)
+}
+
+// Finish implements tickets.Store.
+func (s *Store) Finish(ctx context.Context, ref string, at time.Time) (*tickets.Ticket, error) {
+	return s.transition(ctx, ref, `UPDATE tickets SET status = 'closed', updated_at = ?, closed_at = ? WHERE ref = ? AND status <> 'closed'`, micros(at), micros(at), ref)
+}
+
+// transition runs a conditional update; no row changed means the ticket is
+// missing or in the wrong status.
+func (s *Store) transition(ctx context.Context, ref, query string, args ...any) (*tickets.Ticket, error) {
+	res, err := s.db.ExecContext(ctx, s.q(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: update: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: update: %w", err)
+	}
+	t, err := s.Get(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, tickets.ErrState
+	}
+	return t, nil
+}

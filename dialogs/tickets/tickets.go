@@ -1,0 +1,249 @@
+// Package tickets is the handoff desk's record: a ticket carries the context
+// of a conversation to the hotline operator who picks it up, so nobody has
+// to repeat themselves. It holds only masked numbers and a keyed hash of the
+// ID, never a full ID or card number.
+//
+// tickets must not import a storage driver: stores live in bot/sqlstore;
+// MemoryStore here is the in-process implementation and the tests' fake.
+package tickets
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Status is where a ticket is in its life.
+type Status string
+
+// The statuses, in order.
+const (
+	StatusOpen    Status = "open"
+	StatusClaimed Status = "claimed"
+	StatusClosed  Status = "closed"
+)
+
+// Turn is one line of the conversation, numbers masked.
+type Turn struct {
+	At   time.Time `json:"at"`
+	From string    `json:"from"` // "person" or "bot"
+	Text string    `json:"text"`
+}
+
+// Ticket is one handoff.
+type Ticket struct {
+	Ref       string    `json:"ref"`
+	Channel   string    `json:"channel"`
+	Lang      string    `json:"lang"`
+	Reason    string    `json:"reason"`
+	County    string    `json:"county,omitempty"`
+	Line      string    `json:"line"`
+	MaskedID  string    `json:"masked_id,omitempty"`
+	IDHash    string    `json:"id_hash,omitempty"`
+	Turns     []Turn    `json:"turns"`
+	Status    Status    `json:"status"`
+	ClaimedBy string    `json:"claimed_by,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	ClosedAt  time.Time `json:"closed_at,omitzero"`
+}
+
+// Filter selects tickets; empty fields match everything.
+type Filter struct {
+	Status Status
+	Line   string
+	IDHash string
+	// Limit caps the result (100 when 0).
+	Limit int
+}
+
+// Errors of a Store.
+var (
+	ErrNotFound = errors.New("tickets: not found")
+	ErrConflict = errors.New("tickets: reference already used")
+	ErrState    = errors.New("tickets: not allowed in this status")
+)
+
+// Store keeps tickets. Every implementation passes ticketstest.Run.
+type Store interface {
+	Create(ctx context.Context, t *Ticket) error
+	Get(ctx context.Context, ref string) (*Ticket, error)
+	// List returns matching tickets, newest first.
+	List(ctx context.Context, f Filter) ([]*Ticket, error)
+	// Claim moves an open ticket to claimed by an operator.
+	Claim(ctx context.Context, ref, by string, at time.Time) (*Ticket, error)
+	// Finish closes an open or claimed ticket.
+	Finish(ctx context.Context, ref string, at time.Time) (*Ticket, error)
+}
+
+// refAlphabet has no characters that are easy to confuse when read aloud or
+// written down: no 0/O, 1/I/L, 2/Z, 5/S, 8/B.
+const refAlphabet = "ACDEFGHJKMNPQRTUVWXY34679"
+
+// NewRef returns a reference such as "K7M-42Q" from random bytes of r
+// (crypto/rand when nil).
+func NewRef(r io.Reader) (string, error) {
+	if r == nil {
+		r = rand.Reader
+	}
+	var b [6]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return "", err
+	}
+	var out strings.Builder
+	for i, x := range b {
+		if i == 3 {
+			out.WriteByte('-')
+		}
+		out.WriteByte(refAlphabet[int(x)%len(refAlphabet)])
+	}
+	return out.String(), nil
+}
+
+// NormalizeRef folds what an operator types ("k7m 42q") to the stored form.
+func NormalizeRef(s string) string {
+	s = strings.ToUpper(strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, s))
+	if len(s) != 6 {
+		return s
+	}
+	return s[:3] + "-" + s[3:]
+}
+
+// Hasher computes the keyed hash of an ID number (HMAC-SHA256), so staff
+// can match a caller who reads out their number without the number being
+// stored.
+type Hasher struct {
+	key []byte
+}
+
+// NewHasher returns a Hasher with key; an empty key is refused.
+func NewHasher(key []byte) (*Hasher, error) {
+	if len(key) < 16 {
+		return nil, errors.New("tickets: hash key must be at least 16 bytes")
+	}
+	return &Hasher{key: append([]byte(nil), key...)}, nil
+}
+
+// Hash returns the hex HMAC-SHA256 of a normalised ID number.
+func (h *Hasher) Hash(id string) string {
+	m := hmac.New(sha256.New, h.key)
+	m.Write([]byte(id))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// MemoryStore is a Store in memory.
+type MemoryStore struct {
+	mu sync.Mutex
+	m  map[string]Ticket
+}
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore { return &MemoryStore{m: map[string]Ticket{}} }
+
+func clone(t Ticket) *Ticket {
+	t.Turns = append([]Turn(nil), t.Turns...)
+	return &t
+}
+
+// Create implements Store.
+func (s *MemoryStore) Create(_ context.Context, t *Ticket) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.m[t.Ref]; ok {
+		return ErrConflict
+	}
+	s.m[t.Ref] = *clone(*t)
+	return nil
+}
+
+// Get implements Store.
+func (s *MemoryStore) Get(_ context.Context, ref string) (*Ticket, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.m[ref]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return clone(t), nil
+}
+
+// List implements Store.
+func (s *MemoryStore) List(_ context.Context, f Filter) ([]*Ticket, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*Ticket
+	for _, t := range s.m {
+		if (f.Status == "" || t.Status == f.Status) && (f.Line == "" || t.Line == f.Line) && (f.IDHash == "" || t.IDHash == f.IDHash) {
+			out = append(out, clone(t))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.After(out[j].CreatedAt)
+		}
+		return out[i].Ref < out[j].Ref
+	})
+	if limit := f.limit(); len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+func (f Filter) limit() int {
+	if f.Limit <= 0 {
+		return 100
+	}
+	return f.Limit
+}
+
+// EffectiveLimit returns the filter's limit, with the default applied.
+func (f Filter) EffectiveLimit() int { return f.limit() }
+
+// Claim implements Store.
+func (s *MemoryStore) Claim(_ context.Context, ref, by string, at time.Time) (*Ticket, error) {
+	return s.update(ref, func(t *Ticket) error {
+		if t.Status != StatusOpen {
+			return ErrState
+		}
+		t.Status, t.ClaimedBy, t.UpdatedAt = StatusClaimed, by, at
+		return nil
+	})
+}
+
+// Finish implements Store.
+func (s *MemoryStore) Finish(_ context.Context, ref string, at time.Time) (*Ticket, error) {
+	return s.update(ref, func(t *Ticket) error {
+		if t.Status == StatusClosed {
+			return ErrState
+		}
+		t.Status, t.UpdatedAt, t.ClosedAt = StatusClosed, at, at
+		return nil
+	})
+}
+
+func (s *MemoryStore) update(ref string, f func(*Ticket) error) (*Ticket, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.m[ref]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	if err := f(&t); err != nil {
+		return nil, err
+	}
+	s.m[ref] = t
+	return clone(t), nil
+}

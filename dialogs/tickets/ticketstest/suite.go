@@ -1,0 +1,118 @@
+// Package ticketstest is the test suite every tickets.Store must pass: the
+// in-memory store, SQLite and PostgreSQL run the same tests.
+package ticketstest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/vaxbot/vaxbot/dialogs/tickets"
+)
+
+// Run tests the store that newStore returns (a fresh, empty one per call).
+func Run(t *testing.T, newStore func(t *testing.T) tickets.Store) {
+	ctx := context.Background()
+	base := time.Date(2021, 7, 21, 9, 0, 0, 123456000, time.UTC)
+	mk := func(ref, line, hash string, at time.Time) *tickets.Ticket {
+		return &tickets.Ticket{
+			Ref: ref, Channel: "line", Lang: "zh-TW", Reason: "mismatch_twice", Line: line,
+			MaskedID: "A12*****89", IDHash: hash, Status: tickets.StatusOpen, CreatedAt: at, UpdatedAt: at,
+			Turns: []tickets.Turn{{At: at, From: "person", Text: "我的證號 A12*****89"}, {At: at, From: "bot", Text: "這組證號和健保卡卡號對不起來。"}},
+		}
+	}
+	t.Run("create and get", func(t *testing.T) {
+		s := newStore(t)
+		want := mk("K7M-42Q", "1922", "h1", base)
+		want.County = "TPE"
+		if err := s.Create(ctx, want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Get(ctx, "K7M-42Q")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Ref != want.Ref || got.County != "TPE" || got.MaskedID != want.MaskedID || got.IDHash != "h1" ||
+			got.Status != tickets.StatusOpen || !got.CreatedAt.Equal(base) || len(got.Turns) != 2 ||
+			got.Turns[0].Text != want.Turns[0].Text || !got.Turns[1].At.Equal(base) || !got.ClosedAt.IsZero() {
+			t.Errorf("got %+v, want %+v", got, want)
+		}
+		if err := s.Create(ctx, mk("K7M-42Q", "nhia", "", base)); !errors.Is(err, tickets.ErrConflict) {
+			t.Errorf("duplicate ref: %v, want ErrConflict", err)
+		}
+		if _, err := s.Get(ctx, "NOP-EEE"); !errors.Is(err, tickets.ErrNotFound) {
+			t.Errorf("missing ref: %v, want ErrNotFound", err)
+		}
+	})
+	t.Run("list filters newest first", func(t *testing.T) {
+		s := newStore(t)
+		for i, line := range []string{"1922", "nhia", "1922", "county"} {
+			if err := s.Create(ctx, mk(fmt.Sprintf("AAA-%03d", i), line, fmt.Sprintf("h%d", i%2), base.Add(time.Duration(i)*time.Minute))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.Claim(ctx, "AAA-002", "op1", base.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			f    tickets.Filter
+			want []string
+		}{
+			{tickets.Filter{}, []string{"AAA-003", "AAA-002", "AAA-001", "AAA-000"}},
+			{tickets.Filter{Line: "1922"}, []string{"AAA-002", "AAA-000"}},
+			{tickets.Filter{Status: tickets.StatusOpen, Line: "1922"}, []string{"AAA-000"}},
+			{tickets.Filter{Status: tickets.StatusClaimed}, []string{"AAA-002"}},
+			{tickets.Filter{IDHash: "h1"}, []string{"AAA-003", "AAA-001"}},
+			{tickets.Filter{Limit: 2}, []string{"AAA-003", "AAA-002"}},
+			{tickets.Filter{Line: "none"}, nil},
+		}
+		for _, tt := range tests {
+			got, err := s.List(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var refs []string
+			for _, g := range got {
+				refs = append(refs, g.Ref)
+			}
+			if fmt.Sprint(refs) != fmt.Sprint(tt.want) {
+				t.Errorf("List(%+v) = %v, want %v", tt.f, refs, tt.want)
+			}
+		}
+	})
+	t.Run("claim and finish", func(t *testing.T) {
+		s := newStore(t)
+		if err := s.Create(ctx, mk("CCC-111", "1922", "", base)); err != nil {
+			t.Fatal(err)
+		}
+		claimed, err := s.Claim(ctx, "CCC-111", "op7", base.Add(time.Minute))
+		if err != nil || claimed.Status != tickets.StatusClaimed || claimed.ClaimedBy != "op7" || !claimed.UpdatedAt.Equal(base.Add(time.Minute)) {
+			t.Fatalf("claim: %+v, %v", claimed, err)
+		}
+		if _, err := s.Claim(ctx, "CCC-111", "op8", base.Add(2*time.Minute)); !errors.Is(err, tickets.ErrState) {
+			t.Errorf("second claim: %v, want ErrState", err)
+		}
+		closed, err := s.Finish(ctx, "CCC-111", base.Add(3*time.Minute))
+		if err != nil || closed.Status != tickets.StatusClosed || !closed.ClosedAt.Equal(base.Add(3*time.Minute)) || closed.ClaimedBy != "op7" {
+			t.Fatalf("finish: %+v, %v", closed, err)
+		}
+		if _, err := s.Finish(ctx, "CCC-111", base.Add(4*time.Minute)); !errors.Is(err, tickets.ErrState) {
+			t.Errorf("second finish: %v, want ErrState", err)
+		}
+		if _, err := s.Claim(ctx, "NOP-EEE", "op", base); !errors.Is(err, tickets.ErrNotFound) {
+			t.Errorf("claim missing: %v", err)
+		}
+		if _, err := s.Finish(ctx, "NOP-EEE", base); !errors.Is(err, tickets.ErrNotFound) {
+			t.Errorf("finish missing: %v", err)
+		}
+		// An open ticket can be closed without a claim.
+		if err := s.Create(ctx, mk("CCC-222", "nhia", "", base)); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Finish(ctx, "CCC-222", base); err != nil || got.Status != tickets.StatusClosed {
+			t.Errorf("finish open: %+v, %v", got, err)
+		}
+	})
+}
