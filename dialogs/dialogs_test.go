@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	mathrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vaxbot/vaxbot/dialogs/tickets"
 	"github.com/vaxbot/vaxbot/knowledge"
 	"github.com/vaxbot/vaxbot/verify"
 )
@@ -107,6 +109,8 @@ func replay(t *testing.T, src string) string {
 	var logs bytes.Buffer
 	reg := &switchableRegistry{Registry: verify.DemoRegistry(clock.Now())}
 	conv := NewConversation(newTestEngine(t, clock, reg, &logs), NewMemoryStore(time.Hour))
+	conv.Tickets = tickets.NewMemoryStore()
+	conv.Rand = mathrand.NewChaCha8([32]byte{7}) // deterministic references
 	var out strings.Builder
 	var choices []Choice
 	var hint Lang

@@ -47,6 +47,9 @@ type Config struct {
 	Idle time.Duration
 	// Logger receives one line per outcome, never a number (discarded when nil).
 	Logger *slog.Logger
+	// Hasher, when set, computes the keyed hash of a confirmed ID, which a
+	// ticket carries so staff can match a caller who reads out the number.
+	Hasher interface{ Hash(id string) string }
 	// Observe, when set, is told of each event worth counting: ("answer",
 	// item id), ("abstain", ""), ("outcome", diagnosis), ("handoff", line).
 	// The values never hold personal data, so they can be metric labels.
@@ -163,6 +166,7 @@ func (t *turn) reset() {
 	s := t.s
 	s.wipeNumbers()
 	s.Node, s.Misses, s.Mismatches, s.Pending, s.Topic = NodeMenu, 0, 0, "", ""
+	s.MaskedID, s.IDHash, s.History = "", "", nil
 }
 
 // menu shows the topics with the text of key above them.
@@ -529,6 +533,10 @@ func (t *turn) verifyPayload(arg string) {
 		}
 		if arg == "yes" {
 			t.s.Node = NodeVerifyCard
+			t.s.MaskedID, t.s.IDHash = verify.Mask(t.s.ID), ""
+			if t.e.cfg.Hasher != nil {
+				t.s.IDHash = t.e.cfg.Hasher.Hash(t.s.ID)
+			}
 		} else {
 			t.s.ID, t.s.Node = "", NodeVerifyID
 		}

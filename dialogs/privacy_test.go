@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vaxbot/vaxbot/dialogs/tickets"
 	"github.com/vaxbot/vaxbot/verify"
 )
 
@@ -30,7 +31,14 @@ func TestNoNumbersAfterResult(t *testing.T) {
 	store := NewMemoryStore(time.Hour)
 	engine := newTestEngine(t, clock, nil, &logs)
 	engine.cfg.Limiter = NewMemoryLimiter(100, time.Hour)
+	hasher, err := tickets.NewHasher([]byte("test-hash-key-0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine.cfg.Hasher = hasher
 	conv := NewConversation(engine, store)
+	desk := tickets.NewMemoryStore()
+	conv.Tickets = desk
 	ctx := context.Background()
 	for i, n := range numbers {
 		person := "line:U" + strings.Repeat("0", i+1)
@@ -63,11 +71,31 @@ func TestNoNumbersAfterResult(t *testing.T) {
 		if _, err := RenderText(&shown, replies); err != nil {
 			t.Fatal(err)
 		}
-		for what, text := range map[string]string{"session": string(raw), "replies": shown.String(), "logs": logs.String()} {
+		opened, err := desk.List(ctx, tickets.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ticketJSON, _ := json.Marshal(opened)
+		for what, text := range map[string]string{"session": string(raw), "replies": shown.String(), "logs": logs.String(), "tickets": string(ticketJSON)} {
 			if strings.Contains(text, n.id) || strings.Contains(text, n.card) {
 				t.Errorf("%s holds a full number of %s:\n%s", what, verify.Mask(n.id), text)
 			}
 		}
+	}
+	// The duplicate ID was handed to 1922 with a ticket that lets staff match
+	// the caller by the hash of the number, and shows it only masked.
+	opened, _ := desk.List(ctx, tickets.Filter{Line: "1922"})
+	var dup *tickets.Ticket
+	for _, tk := range opened {
+		if tk.Reason == "duplicate_id" {
+			dup = tk
+		}
+	}
+	if dup == nil {
+		t.Fatalf("no ticket for the duplicate ID among %d", len(opened))
+	}
+	if dup.MaskedID != "C12*****81" || dup.IDHash != hasher.Hash("C123456781") || dup.Channel != "line" || len(dup.Turns) == 0 {
+		t.Errorf("ticket %+v", dup)
 	}
 	if !strings.Contains(logs.String(), "outcome=") {
 		t.Fatalf("the check logged no outcome, so this test proves nothing:\n%s", logs.String())

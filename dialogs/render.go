@@ -27,7 +27,7 @@ func RenderText(w io.Writer, replies []Reply) ([]Choice, error) {
 			fmt.Fprintf(&b, "  ☎ %s <%s>\n", l.Label, l.URL)
 		}
 		if h := r.Handoff; h != nil {
-			fmt.Fprintf(&b, "  (handoff: line=%s county=%s reason=%s)\n", h.Line, orNone(h.County), h.Reason)
+			fmt.Fprintf(&b, "  (handoff: line=%s county=%s reason=%s ticket=%s)\n", h.Line, orNone(h.County), h.Reason, orNone(h.Ticket))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -2,13 +2,17 @@ package dialogs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/patrickmn/go-cache"
+	"github.com/vaxbot/vaxbot/dialogs/tickets"
 )
 
 // Node is where a person is in the conversation.
@@ -47,6 +51,12 @@ type Session struct {
 	// LangSet is true once the person chose a language; until then the
 	// language follows what they write.
 	LangSet bool `json:"lang_set,omitempty"`
+	// MaskedID and IDHash stand for the last ID the person confirmed, for a
+	// ticket: the display form and the keyed hash, never the number.
+	MaskedID string `json:"masked_id,omitempty"`
+	IDHash   string `json:"id_hash,omitempty"`
+	// History is the last few turns, numbers masked, for a ticket.
+	History []tickets.Turn `json:"history,omitempty"`
 	// Created and Updated are when the session started and last changed.
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`
@@ -130,18 +140,27 @@ func (l *personLocks) lock(person string) func() {
 }
 
 // Conversation runs the engine for many people: it takes the person's lock,
-// loads the session, lets the engine handle the input, and saves the session,
-// so two quick messages from one person never lose an update.
+// loads the session, lets the engine handle the input, opens a ticket for a
+// handoff, and saves the session, so two quick messages from one person
+// never lose an update.
 type Conversation struct {
 	Engine *Engine
 	Store  Store
-	locks  personLocks
+	// Tickets, when set, receives a ticket for every handoff, and the reply
+	// gives the person its reference.
+	Tickets tickets.Store
+	// Rand is the source of ticket references (crypto/rand when nil).
+	Rand  io.Reader
+	locks personLocks
 }
 
 // NewConversation returns a Conversation over engine and store.
 func NewConversation(engine *Engine, store Store) *Conversation {
 	return &Conversation{Engine: engine, Store: store}
 }
+
+// historyTurns is how many turns a session keeps for a ticket.
+const historyTurns = 10
 
 // Handle processes one input and returns the replies to send.
 func (c *Conversation) Handle(ctx context.Context, in Input) ([]Reply, error) {
@@ -158,8 +177,74 @@ func (c *Conversation) Handle(ctx context.Context, in Input) ([]Reply, error) {
 		s = &Session{Person: in.Person}
 	}
 	replies := c.Engine.Handle(ctx, s, in)
+	c.remember(s, in, replies)
+	if c.Tickets != nil {
+		for i := range replies {
+			if replies[i].Handoff != nil {
+				c.openTicket(ctx, s, &replies[i])
+			}
+		}
+	}
 	if err := c.Store.Put(ctx, s); err != nil {
 		return replies, fmt.Errorf("dialogs: save session: %w", err)
 	}
 	return slices.Clip(replies), nil
+}
+
+// remember adds the turn to the session's history, numbers masked.
+func (c *Conversation) remember(s *Session, in Input, replies []Reply) {
+	now := s.Updated
+	person := in.Payload
+	switch {
+	case in.Event != "":
+		person = "(" + string(in.Event) + ")"
+	case person != "":
+		person = "[" + person + "]"
+	default:
+		person = clip(Redact(in.Text), 200)
+	}
+	s.History = append(s.History, tickets.Turn{At: now, From: "person", Text: person})
+	for _, r := range replies {
+		first, _, _ := strings.Cut(strings.TrimSpace(r.Text), "\n")
+		s.History = append(s.History, tickets.Turn{At: now, From: "bot", Text: clip(first, 120)})
+	}
+	if n := len(s.History); n > historyTurns {
+		s.History = slices.Clone(s.History[n-historyTurns:])
+	}
+}
+
+// openTicket stores the handoff's context and tells the person the
+// reference. A failure is logged; the person still gets the line to call.
+func (c *Conversation) openTicket(ctx context.Context, s *Session, r *Reply) {
+	channel, _, _ := strings.Cut(s.Person, ":")
+	now := s.Updated
+	t := &tickets.Ticket{
+		Channel: channel, Lang: string(s.Lang), Reason: r.Handoff.Reason, County: r.Handoff.County,
+		Line: r.Handoff.Line, MaskedID: s.MaskedID, IDHash: s.IDHash, Turns: slices.Clone(s.History),
+		Status: tickets.StatusOpen, CreatedAt: now, UpdatedAt: now,
+	}
+	var err error
+	for range 3 { // a clash of references is rare; try again
+		if t.Ref, err = tickets.NewRef(c.Rand); err != nil {
+			break
+		}
+		if err = c.Tickets.Create(ctx, t); !errors.Is(err, tickets.ErrConflict) {
+			break
+		}
+	}
+	if err != nil {
+		c.Engine.cfg.Logger.Error("ticket not opened", "line", t.Line, "reason", t.Reason, "err", err)
+		return
+	}
+	c.Engine.cfg.Observe("ticket", t.Line)
+	r.Handoff.Ticket = t.Ref
+	r.Text += "\n\n" + c.Engine.cfg.Words.T(s.Lang, "ticket_ref", "ref", t.Ref)
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

@@ -33,7 +33,7 @@ var wordKeys = []string{
 	"outcome_use_number_on_card", "outcome_use_new_number", "outcome_duplicate_id",
 	"outcome_mismatch", "mismatch_again", "choice_read_qa", "choice_check_again",
 	"person_ask", "choice_line_1922", "choice_line_nhia", "choice_line_county",
-	"county_ask", "county_unknown", "county_line", "handoff", "handoff_county_unconfigured",
+	"county_ask", "county_unknown", "county_line", "ticket_ref", "handoff", "handoff_county_unconfigured",
 	"expired", "stale_choice",
 	"reason_asked", "reason_no_match", "reason_invalid_entries", "reason_rate_limited",
 	"reason_registry_unavailable", "reason_mismatch_twice", "reason_no_card",
