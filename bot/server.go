@@ -28,6 +28,8 @@ type ServerConfig struct {
 	MaxBody int
 	// Routes adds handlers for other paths (exact match) before the 404.
 	Routes map[string]fasthttp.RequestHandler
+	// Ops serves /ops/…; without it those paths answer 404.
+	Ops *Ops
 }
 
 // Server is the fasthttp server with the webhook, health and metrics routes.
@@ -135,6 +137,10 @@ func (s *Server) Handle(ctx *fasthttp.RequestCtx) {
 	}
 	if h, ok := s.cfg.Routes[path]; ok {
 		h(ctx)
+		return
+	}
+	if strings.HasPrefix(path, "/ops/") && s.cfg.Ops != nil {
+		s.cfg.Ops.Handle(ctx)
 		return
 	}
 	name, ok := strings.CutPrefix(path, "/webhook/")

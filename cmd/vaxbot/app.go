@@ -19,6 +19,7 @@ type engineOptions struct {
 	now      func() time.Time
 	logger   *slog.Logger
 	observe  func(kind, value string)
+	hasher   interface{ Hash(id string) string }
 }
 
 // buildEngine wires the knowledge base, the registry, the hotline directory
@@ -54,6 +55,6 @@ func buildEngine(o engineOptions) (*dialogs.Engine, error) {
 	}
 	return dialogs.New(dialogs.Config{
 		Matcher: ix, Topics: base, Registry: reg, Directory: dir, Words: words,
-		Now: o.now, Idle: o.idle, Logger: o.logger, Observe: o.observe,
+		Now: o.now, Idle: o.idle, Logger: o.logger, Observe: o.observe, Hasher: o.hasher,
 	})
 }

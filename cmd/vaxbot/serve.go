@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,7 +17,9 @@ import (
 
 	"github.com/vaxbot/vaxbot/bot"
 	"github.com/vaxbot/vaxbot/bot/line"
+	"github.com/vaxbot/vaxbot/bot/sqlstore"
 	"github.com/vaxbot/vaxbot/dialogs"
+	"github.com/vaxbot/vaxbot/dialogs/tickets"
 )
 
 // serveConfig is the server's configuration, from the environment with
@@ -35,6 +38,10 @@ type serveConfig struct {
 	MaxBody           int
 	ShutdownTimeout   time.Duration
 	DispatcherWorkers int
+	DataDir           string
+	DatabaseURL       string
+	HashKey           string
+	OpsToken          string
 }
 
 // configFromEnv reads the VAXBOT_* variables.
@@ -49,12 +56,19 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 		TelegramAPIBase:  getenv("VAXBOT_TELEGRAM_API_BASE"),
 		Registry:         getenv("VAXBOT_REGISTRY"),
 		Hotlines:         getenv("VAXBOT_HOTLINES"),
+		DataDir:          getenv("VAXBOT_DATA_DIR"),
+		DatabaseURL:      getenv("VAXBOT_DATABASE_URL"),
+		HashKey:          getenv("VAXBOT_HASH_KEY"),
+		OpsToken:         getenv("VAXBOT_OPS_TOKEN"),
 		MaxBody:          bot.DefaultMaxBody,
 		ShutdownTimeout:  20 * time.Second,
 		LinePushFallback: false,
 	}
 	if c.Addr == "" {
 		c.Addr = ":8080"
+	}
+	if c.DataDir == "" {
+		c.DataDir = "./data"
 	}
 	if v := getenv("VAXBOT_LINE_PUSH_FALLBACK"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -100,7 +114,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		logger.Error("listen", "addr", cfg.Addr, "err", err)
 		return 1
 	}
-	app, err := newApp(cfg, logger)
+	app, err := newApp(ctx, cfg, logger)
 	if err != nil {
 		ln.Close()
 		logger.Error("start", "err", err)
@@ -126,6 +140,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 type app struct {
 	server  *bot.Server
 	metrics *bot.Metrics
+	store   *sqlstore.Store
 	cfg     serveConfig
 	logger  *slog.Logger
 }
@@ -133,13 +148,27 @@ type app struct {
 // newApp wires the engine, the channels that have credentials, the
 // dispatcher and the server. A channel without credentials is disabled,
 // said in one line.
-func newApp(cfg serveConfig, logger *slog.Logger) (*app, error) {
+func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, err error) {
 	metrics := bot.NewMetrics()
-	engine, err := buildEngine(engineOptions{registry: cfg.Registry, hotlines: cfg.Hotlines, logger: logger, observe: metrics.Observe})
+	hasher, err := hasherFrom(cfg.HashKey, logger)
 	if err != nil {
 		return nil, err
 	}
+	engine, err := buildEngine(engineOptions{registry: cfg.Registry, hotlines: cfg.Hotlines, logger: logger, observe: metrics.Observe, hasher: hasher})
+	if err != nil {
+		return nil, err
+	}
+	store, err := openTickets(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			store.Close()
+		}
+	}()
 	conv := dialogs.NewConversation(engine, dialogs.NewMemoryStore(0))
+	conv.Tickets = store
 	var channels []bot.Channel
 	if cfg.LineSecret != "" && cfg.LineToken != "" {
 		ch, err := line.New(line.Config{
@@ -163,11 +192,44 @@ func newApp(cfg serveConfig, logger *slog.Logger) (*app, error) {
 		logger.Info("Telegram disabled: set VAXBOT_TELEGRAM_TOKEN and VAXBOT_TELEGRAM_SECRET to enable it")
 	}
 	disp := bot.NewDispatcher(bot.DispatcherConfig{Handler: conv, Metrics: metrics, Logger: logger, Workers: cfg.DispatcherWorkers})
+	var ops *bot.Ops
+	if cfg.OpsToken != "" {
+		ops = &bot.Ops{Token: cfg.OpsToken, Tickets: store, Hasher: hasher, Logger: logger}
+	} else {
+		logger.Info("operator API off: set VAXBOT_OPS_TOKEN to enable /ops/")
+	}
 	srv := bot.NewServer(bot.ServerConfig{
-		Channels: channels, Dispatcher: disp,
+		Channels: channels, Dispatcher: disp, Ops: ops,
 		Metrics: metrics, Logger: logger, MaxBody: cfg.MaxBody,
 	})
-	return &app{server: srv, metrics: metrics, cfg: cfg, logger: logger}, nil
+	return &app{server: srv, metrics: metrics, store: store, cfg: cfg, logger: logger}, nil
+}
+
+// openTickets opens the ticket store: PostgreSQL when VAXBOT_DATABASE_URL is
+// set, else SQLite in the data directory.
+func openTickets(ctx context.Context, cfg serveConfig) (*sqlstore.Store, error) {
+	if cfg.DatabaseURL != "" {
+		return sqlstore.OpenPostgres(ctx, cfg.DatabaseURL)
+	}
+	return sqlstore.OpenSQLite(ctx, cfg.DataDir)
+}
+
+// hasherFrom builds the ID hasher from VAXBOT_HASH_KEY; without one, a
+// random key serves this process only, and start-up says so.
+func hasherFrom(key string, logger *slog.Logger) (*tickets.Hasher, error) {
+	if key == "" {
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			return nil, err
+		}
+		logger.Warn("VAXBOT_HASH_KEY is not set: using a random key, so ID hashes in tickets will not match after a restart")
+		return tickets.NewHasher(b)
+	}
+	h, err := tickets.NewHasher([]byte(key))
+	if err != nil {
+		return nil, fmt.Errorf("VAXBOT_HASH_KEY: %w", err)
+	}
+	return h, nil
 }
 
 // run serves on ln until ctx ends, then shuts down within the configured
@@ -187,5 +249,5 @@ func (a *app) run(ctx context.Context, ln net.Listener) error {
 	if serr := <-errc; serr != nil && !errors.Is(serr, net.ErrClosed) {
 		err = errors.Join(err, serr)
 	}
-	return err
+	return errors.Join(err, a.store.Close())
 }

@@ -108,7 +108,10 @@ func startServer(t *testing.T, cfg serveConfig) *testServer {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	a, err := newApp(cfg, slog.New(slog.NewJSONHandler(&syncWriter{w: logs}, nil)))
+	if cfg.DataDir == "" && cfg.DatabaseURL == "" {
+		cfg.DataDir = t.TempDir()
+	}
+	a, err := newApp(context.Background(), cfg, slog.New(slog.NewJSONHandler(&syncWriter{w: logs}, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func opsDo(t *testing.T, method, url, token, body string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, b
+}
+
+type opsTicket struct {
+	Ref       string `json:"ref"`
+	Line      string `json:"line"`
+	Reason    string `json:"reason"`
+	Status    string `json:"status"`
+	MaskedID  string `json:"masked_id"`
+	IDHash    string `json:"id_hash"`
+	ClaimedBy string `json:"claimed_by"`
+	Turns     []struct {
+		From, Text string
+	} `json:"turns"`
+}
+
+// TestServeOperatorDay: a person is handed over after two mismatches; the
+// operator finds the ticket by the number the caller reads out, claims it and
+// closes it. Nothing written holds the full numbers.
+func TestServeOperatorDay(t *testing.T) {
+	api := newFakeLINE(t)
+	cfg := lineConfig(api.srv.URL)
+	cfg.OpsToken = "ops-secret"
+	cfg.HashKey = "hash-key-for-tests-0123456789"
+	cfg.DataDir = t.TempDir()
+	ts := startServer(t, cfg)
+	steps := []map[string]any{}
+	for i, card := range []string{"000022223333", "999999999999"} {
+		p := string(rune('a' + i))
+		steps = append(steps,
+			lineEvent("o1"+p, "Uop", "t1"+p, "postback", "verify:start"),
+			lineEvent("o2"+p, "Uop", "t2"+p, "message", "A123456789"),
+			lineEvent("o3"+p, "Uop", "t3"+p, "postback", "verify:yes"),
+			lineEvent("o4"+p, "Uop", "t4"+p, "message", card),
+		)
+	}
+	for i, ev := range steps {
+		postLINE(t, ts, lineBody(ev))
+		api.waitReplies(t, i+1)
+	}
+	last := api.Replies()[len(steps)-1]
+	b, _ := json.Marshal(last.Messages)
+	if !strings.Contains(string(b), "reference") && !strings.Contains(string(b), "案件編號") {
+		t.Fatalf("the handoff reply gives no reference: %s", b)
+	}
+
+	if code, _ := opsDo(t, "GET", ts.url+"/ops/tickets", "wrong", ""); code != http.StatusUnauthorized {
+		t.Errorf("wrong token: %d, want 401", code)
+	}
+	code, body := opsDo(t, "GET", ts.url+"/ops/tickets?status=open&line=1922", "ops-secret", "")
+	var list []opsTicket
+	if code != http.StatusOK || json.Unmarshal(body, &list) != nil || len(list) != 1 {
+		t.Fatalf("list: %d %s", code, body)
+	}
+	tk := list[0]
+	if tk.Reason != "mismatch_twice" || tk.MaskedID != "A12*****89" || tk.IDHash == "" || len(tk.Turns) == 0 {
+		t.Errorf("ticket %+v", tk)
+	}
+	if !strings.Contains(string(b), tk.Ref) {
+		t.Errorf("the person was told another reference than %s", tk.Ref)
+	}
+	// The caller reads out their number; the server hashes it to find them.
+	code, body = opsDo(t, "POST", ts.url+"/ops/tickets:find", "ops-secret", `{"id":"a123 456 789"}`)
+	if code != http.StatusOK || !strings.Contains(string(body), tk.Ref) {
+		t.Errorf("find: %d %s", code, body)
+	}
+	if code, body := opsDo(t, "POST", ts.url+"/ops/tickets:find", "ops-secret", `{"id":"A123456780"}`); code != http.StatusBadRequest || strings.Contains(string(body), "A123456780") {
+		t.Errorf("find with a bad checksum: %d %s", code, body)
+	}
+	ref := strings.ToLower(strings.ReplaceAll(tk.Ref, "-", ""))
+	if code, body := opsDo(t, "GET", ts.url+"/ops/tickets/"+ref, "ops-secret", ""); code != http.StatusOK || !strings.Contains(string(body), tk.Ref) {
+		t.Errorf("get by a loosely typed ref: %d %s", code, body)
+	}
+	code, body = opsDo(t, "POST", ts.url+"/ops/tickets/"+tk.Ref+"/claim", "ops-secret", `{"by":"Lin"}`)
+	var claimed opsTicket
+	if code != http.StatusOK || json.Unmarshal(body, &claimed) != nil || claimed.Status != "claimed" || claimed.ClaimedBy != "Lin" {
+		t.Errorf("claim: %d %s", code, body)
+	}
+	if code, _ := opsDo(t, "POST", ts.url+"/ops/tickets/"+tk.Ref+"/claim", "ops-secret", ``); code != http.StatusConflict {
+		t.Errorf("second claim: %d, want 409", code)
+	}
+	if code, body := opsDo(t, "POST", ts.url+"/ops/tickets/"+tk.Ref+"/close", "ops-secret", ``); code != http.StatusOK || !strings.Contains(string(body), `"closed"`) {
+		t.Errorf("close: %d %s", code, body)
+	}
+	if code, _ := opsDo(t, "GET", ts.url+"/ops/tickets/NOP-EEE", "ops-secret", ""); code != http.StatusNotFound {
+		t.Errorf("missing ticket: %d", code)
+	}
+	if code, _ := opsDo(t, "DELETE", ts.url+"/ops/tickets", "ops-secret", ""); code != http.StatusMethodNotAllowed {
+		t.Errorf("DELETE: %d", code)
+	}
+
+	ts.cancel()
+	<-ts.done
+	ts.done <- nil
+	// Everything written: the database files, the logs, the metrics.
+	var written bytes.Buffer
+	filepath.Walk(cfg.DataDir, func(path string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			b, _ := os.ReadFile(path)
+			written.Write(b)
+		}
+		return nil
+	})
+	if written.Len() == 0 {
+		t.Fatal("no database file written")
+	}
+	written.WriteString(ts.logs.String())
+	for _, secret := range []string{"A123456789", "000022223333", "999999999999", "ops-secret", "hash-key-for-tests"} {
+		if bytes.Contains(written.Bytes(), []byte(secret)) {
+			t.Errorf("a file or log holds %q", secret)
+		}
+	}
+}
+
+func TestServeOpsOffWithoutToken(t *testing.T) {
+	ts := startServer(t, serveConfig{MaxBody: 1 << 20, ShutdownTimeout: time.Second})
+	if code, _ := opsDo(t, "GET", ts.url+"/ops/tickets", "", ""); code != http.StatusNotFound {
+		t.Errorf("ops without a token configured: %d, want 404", code)
+	}
+}
