@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/vaxbot/vaxbot/dialogs"
+	"github.com/vaxbot/vaxbot/dialogs/tickets"
 	"github.com/vaxbot/vaxbot/knowledge"
 )
 
@@ -41,6 +42,9 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return 1
 	}
 	conv := dialogs.NewConversation(engine, dialogs.NewMemoryStore(0))
+	// Handoffs get a reference here too; the tickets live only as long as
+	// the chat (serve keeps them in a database).
+	conv.Tickets = tickets.NewMemoryStore()
 	interactive := isTerminal(stdin)
 
 	send := func(in dialogs.Input) ([]dialogs.Choice, error) {

@@ -25,6 +25,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "serve [--addr ADDR] [--registry FILE]", "run the webhook server for LINE and Telegram (configured by VAXBOT_* variables)", runServe},
+		{"tickets", "tickets list|show|close …", "operators: list, show and close handoff tickets in the server's store", runTickets},
 		{"load", "load [--people N] [--events N] [--duration D] [--rate R]", "load-test serve on loopback with signed LINE webhooks and a fake LINE API", runLoad},
 		{"chat", "chat [--lang zh-TW|en] [--registry FILE]", "talk to the bot in the terminal (reads stdin, one message a line)", runChat},
 		{"ask", "ask [--json] TEXT…", "answer a question from the QA knowledge base", runAsk},

@@ -144,3 +144,36 @@ func TestServeOpsOffWithoutToken(t *testing.T) {
 		t.Errorf("ops without a token configured: %d, want 404", code)
 	}
 }
+
+func TestTicketsCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("VAXBOT_DATA_DIR", dir)
+	t.Setenv("VAXBOT_DATABASE_URL", "")
+	api := newFakeLINE(t)
+	cfg := lineConfig(api.srv.URL)
+	cfg.DataDir = dir
+	ts := startServer(t, cfg)
+	postLINE(t, ts, lineBody(lineEvent("k1", "Ucli", "tk1", "postback", "handoff:nhia")))
+	api.waitReplies(t, 1)
+	ts.cancel()
+	<-ts.done
+	ts.done <- nil
+
+	code, out, errOut := runCLI(t, "", "tickets", "list", "--status", "open")
+	if code != 0 || !strings.Contains(out, "nhia") || !strings.Contains(out, "asked") {
+		t.Fatalf("list: %d %q %q", code, out, errOut)
+	}
+	ref := strings.Fields(strings.Split(out, "\n")[1])[0]
+	if code, out, _ := runCLI(t, "", "tickets", "show", ref); code != 0 || !strings.Contains(out, "ticket "+ref) || !strings.Contains(out, "person") {
+		t.Errorf("show: %d %q", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "tickets", "close", strings.ToLower(ref)); code != 0 || !strings.Contains(out, "closed") {
+		t.Errorf("close: %d %q", code, out)
+	}
+	if code, _, errOut := runCLI(t, "", "tickets", "close", ref); code != 1 || !strings.Contains(errOut, "already closed") {
+		t.Errorf("second close: %d %q", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "", "tickets", "show", "NOP-EEE"); code != 1 || !strings.Contains(errOut, "no such ticket") {
+		t.Errorf("show missing: %d %q", code, errOut)
+	}
+}
