@@ -2,13 +2,16 @@ package dialogs
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/vaxbot/vaxbot/dialogs/tickets"
 	"github.com/vaxbot/vaxbot/knowledge"
 	"github.com/vaxbot/vaxbot/verify"
 	"golang.org/x/text/unicode/norm"
@@ -28,6 +31,10 @@ type Topics interface {
 // MaxInvalid is how many invalid entries in a row end the number check.
 const MaxInvalid = 3
 
+// DefaultMaxFailures is how many failed checks of one ID in 24 hours pause
+// its checks, from any account.
+const DefaultMaxFailures = 10
+
 // Config is what an Engine is built from.
 type Config struct {
 	Matcher   Matcher
@@ -40,6 +47,13 @@ type Config struct {
 	Limiter Limiter
 	// LookupLimit is the limit the Limiter enforces, for the message.
 	LookupLimit int
+	// Channels limits number checks per channel in total (NewBuckets with
+	// the defaults when nil).
+	Channels interface{ Allow(channel string) bool }
+	// Failures counts failed checks per ID hash (a 24-hour MemoryCounter
+	// when nil); MaxFailures of them pause checks of that ID (default 10).
+	Failures    Counter
+	MaxFailures int
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Idle is how long a conversation may rest before it starts over
@@ -83,6 +97,28 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.LookupLimit <= 0 {
 		cfg.LookupLimit = DefaultLookupLimit
+	}
+	if cfg.Channels == nil {
+		cfg.Channels = NewBuckets(DefaultChannelRate, DefaultChannelBurst)
+	}
+	if cfg.Failures == nil {
+		cfg.Failures = NewMemoryCounter(24 * time.Hour)
+	}
+	if cfg.MaxFailures <= 0 {
+		cfg.MaxFailures = DefaultMaxFailures
+	}
+	if cfg.Hasher == nil {
+		// Failures are counted by a keyed hash even without a configured
+		// key: a random one serves this process.
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, fmt.Errorf("dialogs: hash key: %w", err)
+		}
+		h, err := tickets.NewHasher(key)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Hasher = h
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -472,6 +508,12 @@ func (t *turn) question(text string) {
 	}
 }
 
+// channelOf is the channel part of a person key ("line:U…" → "line").
+func channelOf(person string) string {
+	channel, _, _ := strings.Cut(person, ":")
+	return channel
+}
+
 // looksLikeNumber reports whether text is nothing but a number with a
 // letter or two: one run of letters and digits (spaces, dashes, dots
 // allowed) with six or more digits but not the 12 digits of a card.
@@ -640,6 +682,20 @@ func (t *turn) cardEntered(text string) {
 		t.handoff(Line1922, ReasonRateLimited)
 		return
 	}
+	if !t.e.cfg.Channels.Allow(channelOf(t.s.Person)) {
+		t.e.cfg.Logger.Warn("number check refused", "reason", "channel_busy")
+		t.say(Reply{Text: t.w("channel_busy"), Choices: []Choice{
+			{Label: t.w("choice_check_again"), Payload: "verify:start"}, t.menuChoice(),
+		}})
+		return
+	}
+	failKey := "idfail:" + t.e.cfg.Hasher.Hash(id.Number())
+	if n, err := t.e.cfg.Failures.Count(t.ctx, failKey); err == nil && n >= t.e.cfg.MaxFailures {
+		t.e.cfg.Logger.Info("number check refused", "reason", ReasonIDFailures)
+		t.say(Reply{Text: t.w("id_paused")})
+		t.handoff(Line1922, ReasonIDFailures)
+		return
+	}
 	records, err := t.e.cfg.Registry.Lookup(t.ctx, id.Number(), card.Number())
 	if err != nil {
 		t.e.cfg.Logger.Warn("registry lookup failed", "err", err)
@@ -648,6 +704,11 @@ func (t *turn) cardEntered(text string) {
 		return
 	}
 	d := verify.Diagnose(id, card, records, t.now)
+	if d.Outcome == verify.Mismatch {
+		if err := t.e.cfg.Failures.Add(t.ctx, failKey); err != nil {
+			t.e.cfg.Logger.Warn("failure counter failed", "err", err)
+		}
+	}
 	t.e.cfg.Logger.Info("number check", "outcome", string(d.Outcome))
 	t.e.cfg.Observe("outcome", string(d.Outcome))
 	t.outcome(d)
@@ -765,7 +826,7 @@ func (t *turn) reasonText(reason string) string {
 	}
 	switch reason {
 	case ReasonAsked, ReasonNoMatch, ReasonInvalid, ReasonRateLimited, ReasonUnavailable,
-		ReasonMismatch, ReasonNoCard, "duplicate_id":
+		ReasonMismatch, ReasonNoCard, ReasonIDFailures, "duplicate_id":
 		return t.w("reason_" + reason)
 	}
 	return t.w("reason_" + ReasonAsked)

@@ -2,9 +2,11 @@ package dialogs
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/patrickmn/go-cache"
+	"golang.org/x/time/rate"
 )
 
 // Limiter counts attempts per key in a window and says whether one more is
@@ -45,4 +47,74 @@ func (l *MemoryLimiter) Allow(_ context.Context, key string) (bool, error) {
 		n = 1
 	}
 	return n <= l.limit, nil
+}
+
+// Counter counts events per key in a window without refusing anything:
+// failed checks per ID, so one number cannot be probed from many accounts.
+type Counter interface {
+	Count(ctx context.Context, key string) (int, error)
+	Add(ctx context.Context, key string) error
+}
+
+// MemoryCounter is the embedded Counter: fixed windows in go-cache.
+type MemoryCounter struct {
+	c      *cache.Cache
+	window time.Duration
+}
+
+// NewMemoryCounter counts per key over windows of the given length.
+func NewMemoryCounter(window time.Duration) *MemoryCounter {
+	return &MemoryCounter{c: cache.New(window, window), window: window}
+}
+
+// Count returns the events counted for key in its current window.
+func (m *MemoryCounter) Count(_ context.Context, key string) (int, error) {
+	v, ok := m.c.Get(key)
+	if !ok {
+		return 0, nil
+	}
+	return v.(int), nil
+}
+
+// Add counts one event for key.
+func (m *MemoryCounter) Add(_ context.Context, key string) error {
+	if m.c.Add(key, 1, m.window) == nil {
+		return nil
+	}
+	if _, err := m.c.IncrementInt(key, 1); err != nil {
+		m.c.Set(key, 1, m.window)
+	}
+	return nil
+}
+
+// Buckets is a token bucket per channel: the total number checks a channel
+// may start, whoever asks.
+type Buckets struct {
+	mu    sync.Mutex
+	rate  rate.Limit
+	burst int
+	m     map[string]*rate.Limiter
+}
+
+// Default total limits of number checks per channel.
+const (
+	DefaultChannelRate  = 50 // checks per second
+	DefaultChannelBurst = 100
+)
+
+// NewBuckets allows perSecond checks per channel with bursts of burst.
+func NewBuckets(perSecond float64, burst int) *Buckets {
+	return &Buckets{rate: rate.Limit(perSecond), burst: burst, m: map[string]*rate.Limiter{}}
+}
+
+// Allow takes a token from the channel's bucket.
+func (b *Buckets) Allow(channel string) bool {
+	b.mu.Lock()
+	l, ok := b.m[channel]
+	if !ok {
+		l = rate.NewLimiter(b.rate, b.burst)
+		b.m[channel] = l
+	}
+	b.mu.Unlock()
+	return l.Allow()
 }

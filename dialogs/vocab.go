@@ -71,6 +71,7 @@ const (
 	ReasonUnavailable = "registry_unavailable"
 	ReasonMismatch    = "mismatch_twice"
 	ReasonNoCard      = "no_card"
+	ReasonIDFailures  = "id_failures"
 )
 
 // Reply is one message from the bot.

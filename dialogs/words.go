@@ -37,7 +37,7 @@ var wordKeys = []string{
 	"expired", "stale_choice",
 	"reason_asked", "reason_no_match", "reason_invalid_entries", "reason_rate_limited",
 	"reason_registry_unavailable", "reason_mismatch_twice", "reason_no_card",
-	"reason_duplicate_id", "reason_faq",
+	"reason_duplicate_id", "reason_faq", "reason_id_failures", "channel_busy", "id_paused",
 }
 
 // DefaultWords returns the shipped words (checked by the tests).
