@@ -35,7 +35,8 @@ func runCheckID(_ context.Context, args []string, _ io.Reader, stdout, stderr io
 		return 2
 	}
 	// The person typed the number on their own terminal, so check-id is
-	// the one place that echoes it back in full.
+	// the one place that echoes it back in full, and only in --json, whose
+	// contract asks for it; the human line shows the masked form.
 	input := strings.Join(fs.Args(), " ")
 	id, err := verify.ParseID(input)
 	res := checkIDResult{Valid: err == nil}
@@ -56,7 +57,7 @@ func runCheckID(_ context.Context, args []string, _ io.Reader, stdout, stderr io
 			return 1
 		}
 	} else if res.Valid {
-		fmt.Fprintf(stdout, "valid %s: %s\n", res.Kind, res.Normalized)
+		fmt.Fprintf(stdout, "valid %s %s\n", kindLabel[id.Kind()], id.Masked())
 	} else {
 		fmt.Fprintf(stdout, "invalid (%s): %s\n", res.Error, ie.Hint(*lang))
 	}
@@ -64,6 +65,13 @@ func runCheckID(_ context.Context, args []string, _ io.Reader, stdout, stderr io
 		return 1
 	}
 	return 0
+}
+
+// kindLabel names each kind on the human line of check-id.
+var kindLabel = map[verify.Kind]string{
+	verify.KindNational: "national ID",
+	verify.KindARCNew:   "new-format resident number",
+	verify.KindARCOld:   "old-format resident number",
 }
 
 // normalizedForDisplay is the input as ParseID reads it (NFKC, upper case,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -175,5 +176,38 @@ func TestTicketsCommand(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "", "tickets", "show", "NOP-EEE"); code != 1 || !strings.Contains(errOut, "no such ticket") {
 		t.Errorf("show missing: %d %q", code, errOut)
+	}
+}
+
+func TestServeNotifiesOperators(t *testing.T) {
+	got := make(chan string, 4)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- string(b)
+	}))
+	defer hook.Close()
+	api := newFakeLINE(t)
+	cfg := lineConfig(api.srv.URL)
+	cfg.HandoffWebhook = hook.URL
+	ts := startServer(t, cfg)
+	for i, ev := range []map[string]any{
+		lineEvent("w1", "Unote", "w1", "postback", "verify:start"),
+		lineEvent("w2", "Unote", "w2", "message", "C123456781"),
+		lineEvent("w3", "Unote", "w3", "postback", "verify:yes"),
+		lineEvent("w4", "Unote", "w4", "message", "000077778888"),
+	} {
+		postLINE(t, ts, lineBody(ev))
+		api.waitReplies(t, i+1)
+	}
+	select {
+	case body := <-got:
+		if !strings.Contains(body, `"reason":"duplicate_id"`) || !strings.Contains(body, `"masked_id":"C12*****81"`) {
+			t.Errorf("notice %s", body)
+		}
+		if strings.Contains(body, "C123456781") || strings.Contains(body, "000077778888") {
+			t.Errorf("notice holds a full number: %s", body)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no notice reached the webhook")
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/vaxbot/vaxbot/bot"
 	"github.com/vaxbot/vaxbot/bot/line"
 	"github.com/vaxbot/vaxbot/bot/sqlstore"
+	"github.com/vaxbot/vaxbot/bot/telegram"
 	"github.com/vaxbot/vaxbot/dialogs"
 	"github.com/vaxbot/vaxbot/dialogs/tickets"
 )
@@ -42,6 +43,8 @@ type serveConfig struct {
 	DatabaseURL       string
 	HashKey           string
 	OpsToken          string
+	HandoffWebhook    string
+	TelegramOpsChat   string
 }
 
 // configFromEnv reads the VAXBOT_* variables.
@@ -60,6 +63,8 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 		DatabaseURL:      getenv("VAXBOT_DATABASE_URL"),
 		HashKey:          getenv("VAXBOT_HASH_KEY"),
 		OpsToken:         getenv("VAXBOT_OPS_TOKEN"),
+		HandoffWebhook:   getenv("VAXBOT_HANDOFF_WEBHOOK"),
+		TelegramOpsChat:  getenv("VAXBOT_TELEGRAM_OPS_CHAT"),
 		MaxBody:          bot.DefaultMaxBody,
 		ShutdownTimeout:  20 * time.Second,
 		LinePushFallback: false,
@@ -138,11 +143,12 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 
 // app is the running server with what it needs to stop.
 type app struct {
-	server  *bot.Server
-	metrics *bot.Metrics
-	store   *sqlstore.Store
-	cfg     serveConfig
-	logger  *slog.Logger
+	server   *bot.Server
+	metrics  *bot.Metrics
+	store    *sqlstore.Store
+	notifier *bot.Notifier
+	cfg      serveConfig
+	logger   *slog.Logger
 }
 
 // newApp wires the engine, the channels that have credentials, the
@@ -168,7 +174,6 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		}
 	}()
 	conv := dialogs.NewConversation(engine, dialogs.NewMemoryStore(0))
-	conv.Tickets = store
 	var channels []bot.Channel
 	if cfg.LineSecret != "" && cfg.LineToken != "" {
 		ch, err := line.New(line.Config{
@@ -192,6 +197,10 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		logger.Info("Telegram disabled: set VAXBOT_TELEGRAM_TOKEN and VAXBOT_TELEGRAM_SECRET to enable it")
 	}
 	disp := bot.NewDispatcher(bot.DispatcherConfig{Handler: conv, Metrics: metrics, Logger: logger, Workers: cfg.DispatcherWorkers})
+	notifier := bot.NewNotifier(bot.NotifierConfig{
+		Webhook: cfg.HandoffWebhook, Telegram: opsChat(tg, cfg.TelegramOpsChat, logger), Logger: logger, Metrics: metrics,
+	})
+	conv.Tickets = bot.NotifyingStore{Store: store, Notifier: notifier}
 	var ops *bot.Ops
 	if cfg.OpsToken != "" {
 		ops = &bot.Ops{Token: cfg.OpsToken, Tickets: store, Hasher: hasher, Logger: logger}
@@ -202,7 +211,21 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		Channels: channels, Dispatcher: disp, Ops: ops,
 		Metrics: metrics, Logger: logger, MaxBody: cfg.MaxBody,
 	})
-	return &app{server: srv, metrics: metrics, store: store, cfg: cfg, logger: logger}, nil
+	return &app{server: srv, metrics: metrics, store: store, notifier: notifier, cfg: cfg, logger: logger}, nil
+}
+
+// opsChat returns the sender of ticket notices to the operators' Telegram
+// chat, or nil when there is none.
+func opsChat(ch bot.Channel, chat string, logger *slog.Logger) func(context.Context, string) error {
+	tg, ok := ch.(*telegram.Channel)
+	if chat == "" {
+		return nil
+	}
+	if !ok {
+		logger.Warn("VAXBOT_TELEGRAM_OPS_CHAT is set but Telegram is disabled: no ticket notices there")
+		return nil
+	}
+	return func(ctx context.Context, text string) error { return tg.SendText(ctx, chat, text) }
 }
 
 // openTickets opens the ticket store: PostgreSQL when VAXBOT_DATABASE_URL is
@@ -249,5 +272,5 @@ func (a *app) run(ctx context.Context, ln net.Listener) error {
 	if serr := <-errc; serr != nil && !errors.Is(serr, net.ErrClosed) {
 		err = errors.Join(err, serr)
 	}
-	return errors.Join(err, a.store.Close())
+	return errors.Join(err, a.notifier.Close(sctx), a.store.Close())
 }
