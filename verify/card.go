@@ -29,6 +29,9 @@ func (c Card) String() string { return c.Masked() }
 // GoString returns the masked form for %#v.
 func (c Card) GoString() string { return fmt.Sprintf("verify.Card(%q)", c.Masked()) }
 
+// Format prints the masked form whatever the verb (see ID.Format).
+func (c Card) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.Masked(), c.GoString()) }
+
 // LogValue returns the masked form for log/slog.
 func (c Card) LogValue() slog.Value { return slog.StringValue(c.Masked()) }
 
@@ -88,6 +91,9 @@ func (e *CardError) Hint(lang string) string {
 // Errors are *CardError.
 func ParseCardNumber(input string) (Card, error) {
 	if len(input) > maxInput {
+		return Card{}, &CardError{Code: CodeFormat}
+	}
+	if !typeable(input) {
 		return Card{}, &CardError{Code: CodeFormat}
 	}
 	n := normalize(input)

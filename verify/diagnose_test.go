@@ -160,3 +160,26 @@ func TestLookup(t *testing.T) {
 		t.Errorf("got %v for unknown numbers", recs)
 	}
 }
+
+// TestNoOracleThroughOtherRecords: with an old-format card in hand, any
+// new-format number gets the same answer, whether it is unknown or belongs to
+// someone else's record that the lookup also returned.
+func TestNoOracleThroughOtherRecords(t *testing.T) {
+	now := time.Date(2021, 7, 21, 9, 0, 0, 0, taipeiTZ)
+	reg := DemoRegistry(now)
+	const oldFormatCard = "000055556666"
+	tests := []struct{ name, id string }{
+		{"unknown new number", "D800000008"},
+		{"another record's id", "A800000005"},
+		{"another record's id, card shows old", "A800000014"},
+		{"another record's new number", "E800000009"},
+	}
+	want := diagnoseVia(t, reg, tests[0].id, oldFormatCard, now)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := diagnoseVia(t, reg, tt.id, oldFormatCard, now); got != want {
+				t.Errorf("got %+v, want %+v", got, want)
+			}
+		})
+	}
+}

@@ -49,6 +49,23 @@ func (id ID) MarshalJSON() ([]byte, error) { return json.Marshal(id.Masked()) }
 // GoString returns the masked form for %#v.
 func (id ID) GoString() string { return fmt.Sprintf("verify.ID(%q)", id.Masked()) }
 
+// Format prints the masked form whatever the verb: without it, %d or %x
+// would print the struct's fields, the full number among them.
+func (id ID) Format(f fmt.State, verb rune) { formatMasked(f, verb, id.Masked(), id.GoString()) }
+
+// formatMasked writes masked for a fmt verb, honouring width and flags, or
+// goString for %#v.
+func formatMasked(f fmt.State, verb rune, masked, goString string) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		fmt.Fprint(f, goString)
+	case verb == 'q':
+		fmt.Fprintf(f, fmt.FormatString(f, 'q'), masked)
+	default:
+		fmt.Fprintf(f, fmt.FormatString(f, 's'), masked)
+	}
+}
+
 // Mask returns the display form of a number: for a 10-character ID the
 // first three and last two characters with five stars between
 // ("A12*****89"). Longer numbers keep their last four characters, shorter
@@ -155,6 +172,9 @@ var letterValue = [26]int{
 func ParseID(input string) (ID, error) {
 	if len(input) > maxInput {
 		return ID{}, &IDError{Code: CodeLength, Length: len(input)}
+	}
+	if !typeable(input) {
+		return ID{}, &IDError{Code: CodeFormat}
 	}
 	n := normalize(input)
 	if n == "" {

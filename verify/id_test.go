@@ -78,6 +78,17 @@ func TestParseIDVectors(t *testing.T) {
 		{"second char E", "AE23456789", "", "", CodeSecondChar},
 		{"letter in digits", "A12345678X", "", KindNational, CodeFormat},
 		{"emoji", "💉💉", "", "", CodeFormat},
+		{"emoji after a valid number", "A123456789😀", "", "", CodeFormat},
+		{"emoji in a sentence", "my ID 👉 A123456789", "", "", CodeFormat},
+		{"NUL inside", "A123\x00456789", "", "", CodeFormat},
+		{"escape after", "A123456789\x1b[0m", "", "", CodeFormat},
+		{"zero-width space", "A123\u200b456789", "", "", CodeFormat},
+		{"bidi override", "\u202eA123456789", "", "", CodeFormat},
+		{"invalid UTF-8", "A12345678\xff", "", "", CodeFormat},
+		{"tab and newline are whitespace", "\tA123456789\r\n", "A123456789", KindNational, ""},
+		{"ideographic space", "Ａ１２３\u3000４５６\u3000７８９", "A123456789", KindNational, ""},
+		{"dotless i is not I", "ı100000006", "", "", CodeLength},
+		{"ID then card number", "A123456789 000011112222", "A123456789", KindNational, ""},
 		{"words only", "hello there", "", "", CodeFormat},
 		{"1 MB", strings.Repeat("A", 1<<20), "", "", CodeLength},
 	}
@@ -258,6 +269,9 @@ func TestParseCardNumber(t *testing.T) {
 		{"letters", "0000ABCD2222", "", CodeFormat, 8},
 		{"empty", "", "", CodeEmpty, 0},
 		{"emoji", "🪪", "", CodeFormat, 0},
+		{"emoji after a valid number", "000011112222✅", "", CodeFormat, 0},
+		{"control character", "0000\x071111 2222", "", CodeFormat, 0},
+		{"ID then card number", "A123456789 000011112222", "000011112222", "", 0},
 		{"1 MB", strings.Repeat("1", 1<<20), "", CodeFormat, 0},
 	}
 	for _, tt := range tests {
@@ -294,7 +308,14 @@ func FuzzParseID(f *testing.F) {
 			if ie.Hint("en") == "" || ie.Hint("zh-TW") == "" {
 				t.Fatal("empty hint")
 			}
+			// The error never quotes what was typed.
+			if n := normalize(s); len(n) >= 6 && strings.Contains(err.Error()+ie.Hint("en")+ie.Hint("zh-TW"), n) {
+				t.Fatalf("error or hint quotes the input: %q", err)
+			}
 			return
+		}
+		if out := fmt.Sprintf("%v %+v %#v %s %q %d %x", id, id, id, id, id, id, id); strings.Contains(out, id.Number()) {
+			t.Fatalf("formatted ID shows the full number: %s", out)
 		}
 		again, err := ParseID(id.Number())
 		if err != nil || again != id {
@@ -320,7 +341,13 @@ func FuzzParseCardNumber(f *testing.F) {
 			if !errors.As(err, &ce) {
 				t.Fatalf("error %v is not *CardError", err)
 			}
+			if n := normalize(s); len(n) >= 6 && strings.Contains(err.Error()+ce.Hint("en")+ce.Hint("zh-TW"), n) {
+				t.Fatalf("error or hint quotes the input: %q", err)
+			}
 			return
+		}
+		if out := fmt.Sprintf("%v %+v %#v %s %q %d %x", c, c, c, c, c, c, c); strings.Contains(out, c.Number()) {
+			t.Fatalf("formatted card shows the full number: %s", out)
 		}
 		if len(c.Number()) != CardLength || !isASCIIDigits(c.Number()) {
 			t.Fatalf("accepted a card number that is not 12 digits (%d chars)", len(c.Number()))

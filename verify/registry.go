@@ -48,6 +48,10 @@ func (r Record) String() string {
 // GoString masks every number for %#v.
 func (r Record) GoString() string { return r.String() }
 
+// Format masks every number whatever the verb: the fields are exported, so
+// without it %d would print them in full.
+func (r Record) Format(f fmt.State, verb rune) { formatMasked(f, verb, r.String(), r.GoString()) }
+
 // MarshalJSON encodes the record with every number masked: a record is never
 // written out in full.
 func (r Record) MarshalJSON() ([]byte, error) {
