@@ -92,6 +92,10 @@ var migrations = []string{
 	)`,
 	`CREATE INDEX tickets_status_line ON tickets (status, line, created_at)`,
 	`CREATE INDEX tickets_id_hash ON tickets (id_hash)`,
+	`ALTER TABLE tickets ADD COLUMN callback_sealed TEXT NOT NULL DEFAULT ''`,
+	`ALTER TABLE tickets ADD COLUMN callback_masked TEXT NOT NULL DEFAULT ''`,
+	`ALTER TABLE tickets ADD COLUMN callback_when TEXT NOT NULL DEFAULT ''`,
+	`ALTER TABLE tickets ADD COLUMN callback_at BIGINT NOT NULL DEFAULT 0`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -161,7 +165,7 @@ func fromMicros(us int64) time.Time {
 	return time.UnixMicro(us).UTC()
 }
 
-const columns = `ref, channel, lang, reason, county, line, masked_id, id_hash, turns, status, claimed_by, created_at, updated_at, closed_at`
+const columns = `ref, channel, lang, reason, county, line, masked_id, id_hash, turns, status, claimed_by, created_at, updated_at, closed_at, callback_sealed, callback_masked, callback_when, callback_at`
 
 // Create implements tickets.Store.
 func (s *Store) Create(ctx context.Context, t *tickets.Ticket) error {
@@ -169,9 +173,13 @@ func (s *Store) Create(ctx context.Context, t *tickets.Ticket) error {
 	if err != nil {
 		return fmt.Errorf("sqlstore: create: %w", err)
 	}
-	_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO tickets (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	var cb tickets.Callback
+	if t.Callback != nil {
+		cb = *t.Callback
+	}
+	_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO tickets (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		t.Ref, t.Channel, t.Lang, t.Reason, t.County, t.Line, t.MaskedID, t.IDHash, string(turns), string(t.Status),
-		t.ClaimedBy, micros(t.CreatedAt), micros(t.UpdatedAt), micros(t.ClosedAt))
+		t.ClaimedBy, micros(t.CreatedAt), micros(t.UpdatedAt), micros(t.ClosedAt), cb.Sealed, cb.Masked, cb.When, micros(cb.ConsentAt))
 	if err != nil {
 		if s.isUniqueViolation(ctx, t.Ref) {
 			return tickets.ErrConflict
@@ -193,10 +201,15 @@ type scanner interface{ Scan(dest ...any) error }
 func scanTicket(row scanner) (*tickets.Ticket, error) {
 	var t tickets.Ticket
 	var turns, status string
-	var created, updated, closed int64
+	var created, updated, closed, consent int64
+	var cb tickets.Callback
 	if err := row.Scan(&t.Ref, &t.Channel, &t.Lang, &t.Reason, &t.County, &t.Line, &t.MaskedID, &t.IDHash,
-		&turns, &status, &t.ClaimedBy, &created, &updated, &closed); err != nil {
+		&turns, &status, &t.ClaimedBy, &created, &updated, &closed, &cb.Sealed, &cb.Masked, &cb.When, &consent); err != nil {
 		return nil, err
+	}
+	if cb.Sealed != "" {
+		cb.ConsentAt = fromMicros(consent)
+		t.Callback = &cb
 	}
 	if err := json.Unmarshal([]byte(turns), &t.Turns); err != nil {
 		return nil, fmt.Errorf("turns: %w", err)
@@ -262,7 +275,29 @@ func (s *Store) Claim(ctx context.Context, ref, by string, at time.Time) (*ticke
 
 // Finish implements tickets.Store.
 func (s *Store) Finish(ctx context.Context, ref string, at time.Time) (*tickets.Ticket, error) {
-	return s.transition(ctx, ref, `UPDATE tickets SET status = 'closed', updated_at = ?, closed_at = ? WHERE ref = ? AND status <> 'closed'`, micros(at), micros(at), ref)
+	return s.transition(ctx, ref, `UPDATE tickets SET status = 'closed', updated_at = ?, closed_at = ?,
+		callback_sealed = '', callback_masked = '', callback_when = '', callback_at = 0 WHERE ref = ? AND status <> 'closed'`, micros(at), micros(at), ref)
+}
+
+// SetCallback implements tickets.Store.
+func (s *Store) SetCallback(ctx context.Context, ref string, cb tickets.Callback) error {
+	_, err := s.transition(ctx, ref, `UPDATE tickets SET callback_sealed = ?, callback_masked = ?, callback_when = ?, callback_at = ?
+		WHERE ref = ? AND status <> 'closed'`, cb.Sealed, cb.Masked, cb.When, micros(cb.ConsentAt), ref)
+	return err
+}
+
+// PurgeCallbacks implements tickets.Store.
+func (s *Store) PurgeCallbacks(ctx context.Context, before time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE tickets SET callback_sealed = '', callback_masked = '', callback_when = '', callback_at = 0
+		WHERE callback_sealed <> '' AND created_at < ?`), micros(before))
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: purge: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: purge: %w", err)
+	}
+	return int(n), nil
 }
 
 // transition runs a conditional update; no row changed means the ticket is

@@ -54,6 +54,8 @@ type Ticket struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	ClosedAt  time.Time `json:"closed_at,omitzero"`
+	// Callback is set when the person asked to be called back.
+	Callback *Callback `json:"callback,omitempty"`
 }
 
 // Filter selects tickets; empty fields match everything.
@@ -80,8 +82,13 @@ type Store interface {
 	List(ctx context.Context, f Filter) ([]*Ticket, error)
 	// Claim moves an open ticket to claimed by an operator.
 	Claim(ctx context.Context, ref, by string, at time.Time) (*Ticket, error)
-	// Finish closes an open or claimed ticket.
+	// Finish closes an open or claimed ticket and erases its call-back.
 	Finish(ctx context.Context, ref string, at time.Time) (*Ticket, error)
+	// SetCallback records a call-back request on a ticket that is not closed.
+	SetCallback(ctx context.Context, ref string, cb Callback) error
+	// PurgeCallbacks erases the call-backs of tickets created before t and
+	// returns how many it erased.
+	PurgeCallbacks(ctx context.Context, before time.Time) (int, error)
 }
 
 // refAlphabet has no characters that are easy to confuse when read aloud or
@@ -155,6 +162,10 @@ func NewMemoryStore() *MemoryStore { return &MemoryStore{m: map[string]Ticket{}}
 
 func clone(t Ticket) *Ticket {
 	t.Turns = append([]Turn(nil), t.Turns...)
+	if t.Callback != nil {
+		cb := *t.Callback
+		t.Callback = &cb
+	}
 	return &t
 }
 
@@ -229,9 +240,36 @@ func (s *MemoryStore) Finish(_ context.Context, ref string, at time.Time) (*Tick
 		if t.Status == StatusClosed {
 			return ErrState
 		}
-		t.Status, t.UpdatedAt, t.ClosedAt = StatusClosed, at, at
+		t.Status, t.UpdatedAt, t.ClosedAt, t.Callback = StatusClosed, at, at, nil
 		return nil
 	})
+}
+
+// SetCallback implements Store.
+func (s *MemoryStore) SetCallback(_ context.Context, ref string, cb Callback) error {
+	_, err := s.update(ref, func(t *Ticket) error {
+		if t.Status == StatusClosed {
+			return ErrState
+		}
+		t.Callback = &cb
+		return nil
+	})
+	return err
+}
+
+// PurgeCallbacks implements Store.
+func (s *MemoryStore) PurgeCallbacks(_ context.Context, before time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for ref, t := range s.m {
+		if t.Callback != nil && t.CreatedAt.Before(before) {
+			t.Callback = nil
+			s.m[ref] = t
+			n++
+		}
+	}
+	return n, nil
 }
 
 func (s *MemoryStore) update(ref string, f func(*Ticket) error) (*Ticket, error) {

@@ -49,3 +49,28 @@ func TestHasher(t *testing.T) {
 		t.Errorf("hashes %s %s", a, b)
 	}
 }
+
+func TestSealer(t *testing.T) {
+	key, err := tickets.ParseKey("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := tickets.NewSealer(key)
+	sealed, err := s.Seal("0912345678", "K7M-42Q")
+	if err != nil || bytes.Contains([]byte(sealed), []byte("0912345678")) {
+		t.Fatalf("sealed %q, %v", sealed, err)
+	}
+	if got, err := s.Open(sealed, "K7M-42Q"); err != nil || got != "0912345678" {
+		t.Errorf("open: %q, %v", got, err)
+	}
+	if _, err := s.Open(sealed, "OTH-ERR"); err == nil {
+		t.Error("opened under another ticket's reference")
+	}
+	other, _ := tickets.NewSealer(bytes.Repeat([]byte{9}, 32))
+	if _, err := other.Open(sealed, "K7M-42Q"); err == nil {
+		t.Error("opened with another key")
+	}
+	if _, err := tickets.ParseKey("short"); err == nil {
+		t.Error("a short key was accepted")
+	}
+}

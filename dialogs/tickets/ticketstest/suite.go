@@ -115,4 +115,42 @@ func Run(t *testing.T, newStore func(t *testing.T) tickets.Store) {
 			t.Errorf("finish open: %+v, %v", got, err)
 		}
 	})
+	t.Run("callback set, erased on close and by retention", func(t *testing.T) {
+		s := newStore(t)
+		for i, ref := range []string{"CBK-AAA", "CBK-CCC", "CBK-DDD"} {
+			if err := s.Create(ctx, mk(ref, "1922", "", base.Add(time.Duration(i)*24*time.Hour))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cb := tickets.Callback{Sealed: "c2VhbGVk", Masked: "0912***678", When: "morning", ConsentAt: base}
+		for _, ref := range []string{"CBK-AAA", "CBK-CCC", "CBK-DDD"} {
+			if err := s.SetCallback(ctx, ref, cb); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.Get(ctx, "CBK-AAA")
+		if err != nil || got.Callback == nil || *got.Callback != cb {
+			t.Fatalf("callback %+v, %v", got.Callback, err)
+		}
+		if err := s.SetCallback(ctx, "NOP-EEE", cb); !errors.Is(err, tickets.ErrNotFound) {
+			t.Errorf("missing ticket: %v", err)
+		}
+		closed, err := s.Finish(ctx, "CBK-AAA", base.Add(time.Hour))
+		if err != nil || closed.Callback != nil {
+			t.Errorf("closing kept the callback: %+v, %v", closed, err)
+		}
+		if err := s.SetCallback(ctx, "CBK-AAA", cb); !errors.Is(err, tickets.ErrState) {
+			t.Errorf("callback on a closed ticket: %v", err)
+		}
+		n, err := s.PurgeCallbacks(ctx, base.Add(36*time.Hour))
+		if err != nil || n != 1 {
+			t.Errorf("purged %d, %v; want 1 (CBK-CCC)", n, err)
+		}
+		if got, _ := s.Get(ctx, "CBK-CCC"); got.Callback != nil {
+			t.Error("an old callback survived the purge")
+		}
+		if got, _ := s.Get(ctx, "CBK-DDD"); got.Callback == nil {
+			t.Error("a recent callback was purged")
+		}
+	})
 }
