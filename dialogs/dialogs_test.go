@@ -111,6 +111,11 @@ func replay(t *testing.T, src string) string {
 	conv := NewConversation(newTestEngine(t, clock, reg, &logs), NewMemoryStore(time.Hour))
 	conv.Tickets = tickets.NewMemoryStore()
 	conv.Rand = mathrand.NewChaCha8([32]byte{7}) // deterministic references
+	sealer, err := tickets.NewSealer(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv.Sealer = sealer
 	var out strings.Builder
 	var choices []Choice
 	var hint Lang

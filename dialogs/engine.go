@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -268,6 +269,8 @@ func (t *turn) payload(p string) {
 		}
 		t.leaveForm()
 		t.handoff(arg, reason)
+	case "callback":
+		t.callbackPayload(arg)
 	case "county":
 		c, ok := t.e.cfg.Directory.County(arg)
 		if !ok {
@@ -294,13 +297,14 @@ func (t *turn) stale() {
 	t.prompt()
 }
 
-// leaveForm ends a number check or county question without a result.
+// leaveForm ends a number check, a call-back form or a county question
+// without a result.
 func (t *turn) leaveForm() {
 	if t.s.Node == NodeVerifyID || t.s.Node == NodeVerifyConfirm || t.s.Node == NodeVerifyCard {
 		t.say(Reply{Text: t.w("form_cancelled")})
 	}
 	t.s.wipeNumbers()
-	t.s.Node, t.s.Pending = NodeMenu, ""
+	t.s.Node, t.s.Pending, t.s.Phone = NodeMenu, "", ""
 }
 
 func (t *turn) switchLang(l Lang) {
@@ -322,9 +326,83 @@ func (t *turn) prompt() {
 		}})
 	case NodeCounty:
 		t.askCounty()
+	case NodeCallbackAsk:
+		t.say(Reply{Text: t.w("callback_consent"), Choices: []Choice{
+			{Label: t.w("choice_callback_yes"), Payload: "callback:yes"},
+			{Label: t.w("choice_callback_no"), Payload: "callback:no"},
+		}})
+	case NodeCallbackPhone:
+		t.say(Reply{Text: t.w("callback_ask_phone"), Choices: []Choice{{Label: t.w("choice_cancel"), Payload: "callback:no"}}})
+	case NodeCallbackTime:
+		var choices []Choice
+		for _, w := range callbackTimes {
+			choices = append(choices, Choice{Label: t.w("when_" + w), Payload: "callback:when:" + w})
+		}
+		t.say(Reply{Text: t.w("callback_ask_time"), Choices: choices})
 	default:
 		t.menu("menu")
 	}
+}
+
+// callbackTimes are the preferred times a person can choose.
+var callbackTimes = []string{"morning", "afternoon", "evening", "any"}
+
+// callbackPayload runs the call-back form: consent, phone, time.
+func (t *turn) callbackPayload(arg string) {
+	s := t.s
+	switch {
+	case arg == "start" && s.LastTicket != "":
+		t.leaveForm()
+		s.Node = NodeCallbackAsk
+		t.prompt()
+	case arg == "yes" && s.Node == NodeCallbackAsk:
+		s.Node = NodeCallbackPhone
+		t.prompt()
+	case arg == "no":
+		s.Phone, s.Invalid, s.Node = "", 0, NodeMenu
+		t.say(Reply{Text: t.w("callback_declined"), Choices: []Choice{t.menuChoice()}})
+	case strings.HasPrefix(arg, "when:") && s.Node == NodeCallbackTime && s.Phone != "":
+		when := strings.TrimPrefix(arg, "when:")
+		if !slices.Contains(callbackTimes, when) {
+			t.stale()
+			return
+		}
+		phone, err := verify.ParsePhone(s.Phone)
+		s.Phone, s.Node = "", NodeMenu
+		if err != nil {
+			t.stale()
+			return
+		}
+		t.say(Reply{
+			Text:     t.w("callback_done", "phone", phone.Masked(), "when", t.w("when_"+when), "ref", s.LastTicket),
+			Choices:  []Choice{t.menuChoice()},
+			Callback: &CallbackRequest{Ticket: s.LastTicket, Phone: phone.Number(), Masked: phone.Masked(), When: when},
+		})
+	default:
+		t.stale()
+	}
+}
+
+// phoneEntered takes the call-back number.
+func (t *turn) phoneEntered(text string) {
+	p, err := verify.ParsePhone(text)
+	if err != nil {
+		t.s.Invalid++
+		if t.s.Invalid >= MaxInvalid {
+			t.callbackPayload("no")
+			return
+		}
+		var pe *verify.PhoneError
+		hint := ""
+		if errors.As(err, &pe) {
+			hint = pe.Hint(string(t.s.Lang))
+		}
+		t.say(Reply{Text: t.w("invalid_entry", "hint", hint, "count", strconv.Itoa(t.s.Invalid), "max", strconv.Itoa(MaxInvalid)),
+			Choices: []Choice{{Label: t.w("choice_cancel"), Payload: "callback:no"}}})
+		return
+	}
+	t.s.Phone, t.s.Invalid, t.s.Node = p.Number(), 0, NodeCallbackTime
+	t.prompt()
 }
 
 func (t *turn) cancelChoice() Choice {
@@ -407,6 +485,10 @@ func (t *turn) text(raw string) {
 		}
 	case NodeVerifyCard:
 		t.cardEntered(text)
+	case NodeCallbackPhone:
+		t.phoneEntered(text)
+	case NodeCallbackAsk, NodeCallbackTime:
+		t.prompt()
 	case NodeCounty:
 		c, ok := t.e.cfg.Directory.FindCounty(text)
 		if !ok {

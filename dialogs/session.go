@@ -25,6 +25,9 @@ const (
 	NodeVerifyConfirm Node = "verify_confirm" // waiting for "yes, that is my number"
 	NodeVerifyCard    Node = "verify_card"    // waiting for the card number
 	NodeCounty        Node = "county"         // waiting for the county of a handoff
+	NodeCallbackAsk   Node = "callback_consent" // waiting for consent to keep a phone number
+	NodeCallbackPhone Node = "callback_phone"   // waiting for the phone number
+	NodeCallbackTime  Node = "callback_time"    // waiting for the preferred time
 )
 
 // Session is one person's conversation state. It is plain data so that any
@@ -55,6 +58,10 @@ type Session struct {
 	// ticket: the display form and the keyed hash, never the number.
 	MaskedID string `json:"masked_id,omitempty"`
 	IDHash   string `json:"id_hash,omitempty"`
+	// LastTicket is the reference of the last ticket opened for the person.
+	LastTicket string `json:"last_ticket,omitempty"`
+	// Phone is a call-back number being collected; wiped once stored.
+	Phone string `json:"phone,omitempty"`
 	// History is the last few turns, numbers masked, for a ticket.
 	History []tickets.Turn `json:"history,omitempty"`
 	// Created and Updated are when the session started and last changed.
@@ -150,7 +157,10 @@ type Conversation struct {
 	// gives the person its reference.
 	Tickets tickets.Store
 	// Rand is the source of ticket references (crypto/rand when nil).
-	Rand  io.Reader
+	Rand io.Reader
+	// Sealer, when set with Tickets, lets people leave a phone number for a
+	// call-back, stored sealed in their ticket.
+	Sealer *tickets.Sealer
 	locks personLocks
 }
 
@@ -183,7 +193,14 @@ func (c *Conversation) Handle(ctx context.Context, in Input) ([]Reply, error) {
 			if replies[i].Handoff != nil {
 				c.openTicket(ctx, s, &replies[i])
 			}
+			if replies[i].Callback != nil {
+				c.storeCallback(ctx, s, &replies[i])
+			}
 		}
+	}
+	for i := range replies {
+		// The phone number never leaves for a channel.
+		replies[i].Callback = nil
 	}
 	if err := c.Store.Put(ctx, s); err != nil {
 		return replies, fmt.Errorf("dialogs: save session: %w", err)
@@ -238,7 +255,31 @@ func (c *Conversation) openTicket(ctx context.Context, s *Session, r *Reply) {
 	}
 	c.Engine.cfg.Observe("ticket", t.Line)
 	r.Handoff.Ticket = t.Ref
+	s.LastTicket = t.Ref
 	r.Text += "\n\n" + c.Engine.cfg.Words.T(s.Lang, "ticket_ref", "ref", t.Ref)
+	if c.Sealer != nil {
+		r.Choices = append([]Choice{{Label: c.Engine.cfg.Words.T(s.Lang, "choice_callback"), Payload: "callback:start"}}, r.Choices...)
+	}
+}
+
+// storeCallback seals the phone number into the ticket.
+func (c *Conversation) storeCallback(ctx context.Context, s *Session, r *Reply) {
+	cb := r.Callback
+	err := errors.New("call-back is not configured")
+	if c.Sealer != nil {
+		var sealed string
+		if sealed, err = c.Sealer.Seal(cb.Phone, cb.Ticket); err == nil {
+			err = c.Tickets.SetCallback(ctx, cb.Ticket, tickets.Callback{
+				Sealed: sealed, Masked: cb.Masked, When: cb.When, ConsentAt: s.Updated,
+			})
+		}
+	}
+	if err != nil {
+		c.Engine.cfg.Logger.Error("call-back not stored", "err", err)
+		r.Text = c.Engine.cfg.Words.T(s.Lang, "callback_failed")
+		return
+	}
+	c.Engine.cfg.Observe("callback", "")
 }
 
 func clip(s string, n int) string {

@@ -83,4 +83,16 @@ type Reply struct {
 	// Lang is the language the reply is written in, for anything a channel
 	// adds around it.
 	Lang Lang
+	// Callback asks the Conversation to store a call-back request; it is
+	// removed before the reply reaches a channel.
+	Callback *CallbackRequest
+}
+
+// CallbackRequest is a call-back for a ticket, with the full phone number
+// on its way to being sealed.
+type CallbackRequest struct {
+	Ticket string
+	Phone  string
+	Masked string
+	When   string
 }

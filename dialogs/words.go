@@ -38,6 +38,9 @@ var wordKeys = []string{
 	"reason_asked", "reason_no_match", "reason_invalid_entries", "reason_rate_limited",
 	"reason_registry_unavailable", "reason_mismatch_twice", "reason_no_card",
 	"reason_duplicate_id", "reason_faq", "reason_id_failures", "channel_busy", "id_paused",
+	"choice_callback", "callback_consent", "choice_callback_yes", "choice_callback_no", "callback_ask_phone",
+	"callback_ask_time", "when_morning", "when_afternoon", "when_evening", "when_any", "callback_done",
+	"callback_declined", "callback_failed",
 }
 
 // DefaultWords returns the shipped words (checked by the tests).
