@@ -20,11 +20,11 @@ type Node string
 
 // The nodes of the conversation.
 const (
-	NodeMenu          Node = ""               // idle: menu, free questions
-	NodeVerifyID      Node = "verify_id"      // waiting for the ID number
-	NodeVerifyConfirm Node = "verify_confirm" // waiting for "yes, that is my number"
-	NodeVerifyCard    Node = "verify_card"    // waiting for the card number
-	NodeCounty        Node = "county"         // waiting for the county of a handoff
+	NodeMenu          Node = ""                 // idle: menu, free questions
+	NodeVerifyID      Node = "verify_id"        // waiting for the ID number
+	NodeVerifyConfirm Node = "verify_confirm"   // waiting for "yes, that is my number"
+	NodeVerifyCard    Node = "verify_card"      // waiting for the card number
+	NodeCounty        Node = "county"           // waiting for the county of a handoff
 	NodeCallbackAsk   Node = "callback_consent" // waiting for consent to keep a phone number
 	NodeCallbackPhone Node = "callback_phone"   // waiting for the phone number
 	NodeCallbackTime  Node = "callback_time"    // waiting for the preferred time
@@ -161,7 +161,7 @@ type Conversation struct {
 	// Sealer, when set with Tickets, lets people leave a phone number for a
 	// call-back, stored sealed in their ticket.
 	Sealer *tickets.Sealer
-	locks personLocks
+	locks  personLocks
 }
 
 // NewConversation returns a Conversation over engine and store.
