@@ -25,8 +25,10 @@ type Ops struct {
 	Token   string
 	Tickets tickets.Store
 	Hasher  *tickets.Hasher
-	Now     func() time.Time
-	Logger  *slog.Logger
+	// Sealer opens call-back numbers for the operator who views a ticket.
+	Sealer *tickets.Sealer
+	Now    func() time.Time
+	Logger *slog.Logger
 }
 
 // opsTimeout bounds one operator request's store work.
@@ -136,6 +138,15 @@ func (o *Ops) respond(ctx *fasthttp.RequestCtx) func(v any, err error) {
 		default:
 			if list, ok := v.([]*tickets.Ticket); ok && list == nil {
 				v = []*tickets.Ticket{}
+			}
+			if t, ok := v.(*tickets.Ticket); ok && t.Callback != nil && o.Sealer != nil {
+				// One ticket at a time, the operator sees the number to call.
+				if phone, err := o.Sealer.Open(t.Callback.Sealed, t.Ref); err == nil {
+					v = struct {
+						*tickets.Ticket
+						CallbackPhone string `json:"callback_phone"`
+					}{t, phone}
+				}
 			}
 			ctx.SetContentType("application/json")
 			_ = json.NewEncoder(ctx).Encode(v)

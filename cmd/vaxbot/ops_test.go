@@ -49,6 +49,7 @@ func TestServeOperatorDay(t *testing.T) {
 	cfg := lineConfig(api.srv.URL)
 	cfg.OpsToken = "ops-secret"
 	cfg.HashKey = "hash-key-for-tests-0123456789"
+	cfg.DataKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 	cfg.DataDir = t.TempDir()
 	ts := startServer(t, cfg)
 	steps := []map[string]any{}
@@ -70,6 +71,16 @@ func TestServeOperatorDay(t *testing.T) {
 	if !strings.Contains(string(b), "reference") && !strings.Contains(string(b), "案件編號") {
 		t.Fatalf("the handoff reply gives no reference: %s", b)
 	}
+	// The person leaves a number for a call-back.
+	for i, ev := range []map[string]any{
+		lineEvent("c1", "Uop", "c1", "postback", "callback:start"),
+		lineEvent("c2", "Uop", "c2", "postback", "callback:yes"),
+		lineEvent("c3", "Uop", "c3", "message", "0912-345-678"),
+		lineEvent("c4", "Uop", "c4", "postback", "callback:when:morning"),
+	} {
+		postLINE(t, ts, lineBody(ev))
+		api.waitReplies(t, len(steps)+i+1)
+	}
 
 	if code, _ := opsDo(t, "GET", ts.url+"/ops/tickets", "wrong", ""); code != http.StatusUnauthorized {
 		t.Errorf("wrong token: %d, want 401", code)
@@ -85,6 +96,13 @@ func TestServeOperatorDay(t *testing.T) {
 	}
 	if !strings.Contains(string(b), tk.Ref) {
 		t.Errorf("the person was told another reference than %s", tk.Ref)
+	}
+	if strings.Contains(string(body), "0912345678") {
+		t.Errorf("the list shows the call-back number: %s", body)
+	}
+	if code, one := opsDo(t, "GET", ts.url+"/ops/tickets/"+tk.Ref, "ops-secret", ""); code != http.StatusOK ||
+		!strings.Contains(string(one), `"callback_phone":"0912345678"`) || !strings.Contains(string(one), `"when":"morning"`) {
+		t.Errorf("one ticket: %d %s", code, one)
 	}
 	// The caller reads out their number; the server hashes it to find them.
 	code, body = opsDo(t, "POST", ts.url+"/ops/tickets:find", "ops-secret", `{"id":"a123 456 789"}`)
@@ -106,8 +124,9 @@ func TestServeOperatorDay(t *testing.T) {
 	if code, _ := opsDo(t, "POST", ts.url+"/ops/tickets/"+tk.Ref+"/claim", "ops-secret", ``); code != http.StatusConflict {
 		t.Errorf("second claim: %d, want 409", code)
 	}
-	if code, body := opsDo(t, "POST", ts.url+"/ops/tickets/"+tk.Ref+"/close", "ops-secret", ``); code != http.StatusOK || !strings.Contains(string(body), `"closed"`) {
-		t.Errorf("close: %d %s", code, body)
+	if code, body := opsDo(t, "POST", ts.url+"/ops/tickets/"+tk.Ref+"/close", "ops-secret", ``); code != http.StatusOK ||
+		!strings.Contains(string(body), `"closed"`) || strings.Contains(string(body), "callback") {
+		t.Errorf("close (the call-back number is erased): %d %s", code, body)
 	}
 	if code, _ := opsDo(t, "GET", ts.url+"/ops/tickets/NOP-EEE", "ops-secret", ""); code != http.StatusNotFound {
 		t.Errorf("missing ticket: %d", code)
@@ -116,6 +135,7 @@ func TestServeOperatorDay(t *testing.T) {
 		t.Errorf("DELETE: %d", code)
 	}
 
+	metrics := get(t, ts.url+"/metrics")
 	ts.cancel()
 	<-ts.done
 	ts.done <- nil
@@ -132,7 +152,8 @@ func TestServeOperatorDay(t *testing.T) {
 		t.Fatal("no database file written")
 	}
 	written.WriteString(ts.logs.String())
-	for _, secret := range []string{"A123456789", "000022223333", "999999999999", "ops-secret", "hash-key-for-tests"} {
+	written.WriteString(metrics)
+	for _, secret := range []string{"A123456789", "000022223333", "999999999999", "0912345678", "0912-345-678", "ops-secret", "hash-key-for-tests", "000102030405"} {
 		if bytes.Contains(written.Bytes(), []byte(secret)) {
 			t.Errorf("a file or log holds %q", secret)
 		}

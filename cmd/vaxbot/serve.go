@@ -45,29 +45,33 @@ type serveConfig struct {
 	OpsToken          string
 	HandoffWebhook    string
 	TelegramOpsChat   string
+	DataKey           string
+	CallbackRetention time.Duration
 }
 
 // configFromEnv reads the VAXBOT_* variables.
 func configFromEnv(getenv func(string) string) (serveConfig, error) {
 	c := serveConfig{
-		Addr:             getenv("VAXBOT_ADDR"),
-		LineSecret:       getenv("VAXBOT_LINE_CHANNEL_SECRET"),
-		LineToken:        getenv("VAXBOT_LINE_CHANNEL_TOKEN"),
-		LineAPIBase:      getenv("VAXBOT_LINE_API_BASE"),
-		TelegramToken:    getenv("VAXBOT_TELEGRAM_TOKEN"),
-		TelegramSecret:   getenv("VAXBOT_TELEGRAM_SECRET"),
-		TelegramAPIBase:  getenv("VAXBOT_TELEGRAM_API_BASE"),
-		Registry:         getenv("VAXBOT_REGISTRY"),
-		Hotlines:         getenv("VAXBOT_HOTLINES"),
-		DataDir:          getenv("VAXBOT_DATA_DIR"),
-		DatabaseURL:      getenv("VAXBOT_DATABASE_URL"),
-		HashKey:          getenv("VAXBOT_HASH_KEY"),
-		OpsToken:         getenv("VAXBOT_OPS_TOKEN"),
-		HandoffWebhook:   getenv("VAXBOT_HANDOFF_WEBHOOK"),
-		TelegramOpsChat:  getenv("VAXBOT_TELEGRAM_OPS_CHAT"),
-		MaxBody:          bot.DefaultMaxBody,
-		ShutdownTimeout:  20 * time.Second,
-		LinePushFallback: false,
+		Addr:              getenv("VAXBOT_ADDR"),
+		LineSecret:        getenv("VAXBOT_LINE_CHANNEL_SECRET"),
+		LineToken:         getenv("VAXBOT_LINE_CHANNEL_TOKEN"),
+		LineAPIBase:       getenv("VAXBOT_LINE_API_BASE"),
+		TelegramToken:     getenv("VAXBOT_TELEGRAM_TOKEN"),
+		TelegramSecret:    getenv("VAXBOT_TELEGRAM_SECRET"),
+		TelegramAPIBase:   getenv("VAXBOT_TELEGRAM_API_BASE"),
+		Registry:          getenv("VAXBOT_REGISTRY"),
+		Hotlines:          getenv("VAXBOT_HOTLINES"),
+		DataDir:           getenv("VAXBOT_DATA_DIR"),
+		DatabaseURL:       getenv("VAXBOT_DATABASE_URL"),
+		HashKey:           getenv("VAXBOT_HASH_KEY"),
+		OpsToken:          getenv("VAXBOT_OPS_TOKEN"),
+		HandoffWebhook:    getenv("VAXBOT_HANDOFF_WEBHOOK"),
+		TelegramOpsChat:   getenv("VAXBOT_TELEGRAM_OPS_CHAT"),
+		DataKey:           getenv("VAXBOT_DATA_KEY"),
+		CallbackRetention: 7 * 24 * time.Hour,
+		MaxBody:           bot.DefaultMaxBody,
+		ShutdownTimeout:   20 * time.Second,
+		LinePushFallback:  false,
 	}
 	if c.Addr == "" {
 		c.Addr = ":8080"
@@ -81,6 +85,13 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 			return c, fmt.Errorf("VAXBOT_LINE_PUSH_FALLBACK: want true or false")
 		}
 		c.LinePushFallback = b
+	}
+	if v := getenv("VAXBOT_CALLBACK_RETENTION"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("VAXBOT_CALLBACK_RETENTION: want a duration such as 168h")
+		}
+		c.CallbackRetention = d
 	}
 	if v := getenv("VAXBOT_WORKERS"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -201,9 +212,22 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		Webhook: cfg.HandoffWebhook, Telegram: opsChat(tg, cfg.TelegramOpsChat, logger), Logger: logger, Metrics: metrics,
 	})
 	conv.Tickets = bot.NotifyingStore{Store: store, Notifier: notifier}
+	var sealer *tickets.Sealer
+	if cfg.DataKey != "" {
+		key, err := tickets.ParseKey(cfg.DataKey)
+		if err != nil {
+			return nil, fmt.Errorf("VAXBOT_DATA_KEY: %w", err)
+		}
+		if sealer, err = tickets.NewSealer(key); err != nil {
+			return nil, err
+		}
+		conv.Sealer = sealer
+	} else {
+		logger.Info("call-backs off: set VAXBOT_DATA_KEY (64 hex digits) to let people leave a phone number")
+	}
 	var ops *bot.Ops
 	if cfg.OpsToken != "" {
-		ops = &bot.Ops{Token: cfg.OpsToken, Tickets: store, Hasher: hasher, Logger: logger}
+		ops = &bot.Ops{Token: cfg.OpsToken, Tickets: store, Hasher: hasher, Sealer: sealer, Logger: logger}
 	} else {
 		logger.Info("operator API off: set VAXBOT_OPS_TOKEN to enable /ops/")
 	}
@@ -212,6 +236,24 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		Metrics: metrics, Logger: logger, MaxBody: cfg.MaxBody,
 	})
 	return &app{server: srv, metrics: metrics, store: store, notifier: notifier, cfg: cfg, logger: logger}, nil
+}
+
+// purgeCallbacks erases call-back numbers past their retention, at start
+// and then every hour.
+func (a *app) purgeCallbacks(ctx context.Context) {
+	for {
+		n, err := a.store.PurgeCallbacks(ctx, time.Now().Add(-a.cfg.CallbackRetention))
+		if err != nil && ctx.Err() == nil {
+			a.logger.Warn("call-back purge failed", "err", err)
+		} else if n > 0 {
+			a.logger.Info("call-back numbers erased after retention", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
 }
 
 // opsChat returns the sender of ticket notices to the operators' Telegram
@@ -260,6 +302,9 @@ func hasherFrom(key string, logger *slog.Logger) (*tickets.Hasher, error) {
 func (a *app) run(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(ln) }()
+	purgeCtx, stopPurge := context.WithCancel(ctx)
+	defer stopPurge()
+	go a.purgeCallbacks(purgeCtx)
 	select {
 	case err := <-errc:
 		return err
