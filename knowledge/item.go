@@ -47,6 +47,9 @@ type Text struct {
 	Title string `toml:"title"`
 	// Answer is the full answer, formatted for a chat bubble.
 	Answer string `toml:"answer"`
+	// Spoken is the answer for the ear (the voice line): short sentences,
+	// no URLs, numbers to dial or type read digit by digit.
+	Spoken string `toml:"spoken"`
 	// Examples are questions the way people ask them; the index learns from them.
 	Examples []string `toml:"examples"`
 }
