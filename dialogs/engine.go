@@ -184,10 +184,21 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in Input) []Reply {
 	return t.done()
 }
 
-// done stamps the replies with the session's language and returns them.
+// done stamps the replies with the session's language, and the last one
+// with what the next entry should be, and returns them.
 func (t *turn) done() []Reply {
 	for i := range t.out {
 		t.out[i].Lang = t.s.Lang
+	}
+	if n := len(t.out); n > 0 {
+		switch t.s.Node {
+		case NodeVerifyID:
+			t.out[n-1].Expect = ExpectID
+		case NodeVerifyCard:
+			t.out[n-1].Expect = ExpectCard
+		case NodeCallbackPhone:
+			t.out[n-1].Expect = ExpectPhone
+		}
 	}
 	return t.out
 }
@@ -422,7 +433,7 @@ func (t *turn) answer(it *knowledge.Item) {
 	}
 	choices = append(choices, t.menuChoice())
 	text := it.Title(t.s.Lang) + "\n\n" + strings.TrimSpace(it.Answer(t.s.Lang))
-	t.say(Reply{Text: text, Choices: choices})
+	t.say(Reply{Text: text, Choices: choices, Speech: strings.TrimSpace(it.Text[t.s.Lang].Spoken)})
 }
 
 func (t *turn) followUp(f string) (Choice, bool) {

@@ -86,7 +86,24 @@ type Reply struct {
 	// Callback asks the Conversation to store a call-back request; it is
 	// removed before the reply reaches a channel.
 	Callback *CallbackRequest
+	// Speech is the text for the ear when it differs from Text (a QA
+	// answer's spoken version); "" means speak Text.
+	Speech string
+	// Expect, on the last reply of a turn, says what the person is asked to
+	// type next: ExpectID, ExpectCard, ExpectPhone, or "" for a choice or
+	// free text. A keypad channel uses it to read digits.
+	Expect Expect
 }
+
+// Expect is the kind of entry a prompt waits for.
+type Expect string
+
+// The entries a prompt can wait for.
+const (
+	ExpectID    Expect = "id"
+	ExpectCard  Expect = "card"
+	ExpectPhone Expect = "phone"
+)
 
 // CallbackRequest is a call-back for a ticket, with the full phone number
 // on its way to being sealed.
