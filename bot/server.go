@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -30,7 +31,19 @@ type ServerConfig struct {
 	Routes map[string]fasthttp.RequestHandler
 	// Ops serves /ops/…; without it those paths answer 404.
 	Ops *Ops
+	// Voice serves /voice/…; without it those paths answer 404.
+	Voice Voice
 }
+
+// Voice is a phone channel answered synchronously (bot/voice): the server
+// checks the method, parses the form, and lets it authenticate and answer.
+type Voice interface {
+	Authenticate(path, rawQuery string, form url.Values, signature string) bool
+	Handle(ctx context.Context, path string, form url.Values) []byte
+}
+
+// voiceTimeout bounds one voice step; providers wait about 15 s.
+const voiceTimeout = 10 * time.Second
 
 // Server is the fasthttp server with the webhook, health and metrics routes.
 type Server struct {
@@ -108,7 +121,7 @@ func channelOf(path string) string {
 }
 
 // knownChannels bounds the channel label of metrics to names we serve.
-var knownChannels = map[string]struct{}{"line": {}, "telegram": {}}
+var knownChannels = map[string]struct{}{"line": {}, "telegram": {}, "voice": {}}
 
 // Handle routes one request.
 func (s *Server) Handle(ctx *fasthttp.RequestCtx) {
@@ -143,6 +156,10 @@ func (s *Server) Handle(ctx *fasthttp.RequestCtx) {
 		s.cfg.Ops.Handle(ctx)
 		return
 	}
+	if strings.HasPrefix(path, "/voice/") && s.cfg.Voice != nil {
+		s.voice(ctx, path)
+		return
+	}
 	name, ok := strings.CutPrefix(path, "/webhook/")
 	if !ok {
 		ctx.Error("not found\n", fasthttp.StatusNotFound)
@@ -161,6 +178,38 @@ func (s *Server) Handle(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	s.webhook(ctx, ch)
+}
+
+// voice answers a telephony provider's form POST with TwiML.
+func (s *Server) voice(ctx *fasthttp.RequestCtx, path string) {
+	switch path {
+	case "/voice/incoming", "/voice/gather", "/voice/dialed":
+	default:
+		ctx.Error("not found\n", fasthttp.StatusNotFound)
+		return
+	}
+	if !ctx.IsPost() {
+		ctx.Response.Header.Set("Allow", "POST")
+		ctx.Error("method not allowed\n", fasthttp.StatusMethodNotAllowed)
+		return
+	}
+	start := time.Now()
+	defer func() { s.cfg.Metrics.WebhookSeconds("voice", time.Since(start).Seconds()) }()
+	form := url.Values{}
+	for k, v := range ctx.PostArgs().All() {
+		form.Add(string(k), string(v))
+	}
+	sig := string(ctx.Request.Header.Peek("X-Twilio-Signature"))
+	if !s.cfg.Voice.Authenticate(path, string(ctx.URI().QueryString()), form, sig) {
+		s.cfg.Metrics.Rejected("voice", "auth")
+		ctx.Error("bad signature\n", fasthttp.StatusForbidden)
+		return
+	}
+	s.cfg.Metrics.EventIn("voice", strings.TrimPrefix(path, "/voice/"))
+	c, cancel := context.WithTimeout(context.Background(), voiceTimeout)
+	defer cancel()
+	ctx.SetContentType("text/xml; charset=utf-8")
+	ctx.SetBody(s.cfg.Voice.Handle(c, path, form))
 }
 
 func (s *Server) onlyGet(ctx *fasthttp.RequestCtx) bool {
