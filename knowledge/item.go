@@ -276,6 +276,12 @@ func checkText(name string, lang Lang, t Text) error {
 	if strings.TrimSpace(t.Answer) == "" {
 		return invalid(name, field("answer"), "missing or empty")
 	}
+	if strings.TrimSpace(t.Spoken) == "" {
+		return invalid(name, field("spoken"), "missing or empty")
+	}
+	if strings.Contains(t.Spoken, "http") || strings.ContainsAny(t.Spoken, "<>") {
+		return invalid(name, field("spoken"), "a spoken answer holds no links or markup")
+	}
 	if strings.ContainsAny(t.Answer, "<>") {
 		return invalid(name, field("answer"), "contains markup")
 	}

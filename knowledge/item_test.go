@@ -25,10 +25,12 @@ synonyms = [["健保卡", "NHI card"]]
 ["zh-TW"]
 title = "標題"
 answer = "答案"
+spoken = "口語答案"
 examples = [%s]
 [en]
 title = "Title"
 answer = "Answer"
+spoken = "Spoken answer"
 examples = [%s]
 `, id, fu, ex.String(), ex.String())
 }
@@ -68,6 +70,8 @@ func TestLoadRejectsBrokenFiles(t *testing.T) {
 		{"missing english", map[string]string{"q1.toml": cut(validItem("q1"), "[en]")}, "q1.toml", "field en"},
 		{"empty title", map[string]string{"q1.toml": strings.Replace(validItem("q1"), `title = "Title"`, `title = " "`, 1)}, "q1.toml", "field en.title"},
 		{"empty answer", map[string]string{"q1.toml": strings.Replace(validItem("q1"), `answer = "答案"`, `answer = ""`, 1)}, "q1.toml", "field zh-TW.answer"},
+		{"missing spoken answer", map[string]string{"q1.toml": strings.Replace(validItem("q1"), `spoken = "Spoken answer"`, ``, 1)}, "q1.toml", "field en.spoken"},
+		{"link in spoken answer", map[string]string{"q1.toml": strings.Replace(validItem("q1"), `spoken = "口語答案"`, `spoken = "請上 https://1922.gov.tw"`, 1)}, "q1.toml", "field zh-TW.spoken"},
 		{"markup in answer", map[string]string{"q1.toml": strings.Replace(validItem("q1"), `answer = "答案"`, `answer = "<p>答案</p>"`, 1)}, "q1.toml", "field zh-TW.answer"},
 		{"too few examples", map[string]string{"q1.toml": strings.Replace(validItem("q1"), `"question 0 about q1", `, "", 1)}, "q1.toml", "field zh-TW.examples"},
 		{"empty example", map[string]string{"q1.toml": strings.Replace(validItem("q1"), `"question 3 about q1"`, `""`, 1)}, "q1.toml", "field zh-TW.examples[3]"},

@@ -489,7 +489,7 @@ func dialable(n string) string {
 // one, else its text without symbols, links or line breaks.
 func speakable(r dialogs.Reply) string {
 	if r.Speech != "" {
-		return r.Speech
+		return strings.Join(strings.Fields(r.Speech), " ")
 	}
 	var b strings.Builder
 	for _, line := range strings.Split(r.Text, "\n") {

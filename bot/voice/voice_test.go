@@ -128,7 +128,7 @@ func describe(t *testing.T, doc []byte) []string {
 			text.Write(tk)
 		case xml.EndElement:
 			depth--
-			if s := strings.TrimSpace(text.String()); s != "" {
+			if s := strings.Join(strings.Fields(text.String()), " "); s != "" {
 				out[len(out)-1] += ": " + s
 			}
 			text.Reset()

@@ -19,6 +19,7 @@ import (
 	"github.com/vaxbot/vaxbot/bot/line"
 	"github.com/vaxbot/vaxbot/bot/sqlstore"
 	"github.com/vaxbot/vaxbot/bot/telegram"
+	"github.com/vaxbot/vaxbot/bot/voice"
 	"github.com/vaxbot/vaxbot/dialogs"
 	"github.com/vaxbot/vaxbot/dialogs/tickets"
 )
@@ -47,6 +48,8 @@ type serveConfig struct {
 	TelegramOpsChat   string
 	DataKey           string
 	CallbackRetention time.Duration
+	VoiceAuthToken    string
+	PublicURL         string
 }
 
 // configFromEnv reads the VAXBOT_* variables.
@@ -231,8 +234,18 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	} else {
 		logger.Info("operator API off: set VAXBOT_OPS_TOKEN to enable /ops/")
 	}
+	var phone bot.Voice
+	if cfg.VoiceAuthToken != "" && cfg.PublicURL != "" {
+		v, err := voice.New(voice.Config{AuthToken: cfg.VoiceAuthToken, PublicURL: cfg.PublicURL, Handler: conv, Logger: logger})
+		if err != nil {
+			return nil, err
+		}
+		phone = v
+	} else {
+		logger.Info("voice line disabled: set VAXBOT_VOICE_AUTH_TOKEN and VAXBOT_PUBLIC_URL to enable /voice/")
+	}
 	srv := bot.NewServer(bot.ServerConfig{
-		Channels: channels, Dispatcher: disp, Ops: ops,
+		Channels: channels, Dispatcher: disp, Ops: ops, Voice: phone,
 		Metrics: metrics, Logger: logger, MaxBody: cfg.MaxBody,
 	})
 	return &app{server: srv, metrics: metrics, store: store, notifier: notifier, cfg: cfg, logger: logger}, nil
@@ -314,6 +327,9 @@ func (a *app) run(ctx context.Context, ln net.Listener) error {
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
 	err := a.server.Shutdown(sctx)
+	// A stop that comes before Serve has taken the listener would leave
+	// Serve waiting forever: close it here as well.
+	ln.Close()
 	if serr := <-errc; serr != nil && !errors.Is(serr, net.ErrClosed) {
 		err = errors.Join(err, serr)
 	}
