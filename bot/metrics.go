@@ -65,5 +65,8 @@ func (m *Metrics) Observe(kind, value string) {
 	}
 }
 
+// Gauge registers a gauge whose value f reports when metrics are read.
+func (m *Metrics) Gauge(name string, f func() float64) { m.set.GetOrCreateGauge(name, f) }
+
 // WritePrometheus writes every metric in Prometheus text format.
 func (m *Metrics) WritePrometheus(w io.Writer) { m.set.WritePrometheus(w) }

@@ -13,13 +13,37 @@ import (
 // engineOptions are the settings shared by the commands that run the
 // conversation.
 type engineOptions struct {
-	registry string // CSV file; "" = the embedded demo
-	hotlines string // TOML file; "" = the shipped directory
+	registry string           // CSV file; "" = the embedded demo
+	upstream *verify.Upstream // the deployment's record service, instead of a CSV
+	hotlines string           // TOML file; "" = the shipped directory
 	idle     time.Duration
 	now      func() time.Time
 	logger   *slog.Logger
 	observe  func(kind, value string)
 	hasher   interface{ Hash(id string) string }
+}
+
+// upstreamFromEnv builds the HTTP registry when VAXBOT_REGISTRY_URL is set:
+// bearer VAXBOT_REGISTRY_TOKEN, optional client certificate
+// VAXBOT_REGISTRY_CERT and VAXBOT_REGISTRY_KEY (PEM files).
+func upstreamFromEnv(getenv func(string) string) (*verify.Upstream, error) {
+	base := getenv("VAXBOT_REGISTRY_URL")
+	if base == "" {
+		return nil, nil
+	}
+	cfg := verify.UpstreamConfig{BaseURL: base, Token: getenv("VAXBOT_REGISTRY_TOKEN")}
+	if cert, key := getenv("VAXBOT_REGISTRY_CERT"), getenv("VAXBOT_REGISTRY_KEY"); cert != "" || key != "" {
+		c, err := verify.LoadClientCertificate(cert, key)
+		if err != nil {
+			return nil, fmt.Errorf("registry client certificate: %w", err)
+		}
+		cfg.Certificate = c
+	}
+	up, err := verify.NewUpstream(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("VAXBOT_REGISTRY_URL: %w", err)
+	}
+	return up, nil
 }
 
 // buildEngine wires the knowledge base, the registry, the hotline directory
@@ -37,7 +61,9 @@ func buildEngine(o engineOptions) (*dialogs.Engine, error) {
 		return nil, err
 	}
 	var reg verify.Registry
-	if o.registry == "" {
+	if o.upstream != nil {
+		reg = o.upstream
+	} else if o.registry == "" {
 		reg = verify.DemoRegistry(o.now())
 	} else if reg, err = verify.LoadCSVFile(o.registry); err != nil {
 		return nil, fmt.Errorf("registry: %w", err)

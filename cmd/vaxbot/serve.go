@@ -50,6 +50,8 @@ type serveConfig struct {
 	CallbackRetention time.Duration
 	VoiceAuthToken    string
 	PublicURL         string
+	// getenv reads the variables that are not copied into fields.
+	getenv func(string) string
 }
 
 // configFromEnv reads the VAXBOT_* variables.
@@ -174,7 +176,23 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	if err != nil {
 		return nil, err
 	}
-	engine, err := buildEngine(engineOptions{registry: cfg.Registry, hotlines: cfg.Hotlines, logger: logger, observe: metrics.Observe, hasher: hasher})
+	if cfg.getenv == nil {
+		cfg.getenv = func(string) string { return "" }
+	}
+	upstream, err := upstreamFromEnv(cfg.getenv)
+	if err != nil {
+		return nil, err
+	}
+	if upstream != nil {
+		logger.Info("registry: the deployment's record service (VAXBOT_REGISTRY_URL)")
+		metrics.Gauge("vaxbot_registry_breaker_open", func() float64 {
+			if upstream.BreakerState() == "closed" {
+				return 0
+			}
+			return 1
+		})
+	}
+	engine, err := buildEngine(engineOptions{registry: cfg.Registry, upstream: upstream, hotlines: cfg.Hotlines, logger: logger, observe: metrics.Observe, hasher: hasher})
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/vaxbot/vaxbot/verify"
@@ -43,6 +44,14 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	}
 	now := time.Now()
 	var reg verify.Registry = verify.DemoRegistry(now)
+	up, err := upstreamFromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "vaxbot:", err)
+		return 1
+	}
+	if up != nil && *registry == "" {
+		reg = up
+	}
 	if *registry != "" {
 		if reg, err = verify.LoadCSVFile(*registry); err != nil {
 			fmt.Fprintln(stderr, "vaxbot:", err)
