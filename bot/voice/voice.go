@@ -435,17 +435,31 @@ func (c *Channel) dial(cl *call, verbs []any, h dialogs.Handoff) Response {
 }
 
 // keypadID turns keypad digits into an ID: the letter as its two-digit
-// place in the alphabet (01 = A … 26 = Z), then the nine digits. Anything
-// else is passed on as typed, for the conversation to explain.
+// place in the alphabet (01 = A … 26 = Z), then the nine digits; an
+// old-format resident number has a second letter (A–D), entered the same way
+// (12 keys in all). Anything else is passed on as typed, for the
+// conversation to explain.
 func keypadID(d string) string {
-	if len(d) != 11 {
-		return d
+	letter := func(s string) (string, bool) {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 26 {
+			return "", false
+		}
+		return string(rune('A' + n - 1)), true
 	}
-	n, err := strconv.Atoi(d[:2])
-	if err != nil || n < 1 || n > 26 {
-		return d
+	switch len(d) {
+	case 11:
+		if l, ok := letter(d[:2]); ok {
+			return l + d[2:]
+		}
+	case 12:
+		l1, ok1 := letter(d[:2])
+		l2, ok2 := letter(d[2:4])
+		if ok1 && ok2 {
+			return l1 + l2 + d[4:]
+		}
 	}
-	return string(rune('A'+n-1)) + d[2:]
+	return d
 }
 
 // groups reads an ID back in small groups: "A, 1 2 3, 4 5 6, 7 8 9".

@@ -51,7 +51,7 @@ func TestSignatureVector(t *testing.T) {
 }
 
 func TestKeypad(t *testing.T) {
-	for in, want := range map[string]string{"01123456789": "A123456789", "26123456789": "Z123456789", "27123456789": "27123456789", "0112345": "0112345"} {
+	for in, want := range map[string]string{"01123456789": "A123456789", "26123456789": "Z123456789", "27123456789": "27123456789", "0112345": "0112345", "010300000003": "AC00000003", "012700000003": "012700000003"} {
 		if got := keypadID(in); got != want {
 			t.Errorf("keypadID(%s) = %s, want %s", in, got, want)
 		}
