@@ -687,13 +687,22 @@ func (t *turn) verifyPayload(arg string) {
 	}
 }
 
-func (t *turn) confirmPrompt() {
+// sessionID returns the ID the session holds. It only ever holds a number
+// that parsed; if not, the form starts over and ok is false.
+func (t *turn) sessionID() (verify.ID, bool) {
 	id, err := verify.ParseID(t.s.ID)
 	if err != nil {
-		// The session only ever holds a number that parsed; start over.
 		t.s.wipeNumbers()
 		t.s.Node = NodeVerifyID
 		t.prompt()
+		return verify.ID{}, false
+	}
+	return id, true
+}
+
+func (t *turn) confirmPrompt() {
+	id, ok := t.sessionID()
+	if !ok {
 		return
 	}
 	t.say(Reply{
@@ -754,22 +763,19 @@ func (t *turn) cardEntered(text string) {
 		t.invalid(err)
 		return
 	}
-	id, err := verify.ParseID(t.s.ID)
-	if err != nil {
-		t.s.wipeNumbers()
-		t.s.Node = NodeVerifyID
-		t.prompt()
+	id, ok := t.sessionID()
+	if !ok {
 		return
 	}
 	// Whatever happens next, the numbers leave the session now.
 	t.s.wipeNumbers()
 	t.s.Node = NodeMenu
-	ok, err := t.e.cfg.Limiter.Allow(t.ctx, "lookup:"+t.s.Person)
+	allowed, err := t.e.cfg.Limiter.Allow(t.ctx, "lookup:"+t.s.Person)
 	if err != nil {
 		t.e.cfg.Logger.Warn("lookup limiter failed", "err", err)
-		ok = true
+		allowed = true
 	}
-	if !ok {
+	if !allowed {
 		t.e.cfg.Logger.Info("number check refused", "reason", ReasonRateLimited)
 		t.say(Reply{Text: t.w("rate_limited", "max", strconv.Itoa(t.e.cfg.LookupLimit))})
 		t.handoff(Line1922, ReasonRateLimited)
