@@ -912,7 +912,7 @@ func (t *turn) handoffTo(line, county, name, number, hours, reason string) {
 		Text:    t.w("handoff", "name", name, "number", number, "hours", hours, "reason", t.reasonText(reason)),
 		Choices: []Choice{t.menuChoice()},
 		Links:   []Link{t.telLink(number)},
-		Handoff: &Handoff{Line: line, County: county, Number: number, Reason: reason},
+		Handoff: &Handoff{Line: line, County: county, Number: number, Hours: hours, Reason: reason},
 	})
 }
 

@@ -55,6 +55,8 @@ type Handoff struct {
 	County string
 	// Number is the number to call.
 	Number string
+	// Hours says when the line answers, in the reply's language.
+	Hours string
 	// Reason says why: a diagnosis outcome, a QA item ("faq:q4"), or one of
 	// the Reason constants.
 	Reason string

@@ -135,6 +135,7 @@ type call struct {
 	misses  int
 	typed   string // an ID just typed, for reading back once; then wiped
 	offer   bool   // the caller is being offered a call-back after a failed dial
+	hours   string // when the line just dialled answers
 }
 
 func (c *Channel) call(sid string) *call {
@@ -205,7 +206,11 @@ func (c *Channel) step(ctx context.Context, cl *call, path string, form url.Valu
 			return Response{Verbs: []any{Say{Language: sayLang(cl.lang), Text: c.w(cl.lang, "goodbye")}, Hangup{}}}
 		}
 		cl.offer = true
-		return c.gatherKeys(cl, 1, c.w(cl.lang, "dial_failed"))
+		prompt := c.w(cl.lang, "dial_failed")
+		if cl.hours != "" {
+			prompt = speakable(dialogs.Reply{Text: cl.hours}) + " " + prompt
+		}
+		return c.gatherKeys(cl, 1, prompt)
 	case cl.lang == "":
 		switch digits {
 		case "1":
@@ -427,7 +432,7 @@ func (c *Channel) dial(cl *call, verbs []any, h dialogs.Handoff) Response {
 	if h.Ticket != "" {
 		text = c.w(cl.lang, "transfer", "line", name, "ref", spell(h.Ticket))
 	}
-	cl.choices, cl.expect = nil, ""
+	cl.choices, cl.expect, cl.hours = nil, "", h.Hours
 	return Response{Verbs: append(verbs,
 		Say{Language: lang, Text: text},
 		Dial{Action: c.url(PathDialed), Method: "POST", Timeout: 30, Number: dialable(h.Number)},
