@@ -49,6 +49,7 @@ type CardError struct {
 	Digits int
 }
 
+// Error describes the problem without the number.
 func (e *CardError) Error() string {
 	switch e.Code {
 	case CodeEmpty:

@@ -107,6 +107,7 @@ type IDError struct {
 	Length int
 }
 
+// Error describes the problem without the number.
 func (e *IDError) Error() string {
 	switch e.Code {
 	case CodeEmpty:

@@ -39,6 +39,7 @@ type PhoneError struct {
 	Digits int
 }
 
+// Error describes the problem without the number.
 func (e *PhoneError) Error() string {
 	return fmt.Sprintf("verify: phone: %d digits, not a Taiwan mobile or landline number", e.Digits)
 }

@@ -202,8 +202,11 @@ type failError struct {
 	causes []error
 }
 
+// Error names the kind of failure, never a number.
+// Error names the kind of failure, never a number.
 func (e *failError) Error() string { return "verify: upstream: " + e.msg }
 
+// Unwrap gives ErrUnavailable and the causes, for errors.Is.
 func (e *failError) Unwrap() []error { return append([]error{ErrUnavailable}, e.causes...) }
 
 func fail(msg string, causes ...error) error { return &failError{msg: msg, causes: causes} }

@@ -94,7 +94,9 @@ type statusError struct {
 	err    error
 }
 
+// Error says the status and the API's error.
 func (e *statusError) Error() string { return fmt.Sprintf("status %d: %v", e.status, e.err) }
+// Unwrap returns the API's error.
 func (e *statusError) Unwrap() error { return e.err }
 
 // errTokenWindow says the reply token's window closed during retries.

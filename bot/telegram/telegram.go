@@ -119,6 +119,7 @@ type statusClient struct{ c *http.Client }
 
 type statusKey struct{}
 
+// Do sends the request and notes the HTTP status where the caller asked.
 func (s statusClient) Do(req *http.Request) (*http.Response, error) {
 	resp, err := s.c.Do(req)
 	if p, ok := req.Context().Value(statusKey{}).(*int); ok && resp != nil {
