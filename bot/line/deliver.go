@@ -96,6 +96,7 @@ type statusError struct {
 
 // Error says the status and the API's error.
 func (e *statusError) Error() string { return fmt.Sprintf("status %d: %v", e.status, e.err) }
+
 // Unwrap returns the API's error.
 func (e *statusError) Unwrap() error { return e.err }
 
