@@ -73,6 +73,8 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 		HandoffWebhook:    getenv("VAXBOT_HANDOFF_WEBHOOK"),
 		TelegramOpsChat:   getenv("VAXBOT_TELEGRAM_OPS_CHAT"),
 		DataKey:           getenv("VAXBOT_DATA_KEY"),
+		VoiceAuthToken:    getenv("VAXBOT_VOICE_AUTH_TOKEN"),
+		PublicURL:         getenv("VAXBOT_PUBLIC_URL"),
 		CallbackRetention: 7 * 24 * time.Hour,
 		MaxBody:           bot.DefaultMaxBody,
 		ShutdownTimeout:   20 * time.Second,
