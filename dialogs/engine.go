@@ -328,11 +328,11 @@ func (t *turn) switchLang(l Lang) {
 func (t *turn) prompt() {
 	switch t.s.Node {
 	case NodeVerifyID:
-		t.say(Reply{Text: t.w("verify_ask_id"), Choices: []Choice{t.cancelChoice()}})
+		t.say(Reply{Text: t.w("verify_ask_id"), Speech: t.w("verify_ask_id_spoken"), Choices: []Choice{t.cancelChoice()}})
 	case NodeVerifyConfirm:
 		t.confirmPrompt()
 	case NodeVerifyCard:
-		t.say(Reply{Text: t.w("verify_ask_card"), Choices: []Choice{
+		t.say(Reply{Text: t.w("verify_ask_card"), Speech: t.w("verify_ask_card_spoken"), Choices: []Choice{
 			{Label: t.w("choice_no_card"), Payload: "verify:nocard"}, t.cancelChoice(),
 		}})
 	case NodeCounty:
@@ -706,7 +706,8 @@ func (t *turn) confirmPrompt() {
 		return
 	}
 	t.say(Reply{
-		Text: t.w("verify_confirm", "kind", t.w("kind_"+string(id.Kind())), "masked", id.Masked()),
+		Text:   t.w("verify_confirm", "kind", t.w("kind_"+string(id.Kind())), "masked", id.Masked()),
+		Speech: t.w("verify_confirm_spoken", "kind", t.w("kind_"+string(id.Kind()))),
 		Choices: []Choice{
 			{Label: t.w("choice_yes"), Payload: "verify:yes"},
 			{Label: t.w("choice_reenter"), Payload: "verify:no"},
