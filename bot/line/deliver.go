@@ -48,7 +48,7 @@ func (c *Channel) Deliver(ctx context.Context, ev bot.Event, replies []dialogs.R
 	if !ok {
 		return fmt.Errorf("line: deliver: event without reply context: %w", ErrLost)
 	}
-	msgs := render(replies)
+	msgs := c.cache.get(replies)
 	if len(msgs) == 0 {
 		return nil
 	}

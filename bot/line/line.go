@@ -35,8 +35,9 @@ type Config struct {
 
 // Channel is the LINE channel. It is safe for concurrent use.
 type Channel struct {
-	cfg Config
-	api *messaging_api.MessagingApiAPI
+	cfg   Config
+	api   *messaging_api.MessagingApiAPI
+	cache renderCache
 }
 
 // New builds the channel; it makes no network call.

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/vaxbot/vaxbot/bot"
 	"github.com/vaxbot/vaxbot/dialogs"
 )
@@ -306,4 +307,23 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRenderCacheSendsWhatTheSDKWould: a cached encoding is byte for byte
+// what the SDK encodes for the same replies, and a change misses the cache.
+func TestRenderCacheSendsWhatTheSDKWould(t *testing.T) {
+	replies := []dialogs.Reply{{Text: "menu & <more>", Choices: []dialogs.Choice{{Label: "Main menu", Payload: "menu"}},
+		Links: []dialogs.Link{{Label: "1922", URL: "tel:1922"}}}}
+	var rc renderCache
+	direct, _ := json.Marshal(&messaging_api.ReplyMessageRequest{ReplyToken: "t", Messages: render(replies)})
+	for range 2 { // the second is a cache hit
+		cached, _ := json.Marshal(&messaging_api.ReplyMessageRequest{ReplyToken: "t", Messages: rc.get(replies)})
+		if string(cached) != string(direct) {
+			t.Fatalf("cached %s\nsdk    %s", cached, direct)
+		}
+	}
+	other := []dialogs.Reply{{Text: "menu & <more>!", Choices: replies[0].Choices}}
+	if got, _ := json.Marshal(rc.get(other)); strings.Contains(string(got), "more>\"") {
+		t.Errorf("a different reply hit the cache: %s", got)
+	}
 }

@@ -1,7 +1,10 @@
 package line
 
 import (
+	"encoding/json"
+	"hash/maphash"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -145,4 +148,74 @@ func split(text string, n int) []string {
 		out = append(out, text)
 	}
 	return out
+}
+
+// encoded is a message rendered and encoded once: replies repeat (the menu,
+// the QA answers, the prompts), and the SDK's reflective encoding of quick
+// replies is the costliest step of sending one.
+type encoded struct {
+	typ string
+	raw json.RawMessage
+}
+
+// GetType implements messaging_api.MessageInterface.
+func (e encoded) GetType() string { return e.typ }
+
+// MarshalJSON returns the cached encoding.
+func (e encoded) MarshalJSON() ([]byte, error) { return e.raw, nil }
+
+// renderCache keeps the encoded messages of recent reply sets.
+type renderCache struct {
+	mu sync.Mutex
+	m  map[uint64][]messaging_api.MessageInterface
+}
+
+// maxCached bounds the cache; replies that carry a time or a masked number
+// are one-offs, so the cache starts afresh when full.
+const maxCached = 2048
+
+var seed = maphash.MakeSeed()
+
+// get renders replies, or returns the cached encoding of the same replies.
+func (rc *renderCache) get(replies []dialogs.Reply) []messaging_api.MessageInterface {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	for _, r := range replies {
+		h.WriteString(r.Text)
+		h.WriteByte(0)
+		for _, c := range r.Choices {
+			h.WriteString(c.Label)
+			h.WriteByte(1)
+			h.WriteString(c.Payload)
+			h.WriteByte(0)
+		}
+		for _, l := range r.Links {
+			h.WriteString(l.Label)
+			h.WriteByte(2)
+			h.WriteString(l.URL)
+			h.WriteByte(0)
+		}
+		h.WriteByte(3)
+	}
+	key := h.Sum64()
+	rc.mu.Lock()
+	msgs, ok := rc.m[key]
+	rc.mu.Unlock()
+	if ok {
+		return msgs
+	}
+	for _, m := range render(replies) {
+		raw, err := json.Marshal(m)
+		if err != nil {
+			return render(replies)
+		}
+		msgs = append(msgs, encoded{typ: m.GetType(), raw: raw})
+	}
+	rc.mu.Lock()
+	if rc.m == nil || len(rc.m) >= maxCached {
+		rc.m = map[uint64][]messaging_api.MessageInterface{}
+	}
+	rc.m[key] = msgs
+	rc.mu.Unlock()
+	return msgs
 }
