@@ -61,7 +61,8 @@ type Notifier struct {
 	wg     sync.WaitGroup
 	ctx    context.Context
 	cancel context.CancelFunc
-	once   sync.Once
+	mu     sync.RWMutex // guards closed against Notify racing Close
+	closed bool
 }
 
 // NewNotifier starts the notifier's worker.
@@ -99,6 +100,12 @@ func (n *Notifier) Notify(t *tickets.Ticket) {
 	}
 	notice := Notice{Ref: t.Ref, Line: t.Line, County: t.County, Reason: t.Reason, Channel: t.Channel,
 		Lang: t.Lang, MaskedID: t.MaskedID, CreatedAt: t.CreatedAt}
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	if n.closed {
+		n.cfg.Metrics.inc(`vaxbot_notifications_total{result="dropped"}`)
+		return
+	}
 	select {
 	case n.queue <- notice:
 	default:
@@ -162,7 +169,12 @@ func (n *Notifier) post(ctx context.Context, notice Notice) error {
 
 // Close sends what is queued, within ctx, and stops.
 func (n *Notifier) Close(ctx context.Context) error {
-	n.once.Do(func() { close(n.queue) })
+	n.mu.Lock()
+	if !n.closed {
+		n.closed = true
+		close(n.queue)
+	}
+	n.mu.Unlock()
 	done := make(chan struct{})
 	go func() { n.wg.Wait(); close(done) }()
 	select {

@@ -84,3 +84,15 @@ func TestNotifierGivesUp(t *testing.T) {
 		t.Errorf("metrics:\n%s", b.String())
 	}
 }
+
+func TestNotifyAfterCloseIsDropped(t *testing.T) {
+	m := NewMetrics()
+	n := NewNotifier(NotifierConfig{Webhook: "http://127.0.0.1:1", Metrics: m})
+	n.Close(context.Background())
+	n.Notify(&tickets.Ticket{Ref: "AAA-AAA"}) // must not panic
+	var b strings.Builder
+	m.WritePrometheus(&b)
+	if !strings.Contains(b.String(), `vaxbot_notifications_total{result="dropped"} 1`) {
+		t.Errorf("metrics:\n%s", b.String())
+	}
+}
