@@ -32,6 +32,16 @@ type DispatcherConfig struct {
 	Timeout time.Duration
 	// DedupeFor is how long event ids are remembered (default 10 min).
 	DedupeFor time.Duration
+	// Dedupe, when set, remembers event ids in a shared store, so a
+	// redelivery to another replica is dropped too.
+	Dedupe Deduper
+}
+
+// Deduper remembers event ids. Seen reports whether id was seen before and
+// remembers it; Forget drops it.
+type Deduper interface {
+	Seen(key string) bool
+	Forget(key string)
 }
 
 type job struct {
@@ -96,12 +106,21 @@ func (d *Dispatcher) Seen(channel, id string) bool {
 	if id == "" {
 		return false
 	}
+	if d.cfg.Dedupe != nil {
+		return d.cfg.Dedupe.Seen(channel + ":" + id)
+	}
 	return d.seen.Add(channel+":"+id, struct{}{}, cache.DefaultExpiration) != nil
 }
 
 // Forget drops an event id, so that an event that could not be queued can
 // be redelivered.
-func (d *Dispatcher) Forget(channel, id string) { d.seen.Delete(channel + ":" + id) }
+func (d *Dispatcher) Forget(channel, id string) {
+	if d.cfg.Dedupe != nil {
+		d.cfg.Dedupe.Forget(channel + ":" + id)
+		return
+	}
+	d.seen.Delete(channel + ":" + id)
+}
 
 // Enqueue queues an event for its person's worker without waiting.
 func (d *Dispatcher) Enqueue(ch Channel, ev Event) error {

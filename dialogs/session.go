@@ -129,6 +129,11 @@ func (m *MemoryStore) Delete(_ context.Context, person string) error {
 // janitor runs).
 func (m *MemoryStore) Len() int { return m.c.ItemCount() }
 
+// Locker takes a person's lock; unlock releases it.
+type Locker interface {
+	Lock(ctx context.Context, person string) (unlock func(), err error)
+}
+
 // lockShards is how many mutexes serialise people; two people who share a
 // shard wait for each other briefly, one person never runs twice at once.
 const lockShards = 512
@@ -161,6 +166,9 @@ type Conversation struct {
 	// Sealer, when set with Tickets, lets people leave a phone number for a
 	// call-back, stored sealed in their ticket.
 	Sealer *tickets.Sealer
+	// Locker, when set, serialises a person's events across processes (a
+	// shared store); without it a lock in this process does.
+	Locker Locker
 	locks  personLocks
 }
 
@@ -179,6 +187,13 @@ func (c *Conversation) Handle(ctx context.Context, in Input) ([]Reply, error) {
 	}
 	unlock := c.locks.lock(in.Person)
 	defer unlock()
+	if c.Locker != nil {
+		release, err := c.Locker.Lock(ctx, in.Person)
+		if err != nil {
+			return nil, fmt.Errorf("dialogs: lock: %w", err)
+		}
+		defer release()
+	}
 	s, err := c.Store.Get(ctx, in.Person)
 	if err != nil {
 		return nil, fmt.Errorf("dialogs: load session: %w", err)

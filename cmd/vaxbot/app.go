@@ -21,6 +21,8 @@ type engineOptions struct {
 	logger   *slog.Logger
 	observe  func(kind, value string)
 	hasher   interface{ Hash(id string) string }
+	limiter  dialogs.Limiter // lookups per person (in memory when nil)
+	failures dialogs.Counter // failed checks per ID (in memory when nil)
 }
 
 // upstreamFromEnv builds the HTTP registry when VAXBOT_REGISTRY_URL is set:
@@ -82,5 +84,6 @@ func buildEngine(o engineOptions) (*dialogs.Engine, error) {
 	return dialogs.New(dialogs.Config{
 		Matcher: ix, Topics: base, Registry: reg, Directory: dir, Words: words,
 		Now: o.now, Idle: o.idle, Logger: o.logger, Observe: o.observe, Hasher: o.hasher,
+		Limiter: o.limiter, Failures: o.failures,
 	})
 }

@@ -15,7 +15,7 @@ func TestConfigFromEnv(t *testing.T) {
 		"VAXBOT_HOTLINES": "h.toml", "VAXBOT_DATA_DIR": "/d", "VAXBOT_DATABASE_URL": "postgres://x",
 		"VAXBOT_HASH_KEY": "hk", "VAXBOT_OPS_TOKEN": "ot", "VAXBOT_HANDOFF_WEBHOOK": "http://hook",
 		"VAXBOT_TELEGRAM_OPS_CHAT": "-1", "VAXBOT_DATA_KEY": "dk", "VAXBOT_CALLBACK_RETENTION": "24h",
-		"VAXBOT_VOICE_AUTH_TOKEN": "vt", "VAXBOT_PUBLIC_URL": "https://pub", "VAXBOT_WORKERS": "8", "VAXBOT_MAX_BODY": "1000",
+		"VAXBOT_VOICE_AUTH_TOKEN": "vt", "VAXBOT_PUBLIC_URL": "https://pub", "VAXBOT_WORKERS": "8", "VAXBOT_MAX_BODY": "1000", "VAXBOT_REDIS_ADDR": "127.0.0.1:6379",
 	}
 	c, err := configFromEnv(func(k string) string { return env[k] })
 	if err != nil {
@@ -23,9 +23,9 @@ func TestConfigFromEnv(t *testing.T) {
 	}
 	got := []any{c.Addr, c.LineSecret, c.LineToken, c.LineAPIBase, c.LinePushFallback, c.TelegramToken, c.TelegramSecret,
 		c.TelegramAPIBase, c.Registry, c.Hotlines, c.DataDir, c.DatabaseURL, c.HashKey, c.OpsToken, c.HandoffWebhook,
-		c.TelegramOpsChat, c.DataKey, c.CallbackRetention, c.VoiceAuthToken, c.PublicURL, c.DispatcherWorkers, c.MaxBody}
+		c.TelegramOpsChat, c.DataKey, c.CallbackRetention, c.VoiceAuthToken, c.PublicURL, c.DispatcherWorkers, c.MaxBody, c.RedisAddr}
 	want := []any{"127.0.0.1:9", "ls", "lt", "http://line", true, "tt", "ts", "http://tg", "r.csv", "h.toml", "/d",
-		"postgres://x", "hk", "ot", "http://hook", "-1", "dk", 24 * time.Hour, "vt", "https://pub", 8, 1000}
+		"postgres://x", "hk", "ot", "http://hook", "-1", "dk", 24 * time.Hour, "vt", "https://pub", 8, 1000, "127.0.0.1:6379"}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("field %d: got %v, want %v", i, got[i], want[i])

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vaxbot/vaxbot/bot"
 	"github.com/vaxbot/vaxbot/bot/line"
+	"github.com/vaxbot/vaxbot/bot/redisstore"
 	"github.com/vaxbot/vaxbot/bot/sqlstore"
 	"github.com/vaxbot/vaxbot/bot/telegram"
 	"github.com/vaxbot/vaxbot/bot/voice"
@@ -50,6 +51,7 @@ type serveConfig struct {
 	CallbackRetention time.Duration
 	VoiceAuthToken    string
 	PublicURL         string
+	RedisAddr         string
 	// getenv reads the variables that are not copied into fields.
 	getenv func(string) string
 }
@@ -74,6 +76,7 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 		TelegramOpsChat:   getenv("VAXBOT_TELEGRAM_OPS_CHAT"),
 		DataKey:           getenv("VAXBOT_DATA_KEY"),
 		VoiceAuthToken:    getenv("VAXBOT_VOICE_AUTH_TOKEN"),
+		RedisAddr:         getenv("VAXBOT_REDIS_ADDR"),
 		PublicURL:         getenv("VAXBOT_PUBLIC_URL"),
 		CallbackRetention: 7 * 24 * time.Hour,
 		MaxBody:           bot.DefaultMaxBody,
@@ -165,6 +168,7 @@ type app struct {
 	metrics  *bot.Metrics
 	store    *sqlstore.Store
 	notifier *bot.Notifier
+	shared   *redisstore.Client // nil without Redis
 	cfg      serveConfig
 	logger   *slog.Logger
 }
@@ -194,7 +198,22 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 			return 1
 		})
 	}
-	engine, err := buildEngine(engineOptions{registry: cfg.Registry, upstream: upstream, hotlines: cfg.Hotlines, logger: logger, observe: metrics.Observe, hasher: hasher})
+	opts := engineOptions{registry: cfg.Registry, upstream: upstream, hotlines: cfg.Hotlines, logger: logger, observe: metrics.Observe, hasher: hasher}
+	var shared *redisstore.Client
+	if cfg.RedisAddr != "" {
+		if shared, err = redisstore.Open(ctx, cfg.RedisAddr, ""); err != nil {
+			return nil, err
+		}
+		opts.limiter = shared.Window("lookup", dialogs.DefaultLookupLimit, dialogs.DefaultLookupWindow)
+		opts.failures = shared.Window("idfail", dialogs.DefaultMaxFailures, 24*time.Hour)
+		logger.Info("shared state in Redis: sessions, locks, limits, event ids (VAXBOT_REDIS_ADDR)")
+	}
+	defer func() {
+		if err != nil && shared != nil {
+			shared.Close()
+		}
+	}()
+	engine, err := buildEngine(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +226,14 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 			store.Close()
 		}
 	}()
-	conv := dialogs.NewConversation(engine, dialogs.NewMemoryStore(0))
+	var sessions dialogs.Store = dialogs.NewMemoryStore(0)
+	if shared != nil {
+		sessions = shared.Sessions(0)
+	}
+	conv := dialogs.NewConversation(engine, sessions)
+	if shared != nil {
+		conv.Locker = shared.Locks(30 * time.Second)
+	}
 	var channels []bot.Channel
 	if cfg.LineSecret != "" && cfg.LineToken != "" {
 		ch, err := line.New(line.Config{
@@ -230,7 +256,11 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	} else {
 		logger.Info("Telegram disabled: set VAXBOT_TELEGRAM_TOKEN and VAXBOT_TELEGRAM_SECRET to enable it")
 	}
-	disp := bot.NewDispatcher(bot.DispatcherConfig{Handler: conv, Metrics: metrics, Logger: logger, Workers: cfg.DispatcherWorkers})
+	dcfg := bot.DispatcherConfig{Handler: conv, Metrics: metrics, Logger: logger, Workers: cfg.DispatcherWorkers}
+	if shared != nil {
+		dcfg.Dedupe = shared.Dedupe(10 * time.Minute)
+	}
+	disp := bot.NewDispatcher(dcfg)
 	notifier := bot.NewNotifier(bot.NotifierConfig{
 		Webhook: cfg.HandoffWebhook, Telegram: opsChat(tg, cfg.TelegramOpsChat, logger), Logger: logger, Metrics: metrics,
 	})
@@ -268,7 +298,7 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		Channels: channels, Dispatcher: disp, Ops: ops, Voice: phone,
 		Metrics: metrics, Logger: logger, MaxBody: cfg.MaxBody,
 	})
-	return &app{server: srv, metrics: metrics, store: store, notifier: notifier, cfg: cfg, logger: logger}, nil
+	return &app{server: srv, metrics: metrics, store: store, notifier: notifier, shared: shared, cfg: cfg, logger: logger}, nil
 }
 
 // purgeCallbacks erases call-back numbers past their retention, at start
@@ -353,5 +383,9 @@ func (a *app) run(ctx context.Context, ln net.Listener) error {
 	if serr := <-errc; serr != nil && !errors.Is(serr, net.ErrClosed) {
 		err = errors.Join(err, serr)
 	}
-	return errors.Join(err, a.notifier.Close(sctx), a.store.Close())
+	err = errors.Join(err, a.notifier.Close(sctx), a.store.Close())
+	if a.shared != nil {
+		err = errors.Join(err, a.shared.Close())
+	}
+	return err
 }

@@ -1,0 +1,220 @@
+// Package redisstore keeps what replicas must share in Redis: sessions,
+// per-person locks, lookup limits, failed-check counts and the ids of events
+// already received. With it, several vaxbot processes behind a load balancer
+// serve one conversation as one.
+package redisstore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/vaxbot/vaxbot/dialogs"
+)
+
+// Client is the Redis connection and the key prefix that keeps vaxbot's
+// keys apart from others'.
+type Client struct {
+	rdb    *redis.Client
+	prefix string
+}
+
+// Open connects to addr (host:port, or a redis:// URL) and checks it answers.
+func Open(ctx context.Context, addr, prefix string) (*Client, error) {
+	opts := &redis.Options{Addr: addr}
+	if u, err := redis.ParseURL(addr); err == nil {
+		opts = u
+	}
+	rdb := redis.NewClient(opts)
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("redisstore: connect: %w", err)
+	}
+	if prefix == "" {
+		prefix = "vaxbot:"
+	}
+	return &Client{rdb: rdb, prefix: prefix}, nil
+}
+
+// Close closes the connection.
+func (c *Client) Close() error { return c.rdb.Close() }
+
+// Sessions is a dialogs.Store in Redis: one JSON value per person, expiring
+// after the idle time.
+type Sessions struct {
+	c    *Client
+	idle time.Duration
+}
+
+// Sessions returns the session store with the given idle expiry
+// (dialogs.DefaultIdle when ≤ 0).
+func (c *Client) Sessions(idle time.Duration) *Sessions {
+	if idle <= 0 {
+		idle = dialogs.DefaultIdle
+	}
+	return &Sessions{c: c, idle: idle}
+}
+
+// Get implements dialogs.Store.
+func (s *Sessions) Get(ctx context.Context, person string) (*dialogs.Session, error) {
+	raw, err := s.c.rdb.Get(ctx, s.c.prefix+"s:"+person).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: get session: %w", err)
+	}
+	var sess dialogs.Session
+	if err := json.Unmarshal(raw, &sess); err != nil {
+		return nil, fmt.Errorf("redisstore: session: %w", err)
+	}
+	return &sess, nil
+}
+
+// Put implements dialogs.Store.
+func (s *Sessions) Put(ctx context.Context, sess *dialogs.Session) error {
+	raw, err := json.Marshal(sess)
+	if err != nil {
+		return fmt.Errorf("redisstore: session: %w", err)
+	}
+	if err := s.c.rdb.Set(ctx, s.c.prefix+"s:"+sess.Person, raw, s.idle).Err(); err != nil {
+		return fmt.Errorf("redisstore: put session: %w", err)
+	}
+	return nil
+}
+
+// Delete implements dialogs.Store.
+func (s *Sessions) Delete(ctx context.Context, person string) error {
+	if err := s.c.rdb.Del(ctx, s.c.prefix+"s:"+person).Err(); err != nil {
+		return fmt.Errorf("redisstore: delete session: %w", err)
+	}
+	return nil
+}
+
+// Locks is a dialogs.Locker: SET NX with a token and an expiry, released
+// only by its holder.
+type Locks struct {
+	c   *Client
+	ttl time.Duration
+}
+
+// Locks returns person locks that expire after ttl if a holder dies.
+func (c *Client) Locks(ttl time.Duration) *Locks { return &Locks{c: c, ttl: ttl} }
+
+var unlockScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
+
+// Lock waits for the person's lock until ctx ends.
+func (l *Locks) Lock(ctx context.Context, person string) (func(), error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	token, key := hex.EncodeToString(b), l.c.prefix+"l:"+person
+	wait := 2 * time.Millisecond
+	for {
+		ok, err := l.c.rdb.SetNX(ctx, key, token, l.ttl).Result()
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: lock: %w", err)
+		}
+		if ok {
+			return func() {
+				// A fresh context: the caller's may be done, the lock must go.
+				c, cancel := context.WithTimeout(context.Background(), time.Second)
+				defer cancel()
+				unlockScript.Run(c, l.c.rdb, []string{key}, token)
+			}, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("redisstore: lock: %w", ctx.Err())
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 50*time.Millisecond)
+	}
+}
+
+// Window counts per key in fixed windows: a dialogs.Limiter (Allow) and a
+// dialogs.Counter (Count, Add).
+type Window struct {
+	c      *Client
+	name   string
+	limit  int
+	window time.Duration
+}
+
+// Window returns a counter named name with windows of the given length;
+// Allow admits limit events per window.
+func (c *Client) Window(name string, limit int, window time.Duration) *Window {
+	return &Window{c: c, name: name, limit: limit, window: window}
+}
+
+func (w *Window) key(k string) string { return w.c.prefix + "w:" + w.name + ":" + k }
+
+// incr adds one and starts the window on the first event.
+func (w *Window) incr(ctx context.Context, key string) (int64, error) {
+	pipe := w.c.rdb.TxPipeline()
+	n := pipe.Incr(ctx, w.key(key))
+	pipe.ExpireNX(ctx, w.key(key), w.window)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return 0, fmt.Errorf("redisstore: count: %w", err)
+	}
+	return n.Val(), nil
+}
+
+// Allow implements dialogs.Limiter.
+func (w *Window) Allow(ctx context.Context, key string) (bool, error) {
+	n, err := w.incr(ctx, key)
+	if err != nil {
+		return false, err
+	}
+	return n <= int64(w.limit), nil
+}
+
+// Add implements dialogs.Counter.
+func (w *Window) Add(ctx context.Context, key string) error {
+	_, err := w.incr(ctx, key)
+	return err
+}
+
+// Count implements dialogs.Counter.
+func (w *Window) Count(ctx context.Context, key string) (int, error) {
+	n, err := w.c.rdb.Get(ctx, w.key(key)).Int()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("redisstore: count: %w", err)
+	}
+	return n, nil
+}
+
+// Dedupe remembers event ids for a while (a bot.Deduper).
+type Dedupe struct {
+	c   *Client
+	ttl time.Duration
+}
+
+// Dedupe returns event-id memory of the given length.
+func (c *Client) Dedupe(ttl time.Duration) *Dedupe { return &Dedupe{c: c, ttl: ttl} }
+
+// Seen reports whether key was seen before and remembers it. When Redis
+// does not answer, the event is taken as new: a rare duplicate reply beats a
+// lost one.
+func (d *Dedupe) Seen(key string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	ok, err := d.c.rdb.SetNX(ctx, d.c.prefix+"e:"+key, 1, d.ttl).Result()
+	return err == nil && !ok
+}
+
+// Forget drops key.
+func (d *Dedupe) Forget(key string) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	d.c.rdb.Del(ctx, d.c.prefix+"e:"+key)
+}

@@ -1,0 +1,153 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vaxbot/vaxbot/dialogs"
+)
+
+// client connects to the Redis of VAXBOT_TEST_REDIS_ADDR (CI sets it) with a
+// prefix of its own, or skips.
+func client(t *testing.T) *Client {
+	t.Helper()
+	addr := os.Getenv("VAXBOT_TEST_REDIS_ADDR")
+	if addr == "" {
+		t.Skip("VAXBOT_TEST_REDIS_ADDR is not set; set it (e.g. 127.0.0.1:6379) to run the Redis tests")
+	}
+	c, err := Open(context.Background(), addr, fmt.Sprintf("vaxbot-test-%d:", time.Now().UnixNano()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		keys, _ := c.rdb.Keys(ctx, c.prefix+"*").Result()
+		if len(keys) > 0 {
+			c.rdb.Del(ctx, keys...)
+		}
+		c.Close()
+	})
+	return c
+}
+
+func TestSessions(t *testing.T) {
+	c := client(t)
+	ctx := context.Background()
+	s := c.Sessions(time.Minute)
+	if got, err := s.Get(ctx, "line:U1"); got != nil || err != nil {
+		t.Fatalf("empty store: %v, %v", got, err)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	want := &dialogs.Session{Person: "line:U1", Node: dialogs.NodeVerifyCard, Lang: "en", Misses: 2, MaskedID: "A12*****89", Created: now, Updated: now}
+	if err := s.Put(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get(ctx, "line:U1")
+	if err != nil || got.Node != want.Node || got.Lang != "en" || got.Misses != 2 || got.MaskedID != want.MaskedID || !got.Updated.Equal(now) {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	if ttl := c.rdb.TTL(ctx, c.prefix+"s:line:U1").Val(); ttl <= 0 || ttl > time.Minute {
+		t.Errorf("idle expiry %v", ttl)
+	}
+	s.Delete(ctx, "line:U1")
+	if got, _ := s.Get(ctx, "line:U1"); got != nil {
+		t.Error("deleted session still there")
+	}
+}
+
+func TestLocksSerialise(t *testing.T) {
+	c := client(t)
+	locks := c.Locks(5 * time.Second)
+	var mu sync.Mutex
+	inside, most := 0, 0
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			unlock, err := locks.Lock(context.Background(), "telegram:7")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			inside++
+			most = max(most, inside)
+			mu.Unlock()
+			time.Sleep(time.Millisecond)
+			mu.Lock()
+			inside--
+			mu.Unlock()
+			unlock()
+		}()
+	}
+	wg.Wait()
+	if most != 1 {
+		t.Errorf("%d holders at once", most)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	unlock, _ := locks.Lock(context.Background(), "telegram:8")
+	defer unlock()
+	if _, err := locks.Lock(ctx, "telegram:8"); err == nil {
+		t.Error("took a held lock")
+	}
+}
+
+func TestWindowAndDedupe(t *testing.T) {
+	c := client(t)
+	ctx := context.Background()
+	w := c.Window("lookup", 2, time.Minute)
+	for i, want := range []bool{true, true, false} {
+		if ok, err := w.Allow(ctx, "p"); ok != want || err != nil {
+			t.Errorf("attempt %d: %v, %v", i+1, ok, err)
+		}
+	}
+	if n, _ := w.Count(ctx, "p"); n != 3 {
+		t.Errorf("count %d", n)
+	}
+	if n, _ := w.Count(ctx, "other"); n != 0 {
+		t.Errorf("count of a new key %d", n)
+	}
+	d := c.Dedupe(time.Minute)
+	if d.Seen("line:ev1") || !d.Seen("line:ev1") {
+		t.Error("dedupe")
+	}
+	d.Forget("line:ev1")
+	if d.Seen("line:ev1") {
+		t.Error("forgotten id still seen")
+	}
+}
+
+// TestConversationAcrossReplicas: two engines (two replicas) over one Redis
+// serve one person's concurrent events without losing an update.
+func TestConversationAcrossReplicas(t *testing.T) {
+	c := client(t)
+	store, locks := c.Sessions(time.Hour), c.Locks(5*time.Second)
+	var convs []*dialogs.Conversation
+	for range 2 {
+		conv := dialogs.NewConversation(testEngine(t), store)
+		conv.Locker = locks
+		convs = append(convs, conv)
+	}
+	const n = 20
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := convs[i%2].Handle(context.Background(), dialogs.Input{Person: "line:Ushared", Text: fmt.Sprintf("zzqx %d", i)}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	s, err := store.Get(context.Background(), "line:Ushared")
+	if err != nil || s == nil || s.Misses != n {
+		t.Fatalf("session %+v, %v: want %d misses", s, err, n)
+	}
+}
