@@ -8,19 +8,16 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/vaxbot/vaxbot/bot"
+	"github.com/vaxbot/vaxbot/bot/line/linetest"
 	"github.com/vaxbot/vaxbot/dialogs"
 )
 
@@ -33,58 +30,9 @@ func sign(body []byte) string {
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
-// call is one request the fake LINE API received.
-type call struct {
-	Path   string
-	Header http.Header
-	Body   map[string]any
-}
-
-// fakeAPI is a Messaging API on loopback that records calls and answers
-// with the statuses it is given, then 200.
-type fakeAPI struct {
-	mu       sync.Mutex
-	calls    []call
-	statuses []int
-	srv      *httptest.Server
-}
-
-func newFakeAPI(t *testing.T, statuses ...int) *fakeAPI {
-	f := &fakeAPI{statuses: statuses}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw, _ := io.ReadAll(r.Body)
-		var body map[string]any
-		_ = json.Unmarshal(raw, &body)
-		f.mu.Lock()
-		f.calls = append(f.calls, call{Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
-		status := http.StatusOK
-		if len(f.statuses) > 0 {
-			status, f.statuses = f.statuses[0], f.statuses[1:]
-		}
-		f.mu.Unlock()
-		if status == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", "0")
-		}
-		w.WriteHeader(status)
-		if status == http.StatusOK {
-			io.WriteString(w, `{"sentMessages":[{"id":"461230966842064897","quoteToken":"IStG5h1Tz7b"}]}`)
-		} else {
-			io.WriteString(w, `{"message":"error"}`)
-		}
-	}))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *fakeAPI) Calls() []call {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]call(nil), f.calls...)
-}
-
-func newChannel(t *testing.T, api *fakeAPI, push bool, now func() time.Time) *Channel {
+func newChannel(t *testing.T, api *linetest.Fake, push bool, now func() time.Time) *Channel {
 	t.Helper()
-	c, err := New(Config{Secret: testSecret, Token: "tok", APIBase: api.srv.URL, PushFallback: push, Now: now})
+	c, err := New(Config{Secret: testSecret, Token: "tok", APIBase: api.URL, PushFallback: push, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +181,8 @@ func TestDeliver(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			api := newFakeAPI(t, tt.statuses...)
+			api := linetest.New(t)
+			api.Fail(tt.statuses...)
 			c := newChannel(t, api, tt.push, func() time.Time { return received.Add(tt.age) })
 			ev := bot.Event{Type: "text", Reply: replyTo{token: "tok123", userID: "Uabc", received: received}}
 			err := c.Deliver(context.Background(), ev, replies)
@@ -271,7 +220,7 @@ func TestDeliver(t *testing.T) {
 }
 
 func TestPrepareShowsLoadingForACardNumber(t *testing.T) {
-	api := newFakeAPI(t)
+	api := linetest.New(t)
 	c := newChannel(t, api, false, nil)
 	var logs bytes.Buffer
 	c.cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

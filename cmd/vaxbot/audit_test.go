@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vaxbot/vaxbot/bot/line/linetest"
 )
 
 // TestAuditNothingWrittenHoldsNumbers runs every flow through the real
@@ -41,8 +43,8 @@ func audit(t *testing.T, backend string) {
 		mu.Unlock()
 	}))
 	defer hook.Close()
-	api := newFakeLINE(t)
-	cfg := lineConfig(api.srv.URL)
+	api := linetest.New(t)
+	cfg := lineConfig(api.URL)
 	cfg.OpsToken, cfg.HashKey = "audit-ops", "audit-hash-key-0123456789"
 	cfg.DataKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 	cfg.HandoffWebhook = hook.URL
@@ -71,7 +73,7 @@ func audit(t *testing.T, backend string) {
 	send := func(user string, ev map[string]any) {
 		postLINE(t, ts, lineBody(ev))
 		n++
-		api.waitReplies(t, n)
+		api.WaitReplies(t, n)
 	}
 	for i, p := range pairs {
 		user := fmt.Sprintf("Uaudit%d", i) // a person each: five checks an hour per person

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vaxbot/vaxbot/bot/line/linetest"
 )
 
 func opsDo(t *testing.T, method, url, token, body string) (int, []byte) {
@@ -45,8 +47,8 @@ type opsTicket struct {
 // operator finds the ticket by the number the caller reads out, claims it and
 // closes it. Nothing written holds the full numbers.
 func TestServeOperatorDay(t *testing.T) {
-	api := newFakeLINE(t)
-	cfg := lineConfig(api.srv.URL)
+	api := linetest.New(t)
+	cfg := lineConfig(api.URL)
 	cfg.OpsToken = "ops-secret"
 	cfg.HashKey = "hash-key-for-tests-0123456789"
 	cfg.DataKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
@@ -64,7 +66,7 @@ func TestServeOperatorDay(t *testing.T) {
 	}
 	for i, ev := range steps {
 		postLINE(t, ts, lineBody(ev))
-		api.waitReplies(t, i+1)
+		api.WaitReplies(t, i+1)
 	}
 	last := api.Replies()[len(steps)-1]
 	b, _ := json.Marshal(last.Messages)
@@ -79,7 +81,7 @@ func TestServeOperatorDay(t *testing.T) {
 		lineEvent("c4", "Uop", "c4", "postback", "callback:when:morning"),
 	} {
 		postLINE(t, ts, lineBody(ev))
-		api.waitReplies(t, len(steps)+i+1)
+		api.WaitReplies(t, len(steps)+i+1)
 	}
 
 	if code, _ := opsDo(t, "GET", ts.url+"/ops/tickets", "wrong", ""); code != http.StatusUnauthorized {
@@ -171,12 +173,12 @@ func TestTicketsCommand(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("VAXBOT_DATA_DIR", dir)
 	t.Setenv("VAXBOT_DATABASE_URL", "")
-	api := newFakeLINE(t)
-	cfg := lineConfig(api.srv.URL)
+	api := linetest.New(t)
+	cfg := lineConfig(api.URL)
 	cfg.DataDir = dir
 	ts := startServer(t, cfg)
 	postLINE(t, ts, lineBody(lineEvent("k1", "Ucli", "tk1", "postback", "handoff:nhia")))
-	api.waitReplies(t, 1)
+	api.WaitReplies(t, 1)
 	ts.cancel()
 	<-ts.done
 	ts.done <- nil
@@ -207,8 +209,8 @@ func TestServeNotifiesOperators(t *testing.T) {
 		got <- string(b)
 	}))
 	defer hook.Close()
-	api := newFakeLINE(t)
-	cfg := lineConfig(api.srv.URL)
+	api := linetest.New(t)
+	cfg := lineConfig(api.URL)
 	cfg.HandoffWebhook = hook.URL
 	ts := startServer(t, cfg)
 	for i, ev := range []map[string]any{
@@ -218,7 +220,7 @@ func TestServeNotifiesOperators(t *testing.T) {
 		lineEvent("w4", "Unote", "w4", "message", "000077778888"),
 	} {
 		postLINE(t, ts, lineBody(ev))
-		api.waitReplies(t, i+1)
+		api.WaitReplies(t, i+1)
 	}
 	select {
 	case body := <-got:

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vaxbot/vaxbot/bot/line/linetest"
 )
 
 // TestServeTwoReplicasShareRedis: two servers with one Redis act as one bot —
@@ -17,8 +19,8 @@ func TestServeTwoReplicasShareRedis(t *testing.T) {
 	if addr == "" {
 		t.Skip("VAXBOT_TEST_REDIS_ADDR is not set; set it (e.g. 127.0.0.1:6379) to run the replica test")
 	}
-	api := newFakeLINE(t)
-	cfg := lineConfig(api.srv.URL)
+	api := linetest.New(t)
+	cfg := lineConfig(api.URL)
 	cfg.RedisAddr = addr
 	a, b := startServer(t, cfg), startServer(t, cfg)
 	// Event ids and sessions outlive a test run in Redis: make them new.
@@ -34,12 +36,12 @@ func TestServeTwoReplicasShareRedis(t *testing.T) {
 	}
 	for i, s := range steps {
 		postLINE(t, s.ts, lineBody(s.ev))
-		api.waitReplies(t, i+1)
+		api.WaitReplies(t, i+1)
 	}
 	// LINE redelivers the last event to the other replica.
 	postLINE(t, a, lineBody(steps[3].ev))
 	postLINE(t, a, lineBody(lineEvent("r5"+user, user, "r5", "message", "menu")))
-	replies := api.waitReplies(t, 5)
+	replies := api.WaitReplies(t, 5)
 	last, _ := json.Marshal(replies[3].Messages)
 	if !strings.Contains(string(last), "相符") {
 		t.Errorf("the check did not finish across replicas: %s", last)

@@ -13,85 +13,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vaxbot/vaxbot/bot/line/linetest"
 )
 
 const lineSecret = "test-line-secret"
-
-// lineReply is one reply call the fake LINE API received.
-type lineReply struct {
-	Token    string
-	Messages []map[string]any
-}
-
-// fakeLINE is a Messaging API on loopback that records reply and push calls.
-type fakeLINE struct {
-	mu       sync.Mutex
-	replies  []lineReply
-	statuses []int
-	delay    time.Duration
-	calls    int
-	srv      *httptest.Server
-}
-
-func newFakeLINE(t *testing.T) *fakeLINE {
-	f := &fakeLINE{}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body struct {
-			ReplyToken string           `json:"replyToken"`
-			Messages   []map[string]any `json:"messages"`
-		}
-		json.NewDecoder(r.Body).Decode(&body)
-		f.mu.Lock()
-		f.calls++
-		status := http.StatusOK
-		if len(f.statuses) > 0 {
-			status, f.statuses = f.statuses[0], f.statuses[1:]
-		}
-		delay := f.delay
-		f.mu.Unlock()
-		time.Sleep(delay)
-		if r.URL.Path != "/v2/bot/message/reply" {
-			io.WriteString(w, `{}`)
-			return
-		}
-		if status != http.StatusOK {
-			w.WriteHeader(status)
-			io.WriteString(w, `{"message":"try again"}`)
-			return
-		}
-		f.mu.Lock()
-		f.replies = append(f.replies, lineReply{Token: body.ReplyToken, Messages: body.Messages})
-		f.mu.Unlock()
-		io.WriteString(w, `{"sentMessages":[{"id":"1","quoteToken":"q"}]}`)
-	}))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *fakeLINE) Replies() []lineReply {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]lineReply(nil), f.replies...)
-}
-
-// waitReplies waits until the fake has n replies.
-func (f *fakeLINE) waitReplies(t *testing.T, n int) []lineReply {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if r := f.Replies(); len(r) >= n {
-			return r
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatalf("got %d replies, want %d", len(f.Replies()), n)
-	return nil
-}
 
 // testServer runs the real server wiring on 127.0.0.1:0.
 type testServer struct {
@@ -205,13 +135,13 @@ func quickReplyData(m map[string]any) []string {
 }
 
 func TestServeLINEReplyWithQuickReplies(t *testing.T) {
-	api := newFakeLINE(t)
-	ts := startServer(t, lineConfig(api.srv.URL))
+	api := linetest.New(t)
+	ts := startServer(t, lineConfig(api.URL))
 	body := lineBody(lineEvent("ev1", "Ualice", "token-1", "message", "健保卡號在哪裡"))
 	if code := postLINE(t, ts, body); code != http.StatusOK {
 		t.Fatalf("status %d", code)
 	}
-	r := api.waitReplies(t, 1)[0]
+	r := api.WaitReplies(t, 1)[0]
 	if r.Token != "token-1" || len(r.Messages) != 1 {
 		t.Fatalf("reply %+v", r)
 	}
@@ -225,8 +155,8 @@ func TestServeLINEReplyWithQuickReplies(t *testing.T) {
 }
 
 func TestServeRejectsAndDedupes(t *testing.T) {
-	api := newFakeLINE(t)
-	ts := startServer(t, lineConfig(api.srv.URL))
+	api := linetest.New(t)
+	ts := startServer(t, lineConfig(api.URL))
 	forged := lineBody(lineEvent("evF", "Ubob", "token-forged", "message", "menu"))
 	if code := post(t, ts.url+"/webhook/line", forged, map[string]string{"X-Line-Signature": signLINE([]byte("other"))}); code != http.StatusUnauthorized {
 		t.Errorf("forged signature: status %d, want 401", code)
@@ -267,7 +197,7 @@ func TestServeRejectsAndDedupes(t *testing.T) {
 	if code := postLINE(t, ts, lineBody(lineEvent("evLast", "Ubob", "token-last", "message", "menu"))); code != http.StatusOK {
 		t.Fatal(code)
 	}
-	replies := api.waitReplies(t, 2)
+	replies := api.WaitReplies(t, 2)
 	time.Sleep(50 * time.Millisecond)
 	replies = api.Replies()
 	var tokens []string
@@ -339,8 +269,8 @@ func TestServeHealth(t *testing.T) {
 }
 
 func TestServeFiftyPeopleInOrder(t *testing.T) {
-	api := newFakeLINE(t)
-	ts := startServer(t, lineConfig(api.srv.URL))
+	api := linetest.New(t)
+	ts := startServer(t, lineConfig(api.URL))
 	const people = 50
 	steps := []string{"faq:q1", "faq:q2", "faq:q6"}
 	var wg sync.WaitGroup
@@ -358,7 +288,7 @@ func TestServeFiftyPeopleInOrder(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	replies := api.waitReplies(t, people*len(steps))
+	replies := api.WaitReplies(t, people*len(steps))
 	byPerson := map[string][]string{}
 	for _, r := range replies {
 		var p, i int
@@ -379,29 +309,26 @@ func firstLine(s string) string {
 }
 
 func TestServeRetriesThenDeliversOnce(t *testing.T) {
-	api := newFakeLINE(t)
-	api.statuses = []int{http.StatusInternalServerError}
-	ts := startServer(t, lineConfig(api.srv.URL))
+	api := linetest.New(t)
+	api.Fail(http.StatusInternalServerError)
+	ts := startServer(t, lineConfig(api.URL))
 	if code := postLINE(t, ts, lineBody(lineEvent("evR", "Ucarol", "token-r", "message", "menu"))); code != http.StatusOK {
 		t.Fatal(code)
 	}
-	replies := api.waitReplies(t, 1)
+	replies := api.WaitReplies(t, 1)
 	time.Sleep(100 * time.Millisecond)
 	if n := len(api.Replies()); n != 1 || replies[0].Token != "token-r" {
 		t.Errorf("got %d replies, want exactly one", n)
 	}
-	api.mu.Lock()
-	calls := api.calls
-	api.mu.Unlock()
-	if calls != 2 {
+	if calls := len(api.Calls()); calls != 2 {
 		t.Errorf("API saw %d calls, want 2 (500, then 200)", calls)
 	}
 }
 
 func TestServeDrainsOnShutdown(t *testing.T) {
-	api := newFakeLINE(t)
-	api.delay = 300 * time.Millisecond
-	ts := startServer(t, lineConfig(api.srv.URL))
+	api := linetest.New(t)
+	api.Delay(300 * time.Millisecond)
+	ts := startServer(t, lineConfig(api.URL))
 	if code := postLINE(t, ts, lineBody(lineEvent("evS", "Udave", "token-s", "message", "menu"))); code != http.StatusOK {
 		t.Fatal(code)
 	}
@@ -425,8 +352,8 @@ func TestServeDrainsOnShutdown(t *testing.T) {
 }
 
 func TestServeLogsNoNumbersOrSecrets(t *testing.T) {
-	api := newFakeLINE(t)
-	ts := startServer(t, lineConfig(api.srv.URL))
+	api := linetest.New(t)
+	ts := startServer(t, lineConfig(api.URL))
 	steps := []map[string]any{
 		lineEvent("n1", "Ueve", "t1", "postback", "verify:start"),
 		lineEvent("n2", "Ueve", "t2", "message", "A123456789"),
@@ -435,7 +362,7 @@ func TestServeLogsNoNumbersOrSecrets(t *testing.T) {
 	}
 	for i, ev := range steps {
 		postLINE(t, ts, lineBody(ev))
-		api.waitReplies(t, i+1)
+		api.WaitReplies(t, i+1)
 	}
 	ts.cancel()
 	<-ts.done

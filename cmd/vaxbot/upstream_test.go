@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/vaxbot/vaxbot/bot/line/linetest"
 )
 
 // TestServeWithUpstreamRegistry: with VAXBOT_REGISTRY_URL the checks go to
@@ -29,8 +31,8 @@ func TestServeWithUpstreamRegistry(t *testing.T) {
 		io.WriteString(w, `{"records":[{"id":"F111111118","card_number":"000088889999","card_id":"","card_issued_at":"2020-01-01T00:00:00+08:00","previous_id":"","duplicate":false}]}`)
 	}))
 	defer records.Close()
-	api := newFakeLINE(t)
-	cfg := lineConfig(api.srv.URL)
+	api := linetest.New(t)
+	cfg := lineConfig(api.URL)
 	env := map[string]string{"VAXBOT_REGISTRY_URL": records.URL, "VAXBOT_REGISTRY_TOKEN": "reg-token"}
 	cfg.getenv = func(k string) string { return env[k] }
 	ts := startServer(t, cfg)
@@ -44,7 +46,7 @@ func TestServeWithUpstreamRegistry(t *testing.T) {
 		} {
 			postLINE(t, ts, lineBody(ev))
 			n++
-			api.waitReplies(t, n)
+			api.WaitReplies(t, n)
 		}
 		b, _ := json.Marshal(api.Replies()[n-1].Messages)
 		return string(b)
