@@ -27,8 +27,6 @@ type ServerConfig struct {
 	Logger     *slog.Logger
 	// MaxBody is the largest body accepted (DefaultMaxBody when 0).
 	MaxBody int
-	// Routes adds handlers for other paths (exact match) before the 404.
-	Routes map[string]fasthttp.RequestHandler
 	// Ops serves /ops/…; without it those paths answer 404.
 	Ops *Ops
 	// Voice serves /voice/…; without it those paths answer 404.
@@ -146,10 +144,6 @@ func (s *Server) Handle(ctx *fasthttp.RequestCtx) {
 			ctx.SetContentType("text/plain; version=0.0.4")
 			s.cfg.Metrics.WritePrometheus(ctx)
 		}
-		return
-	}
-	if h, ok := s.cfg.Routes[path]; ok {
-		h(ctx)
 		return
 	}
 	if strings.HasPrefix(path, "/ops/") && s.cfg.Ops != nil {

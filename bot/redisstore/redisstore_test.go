@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vaxbot/vaxbot/dialogs"
+	"github.com/vaxbot/vaxbot/dialogs/dialogstest"
 )
 
 // client connects to the Redis of VAXBOT_TEST_REDIS_ADDR (CI sets it) with a
@@ -130,7 +131,7 @@ func TestConversationAcrossReplicas(t *testing.T) {
 	store, locks := c.Sessions(time.Hour), c.Locks(5*time.Second)
 	var convs []*dialogs.Conversation
 	for range 2 {
-		conv := dialogs.NewConversation(testEngine(t), store)
+		conv := dialogs.NewConversation(dialogstest.Engine(t, time.Now()), store)
 		conv.Locker = locks
 		convs = append(convs, conv)
 	}

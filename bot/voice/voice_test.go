@@ -16,9 +16,8 @@ import (
 	"time"
 
 	"github.com/vaxbot/vaxbot/dialogs"
+	"github.com/vaxbot/vaxbot/dialogs/dialogstest"
 	"github.com/vaxbot/vaxbot/dialogs/tickets"
-	"github.com/vaxbot/vaxbot/knowledge"
-	"github.com/vaxbot/vaxbot/verify"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden call scripts in testdata/")
@@ -69,18 +68,7 @@ func TestKeypad(t *testing.T) {
 func newTestChannel(t *testing.T) *Channel {
 	t.Helper()
 	now := time.Date(2021, 7, 21, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
-	base, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, _ := knowledge.NewIndex(base)
-	dir, _ := dialogs.DefaultDirectory()
-	words, _ := dialogs.DefaultWords()
-	e, err := dialogs.New(dialogs.Config{Matcher: ix, Topics: base, Registry: verify.DemoRegistry(now),
-		Directory: dir, Words: words, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := dialogstest.Engine(t, now)
 	conv := dialogs.NewConversation(e, dialogs.NewMemoryStore(time.Hour))
 	conv.Tickets = tickets.NewMemoryStore()
 	conv.Rand = mathrand.NewChaCha8([32]byte{3})

@@ -103,19 +103,14 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 		}
 		c.CallbackRetention = d
 	}
-	if v := getenv("VAXBOT_WORKERS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			return c, fmt.Errorf("VAXBOT_WORKERS: want a positive number")
+	for name, dst := range map[string]*int{"VAXBOT_WORKERS": &c.DispatcherWorkers, "VAXBOT_MAX_BODY": &c.MaxBody} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return c, fmt.Errorf("%s: want a positive number", name)
+			}
+			*dst = n
 		}
-		c.DispatcherWorkers = n
-	}
-	if v := getenv("VAXBOT_MAX_BODY"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			return c, fmt.Errorf("VAXBOT_MAX_BODY: want a positive number of bytes")
-		}
-		c.MaxBody = n
 	}
 	return c, nil
 }

@@ -207,21 +207,19 @@ func (s *MemoryStore) List(_ context.Context, f Filter) ([]*Ticket, error) {
 		}
 		return out[i].Ref < out[j].Ref
 	})
-	if limit := f.limit(); len(out) > limit {
+	if limit := f.EffectiveLimit(); len(out) > limit {
 		out = out[:limit]
 	}
 	return out, nil
 }
 
-func (f Filter) limit() int {
+// EffectiveLimit returns the filter's limit, with the default applied.
+func (f Filter) EffectiveLimit() int {
 	if f.Limit <= 0 {
 		return 100
 	}
 	return f.Limit
 }
-
-// EffectiveLimit returns the filter's limit, with the default applied.
-func (f Filter) EffectiveLimit() int { return f.limit() }
 
 // Claim implements Store.
 func (s *MemoryStore) Claim(_ context.Context, ref, by string, at time.Time) (*Ticket, error) {
