@@ -57,7 +57,13 @@ func runCheckID(_ context.Context, args []string, _ io.Reader, stdout, stderr io
 			return 1
 		}
 	} else if res.Valid {
-		fmt.Fprintf(stdout, "valid %s %s\n", kindLabel[id.Kind()], id.Masked())
+		if strings.HasPrefix(*lang, "zh") {
+			fmt.Fprintf(stdout, "有效的%s %s\n", kindLabelZh[id.Kind()], id.Masked())
+		} else {
+			fmt.Fprintf(stdout, "valid %s %s\n", kindLabel[id.Kind()], id.Masked())
+		}
+	} else if strings.HasPrefix(*lang, "zh") {
+		fmt.Fprintf(stdout, "無效（%s）：%s\n", res.Error, ie.Hint(*lang))
 	} else {
 		fmt.Fprintf(stdout, "invalid (%s): %s\n", res.Error, ie.Hint(*lang))
 	}
@@ -72,6 +78,13 @@ var kindLabel = map[verify.Kind]string{
 	verify.KindNational: "national ID",
 	verify.KindARCNew:   "new-format resident number",
 	verify.KindARCOld:   "old-format resident number",
+}
+
+// kindLabelZh is kindLabel in Traditional Chinese.
+var kindLabelZh = map[verify.Kind]string{
+	verify.KindNational: "國民身分證統一編號",
+	verify.KindARCNew:   "新式居留證號",
+	verify.KindARCOld:   "舊式居留證號",
 }
 
 // normalizedForDisplay is the input as ParseID reads it (NFKC, upper case,

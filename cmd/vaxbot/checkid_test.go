@@ -30,6 +30,8 @@ func TestRunCheckID(t *testing.T) {
 		{"human valid is masked", []string{"A123456789"}, 0, nil, "valid national ID A12*****89"},
 		{"human new resident", []string{"A800000005"}, 0, nil, "valid new-format resident number A80*****05"},
 		{"human invalid gives the hint", []string{"F123456789"}, 1, nil, "mistyped"},
+		{"human valid in Chinese", []string{"--lang", "zh-TW", "A123456789"}, 0, nil, "有效的國民身分證統一編號 A12*****89"},
+		{"human invalid in Chinese", []string{"--lang", "zh-TW", "F123456789"}, 1, nil, "無效（checksum）"},
 		{"human hint in Chinese", []string{"--lang", "zh-TW", "A1234"}, 1, nil, "您輸入了 5 碼"},
 		{"no input", nil, 2, nil, ""},
 		{"unknown flag", []string{"--frob", "A123456789"}, 2, nil, ""},

@@ -24,7 +24,10 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	registry := fs.String("registry", "", "registry CSV file (default: the embedded demo registry)")
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: vaxbot verify [--json] [--registry FILE] ID CARD") }
+	lang := fs.String("lang", "en", "language of the hints: en or zh-TW")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: vaxbot verify [--json] [--registry FILE] [--lang en|zh-TW] ID CARD")
+	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -34,12 +37,12 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	}
 	id, err := verify.ParseID(fs.Arg(0))
 	if err != nil {
-		fmt.Fprintln(stderr, "vaxbot: ID:", hintOf(err))
+		fmt.Fprintln(stderr, "vaxbot: ID:", hintOf(err, *lang))
 		return 1
 	}
 	card, err := verify.ParseCardNumber(fs.Arg(1))
 	if err != nil {
-		fmt.Fprintln(stderr, "vaxbot: card:", hintOf(err))
+		fmt.Fprintln(stderr, "vaxbot: card:", hintOf(err, *lang))
 		return 1
 	}
 	now := time.Now()
@@ -88,10 +91,10 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 
 type hinter interface{ Hint(lang string) string }
 
-// hintOf is the English hint of a validation error.
-func hintOf(err error) string {
+// hintOf is the hint of a validation error in lang.
+func hintOf(err error, lang string) string {
 	if h, ok := err.(hinter); ok {
-		return h.Hint("en")
+		return h.Hint(lang)
 	}
 	return err.Error()
 }
