@@ -15,6 +15,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/vaxbot/vaxbot/dialogs"
+	"github.com/vaxbot/vaxbot/dialogs/tickets"
 )
 
 // Client is the Redis connection and the key prefix that keeps vaxbot's
@@ -45,20 +46,29 @@ func Open(ctx context.Context, addr, prefix string) (*Client, error) {
 func (c *Client) Close() error { return c.rdb.Close() }
 
 // Sessions is a dialogs.Store in Redis: one JSON value per person, expiring
-// after the idle time.
+// after the idle time. Redis may write its memory to disk, so the numbers a
+// form holds for a moment (ID, card, phone) are sealed before they leave the
+// process.
 type Sessions struct {
-	c    *Client
-	idle time.Duration
+	c      *Client
+	idle   time.Duration
+	sealer *tickets.Sealer
 }
 
 // Sessions returns the session store with the given idle expiry
-// (dialogs.DefaultIdle when ≤ 0).
-func (c *Client) Sessions(idle time.Duration) *Sessions {
+// (dialogs.DefaultIdle when ≤ 0); sealer protects the numbers in flight.
+func (c *Client) Sessions(idle time.Duration, sealer *tickets.Sealer) (*Sessions, error) {
+	if sealer == nil {
+		return nil, errors.New("redisstore: sessions need a sealer (VAXBOT_DATA_KEY): they hold numbers for a moment")
+	}
 	if idle <= 0 {
 		idle = dialogs.DefaultIdle
 	}
-	return &Sessions{c: c, idle: idle}
+	return &Sessions{c: c, idle: idle, sealer: sealer}, nil
 }
+
+// sealed lists the session fields that may hold a full number.
+func sealed(sess *dialogs.Session) []*string { return []*string{&sess.ID, &sess.Card, &sess.Phone} }
 
 // Get implements dialogs.Store.
 func (s *Sessions) Get(ctx context.Context, person string) (*dialogs.Session, error) {
@@ -73,12 +83,30 @@ func (s *Sessions) Get(ctx context.Context, person string) (*dialogs.Session, er
 	if err := json.Unmarshal(raw, &sess); err != nil {
 		return nil, fmt.Errorf("redisstore: session: %w", err)
 	}
+	for _, f := range sealed(&sess) {
+		if *f == "" {
+			continue
+		}
+		if *f, err = s.sealer.Open(*f, sess.Person); err != nil {
+			return nil, fmt.Errorf("redisstore: session: %w", err)
+		}
+	}
 	return &sess, nil
 }
 
 // Put implements dialogs.Store.
 func (s *Sessions) Put(ctx context.Context, sess *dialogs.Session) error {
-	raw, err := json.Marshal(sess)
+	cp := *sess
+	for _, f := range sealed(&cp) {
+		if *f == "" {
+			continue
+		}
+		var err error
+		if *f, err = s.sealer.Seal(*f, cp.Person); err != nil {
+			return fmt.Errorf("redisstore: session: %w", err)
+		}
+	}
+	raw, err := json.Marshal(&cp)
 	if err != nil {
 		return fmt.Errorf("redisstore: session: %w", err)
 	}

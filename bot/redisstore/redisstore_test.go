@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/vaxbot/vaxbot/dialogs"
 	"github.com/vaxbot/vaxbot/dialogs/dialogstest"
+	"github.com/vaxbot/vaxbot/dialogs/tickets"
 )
 
 // client connects to the Redis of VAXBOT_TEST_REDIS_ADDR (CI sets it) with a
@@ -35,21 +37,42 @@ func client(t *testing.T) *Client {
 	return c
 }
 
+func testSealer(t *testing.T) *tickets.Sealer {
+	t.Helper()
+	s, err := tickets.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func TestSessions(t *testing.T) {
 	c := client(t)
 	ctx := context.Background()
-	s := c.Sessions(time.Minute)
+	if _, err := c.Sessions(time.Minute, nil); err == nil {
+		t.Fatal("sessions without a sealer were allowed")
+	}
+	s, err := c.Sessions(time.Minute, testSealer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got, err := s.Get(ctx, "line:U1"); got != nil || err != nil {
 		t.Fatalf("empty store: %v, %v", got, err)
 	}
 	now := time.Now().UTC().Truncate(time.Second)
-	want := &dialogs.Session{Person: "line:U1", Node: dialogs.NodeVerifyCard, Lang: "en", Misses: 2, MaskedID: "A12*****89", Created: now, Updated: now}
+	want := &dialogs.Session{Person: "line:U1", Node: dialogs.NodeVerifyCard, Lang: "en", Misses: 2, MaskedID: "A12*****89",
+		ID: "A123456789", Phone: "0912345678", Created: now, Updated: now}
 	if err := s.Put(ctx, want); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Get(ctx, "line:U1")
-	if err != nil || got.Node != want.Node || got.Lang != "en" || got.Misses != 2 || got.MaskedID != want.MaskedID || !got.Updated.Equal(now) {
+	if err != nil || got.Node != want.Node || got.Lang != "en" || got.Misses != 2 || got.MaskedID != want.MaskedID ||
+		got.ID != "A123456789" || got.Phone != "0912345678" || !got.Updated.Equal(now) {
 		t.Fatalf("got %+v, %v", got, err)
+	}
+	stored := c.rdb.Get(ctx, c.prefix+"s:line:U1").Val()
+	if strings.Contains(stored, "A123456789") || strings.Contains(stored, "0912345678") {
+		t.Errorf("Redis holds a full number: %s", stored)
 	}
 	if ttl := c.rdb.TTL(ctx, c.prefix+"s:line:U1").Val(); ttl <= 0 || ttl > time.Minute {
 		t.Errorf("idle expiry %v", ttl)
@@ -128,7 +151,11 @@ func TestWindowAndDedupe(t *testing.T) {
 // serve one person's concurrent events without losing an update.
 func TestConversationAcrossReplicas(t *testing.T) {
 	c := client(t)
-	store, locks := c.Sessions(time.Hour), c.Locks(5*time.Second)
+	store, err := c.Sessions(time.Hour, testSealer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	locks := c.Locks(5 * time.Second)
 	var convs []*dialogs.Conversation
 	for range 2 {
 		conv := dialogs.NewConversation(dialogstest.Engine(t, time.Now()), store)

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
@@ -22,6 +24,7 @@ func TestServeTwoReplicasShareRedis(t *testing.T) {
 	api := linetest.New(t)
 	cfg := lineConfig(api.URL)
 	cfg.RedisAddr = addr
+	cfg.DataKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 	a, b := startServer(t, cfg), startServer(t, cfg)
 	// Event ids and sessions outlive a test run in Redis: make them new.
 	user := fmt.Sprintf("Ureplica%d", time.Now().UnixNano())
@@ -48,5 +51,16 @@ func TestServeTwoReplicasShareRedis(t *testing.T) {
 	}
 	if n := len(api.Replies()); n != 5 || replies[4].Token != "r5" {
 		t.Errorf("%d replies, last to %s: the redelivery was not dropped", n, replies[len(replies)-1].Token)
+	}
+}
+
+func TestServeRedisNeedsDataKey(t *testing.T) {
+	addr := os.Getenv("VAXBOT_TEST_REDIS_ADDR")
+	if addr == "" {
+		t.Skip("VAXBOT_TEST_REDIS_ADDR is not set; set it (e.g. 127.0.0.1:6379) to run the replica test")
+	}
+	cfg := serveConfig{RedisAddr: addr, DataDir: t.TempDir(), MaxBody: 1 << 20}
+	if _, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "VAXBOT_DATA_KEY") {
+		t.Errorf("Redis without a data key: %v", err)
 	}
 }

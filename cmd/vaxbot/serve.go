@@ -221,11 +221,26 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 			store.Close()
 		}
 	}()
+	var sealer *tickets.Sealer
+	if cfg.DataKey != "" {
+		key, err := tickets.ParseKey(cfg.DataKey)
+		if err != nil {
+			return nil, fmt.Errorf("VAXBOT_DATA_KEY: %w", err)
+		}
+		if sealer, err = tickets.NewSealer(key); err != nil {
+			return nil, err
+		}
+	} else {
+		logger.Info("call-backs off: set VAXBOT_DATA_KEY (64 hex digits) to let people leave a phone number")
+	}
 	var sessions dialogs.Store = dialogs.NewMemoryStore(0)
 	if shared != nil {
-		sessions = shared.Sessions(0)
+		if sessions, err = shared.Sessions(0, sealer); err != nil {
+			return nil, fmt.Errorf("VAXBOT_REDIS_ADDR needs VAXBOT_DATA_KEY: %w", err)
+		}
 	}
 	conv := dialogs.NewConversation(engine, sessions)
+	conv.Sealer = sealer
 	if shared != nil {
 		conv.Locker = shared.Locks(30 * time.Second)
 	}
@@ -260,19 +275,6 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		Webhook: cfg.HandoffWebhook, Telegram: opsChat(tg, cfg.TelegramOpsChat, logger), Logger: logger, Metrics: metrics,
 	})
 	conv.Tickets = bot.NotifyingStore{Store: store, Notifier: notifier}
-	var sealer *tickets.Sealer
-	if cfg.DataKey != "" {
-		key, err := tickets.ParseKey(cfg.DataKey)
-		if err != nil {
-			return nil, fmt.Errorf("VAXBOT_DATA_KEY: %w", err)
-		}
-		if sealer, err = tickets.NewSealer(key); err != nil {
-			return nil, err
-		}
-		conv.Sealer = sealer
-	} else {
-		logger.Info("call-backs off: set VAXBOT_DATA_KEY (64 hex digits) to let people leave a phone number")
-	}
 	var ops *bot.Ops
 	if cfg.OpsToken != "" {
 		ops = &bot.Ops{Token: cfg.OpsToken, Tickets: store, Hasher: hasher, Sealer: sealer, Logger: logger}
