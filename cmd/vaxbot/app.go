@@ -23,6 +23,9 @@ type engineOptions struct {
 	hasher   interface{ Hash(id string) string }
 	limiter  dialogs.Limiter // lookups per person (in memory when nil)
 	failures dialogs.Counter // failed checks per ID (in memory when nil)
+	// checkRate is the number checks per second per channel
+	// (dialogs.DefaultChannelRate when 0), with bursts of two seconds' worth.
+	checkRate int
 }
 
 // upstreamFromEnv builds the HTTP registry when VAXBOT_REGISTRY_URL is set:
@@ -81,9 +84,13 @@ func buildEngine(o engineOptions) (*dialogs.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	var buckets interface{ Allow(channel string) bool } // nil: the default
+	if o.checkRate > 0 {
+		buckets = dialogs.NewBuckets(float64(o.checkRate), 2*o.checkRate)
+	}
 	return dialogs.New(dialogs.Config{
 		Matcher: ix, Topics: base, Registry: reg, Directory: dir, Words: words,
 		Now: o.now, Idle: o.idle, Logger: o.logger, Observe: o.observe, Hasher: o.hasher,
-		Limiter: o.limiter, Failures: o.failures,
+		Limiter: o.limiter, Failures: o.failures, Channels: buckets,
 	})
 }

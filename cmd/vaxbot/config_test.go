@@ -16,6 +16,7 @@ func TestConfigFromEnv(t *testing.T) {
 		"VAXBOT_HASH_KEY": "hk", "VAXBOT_OPS_TOKEN": "ot", "VAXBOT_HANDOFF_WEBHOOK": "http://hook",
 		"VAXBOT_TELEGRAM_OPS_CHAT": "-1", "VAXBOT_DATA_KEY": "dk", "VAXBOT_CALLBACK_RETENTION": "24h",
 		"VAXBOT_VOICE_AUTH_TOKEN": "vt", "VAXBOT_PUBLIC_URL": "https://pub", "VAXBOT_WORKERS": "8", "VAXBOT_MAX_BODY": "1000", "VAXBOT_REDIS_ADDR": "127.0.0.1:6379",
+		"VAXBOT_CHECK_RATE": "500",
 	}
 	c, err := configFromEnv(func(k string) string { return env[k] })
 	if err != nil {
@@ -23,9 +24,9 @@ func TestConfigFromEnv(t *testing.T) {
 	}
 	got := []any{c.Addr, c.LineSecret, c.LineToken, c.LineAPIBase, c.LinePushFallback, c.TelegramToken, c.TelegramSecret,
 		c.TelegramAPIBase, c.Registry, c.Hotlines, c.DataDir, c.DatabaseURL, c.HashKey, c.OpsToken, c.HandoffWebhook,
-		c.TelegramOpsChat, c.DataKey, c.CallbackRetention, c.VoiceAuthToken, c.PublicURL, c.DispatcherWorkers, c.MaxBody, c.RedisAddr}
+		c.TelegramOpsChat, c.DataKey, c.CallbackRetention, c.VoiceAuthToken, c.PublicURL, c.DispatcherWorkers, c.MaxBody, c.RedisAddr, c.CheckRate}
 	want := []any{"127.0.0.1:9", "ls", "lt", "http://line", true, "tt", "ts", "http://tg", "r.csv", "h.toml", "/d",
-		"postgres://x", "hk", "ot", "http://hook", "-1", "dk", 24 * time.Hour, "vt", "https://pub", 8, 1000, "127.0.0.1:6379"}
+		"postgres://x", "hk", "ot", "http://hook", "-1", "dk", 24 * time.Hour, "vt", "https://pub", 8, 1000, "127.0.0.1:6379", 500}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("field %d: got %v, want %v", i, got[i], want[i])
@@ -35,7 +36,7 @@ func TestConfigFromEnv(t *testing.T) {
 	if err != nil || d.Addr != ":8080" || d.DataDir != "./data" || d.MaxBody != 1<<20 || d.CallbackRetention != 7*24*time.Hour {
 		t.Errorf("defaults: %+v, %v", d, err)
 	}
-	for k, v := range map[string]string{"VAXBOT_LINE_PUSH_FALLBACK": "maybe", "VAXBOT_WORKERS": "-1", "VAXBOT_MAX_BODY": "x", "VAXBOT_CALLBACK_RETENTION": "week"} {
+	for k, v := range map[string]string{"VAXBOT_LINE_PUSH_FALLBACK": "maybe", "VAXBOT_WORKERS": "-1", "VAXBOT_MAX_BODY": "x", "VAXBOT_CALLBACK_RETENTION": "week", "VAXBOT_CHECK_RATE": "0"} {
 		if _, err := configFromEnv(func(key string) string {
 			if key == k {
 				return v

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +38,9 @@ type loadOptions struct {
 	secret   string
 	floor    bool
 	apiAddr  string
+	// cpuProfile, when set, receives the load generator's own CPU profile
+	// (the server's is on VAXBOT_PPROF_ADDR).
+	cpuProfile string
 }
 
 func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -51,12 +55,25 @@ func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	fs.StringVar(&o.secret, "secret", "load-test-secret", "LINE channel secret shared with the server")
 	fs.BoolVar(&o.floor, "floor", true, "also measure the floor: a bare fasthttp handler that checks the signature and parses the JSON")
 	fs.StringVar(&o.apiAddr, "api-addr", "127.0.0.1:0", "loopback address of the fake LINE API")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load generator's CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if o.people <= 0 || o.events <= 0 || o.duration <= 0 {
 		fmt.Fprintln(stderr, "vaxbot load: --people, --events and --duration must be positive")
 		return 2
+	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "vaxbot load: --cpuprofile:", err)
+			return 1
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
 	}
 	if err := load(ctx, o, stdout); err != nil {
 		fmt.Fprintln(stderr, "vaxbot load:", err)
@@ -167,6 +184,10 @@ func load(ctx context.Context, o loadOptions, w io.Writer) error {
 	return nil
 }
 
+// loadCheckRate is the number checks per second the spawned server allows:
+// more than a load run asks for.
+const loadCheckRate = 1_000_000
+
 // spawnServer starts "vaxbot serve" on a free loopback port, configured to
 // reply to the fake API, and waits until it is ready.
 func spawnServer(ctx context.Context, secret, apiURL string) (string, func(), int, error) {
@@ -180,17 +201,29 @@ func spawnServer(ctx context.Context, secret, apiURL string) (string, func(), in
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	// The run's tickets go to a directory of its own, removed afterwards,
+	// not into the operator's data.
+	dir, err := os.MkdirTemp("", "vaxbot-load-")
+	if err != nil {
+		return "", nil, 0, err
+	}
 	cmd := exec.CommandContext(ctx, exe, "serve", "--addr", addr)
 	cmd.Env = append(os.Environ(),
 		"VAXBOT_LINE_CHANNEL_SECRET="+secret, "VAXBOT_LINE_CHANNEL_TOKEN=load-test-token",
-		"VAXBOT_LINE_API_BASE="+apiURL, "VAXBOT_TELEGRAM_TOKEN=", "VAXBOT_TELEGRAM_SECRET=")
+		"VAXBOT_LINE_API_BASE="+apiURL, "VAXBOT_TELEGRAM_TOKEN=", "VAXBOT_TELEGRAM_SECRET=",
+		"VAXBOT_DATA_DIR="+dir, "VAXBOT_DATABASE_URL=",
+		// The demo registry is in memory and takes any rate; a deployment
+		// sets what its registry can take.
+		"VAXBOT_CHECK_RATE="+strconv.Itoa(loadCheckRate))
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
+		os.RemoveAll(dir)
 		return "", nil, 0, err
 	}
 	stop := func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
+		os.RemoveAll(dir)
 	}
 	url := "http://" + addr
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
@@ -266,12 +299,17 @@ func drive(ctx context.Context, o loadOptions, url string, api *fakeAPI) result 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			user := fmt.Sprintf("Uload%06d%s", p, strings.Repeat("0", 17))
 			var myAcks, myReplies []time.Duration
+			var user string
 			for i := 0; ctx.Err() == nil; i++ {
 				if sent.Add(1) > int64(o.events) {
 					sent.Add(-1)
 					break
+				}
+				if i%len(script) == 0 {
+					// Someone new takes the place of whoever finished the
+					// script: a person registers once, not in a loop.
+					user = fmt.Sprintf("Uload%06d%022d", p, i/len(script))
 				}
 				step := script[i%len(script)]
 				id := fmt.Sprintf("%s-%d", user, i)

@@ -41,6 +41,9 @@ type serveConfig struct {
 	MaxBody           int
 	ShutdownTimeout   time.Duration
 	DispatcherWorkers int
+	// CheckRate is the number checks per second each channel may start
+	// (dialogs.DefaultChannelRate when 0): what the registry can take.
+	CheckRate         int
 	DataDir           string
 	DatabaseURL       string
 	HashKey           string
@@ -103,7 +106,7 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 		}
 		c.CallbackRetention = d
 	}
-	for name, dst := range map[string]*int{"VAXBOT_WORKERS": &c.DispatcherWorkers, "VAXBOT_MAX_BODY": &c.MaxBody} {
+	for name, dst := range map[string]*int{"VAXBOT_WORKERS": &c.DispatcherWorkers, "VAXBOT_MAX_BODY": &c.MaxBody, "VAXBOT_CHECK_RATE": &c.CheckRate} {
 		if v := getenv(name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n <= 0 {
@@ -193,7 +196,7 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 			return 1
 		})
 	}
-	opts := engineOptions{registry: cfg.Registry, upstream: upstream, hotlines: cfg.Hotlines, logger: logger, observe: metrics.Observe, hasher: hasher}
+	opts := engineOptions{registry: cfg.Registry, upstream: upstream, hotlines: cfg.Hotlines, logger: logger, observe: metrics.Observe, hasher: hasher, checkRate: cfg.CheckRate}
 	var shared *redisstore.Client
 	if cfg.RedisAddr != "" {
 		if shared, err = redisstore.Open(ctx, cfg.RedisAddr, ""); err != nil {
