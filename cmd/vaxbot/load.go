@@ -24,7 +24,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 	"github.com/valyala/fasthttp"
 )
 
@@ -37,7 +36,9 @@ type loadOptions struct {
 	rate     float64       // events per second in total; 0 = as fast as replies come
 	secret   string
 	floor    bool
-	apiAddr  string
+	// replyFloor also measures the least a replying bot does end to end.
+	replyFloor bool
+	apiAddr    string
 	// cpuProfile, when set, receives the load generator's own CPU profile
 	// (the server's is on VAXBOT_PPROF_ADDR).
 	cpuProfile string
@@ -54,6 +55,7 @@ func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	fs.Float64Var(&o.rate, "rate", 0, "events per second in total (0: each person sends as soon as answered)")
 	fs.StringVar(&o.secret, "secret", "load-test-secret", "LINE channel secret shared with the server")
 	fs.BoolVar(&o.floor, "floor", true, "also measure the floor: a bare fasthttp handler that checks the signature and parses the JSON")
+	fs.BoolVar(&o.replyFloor, "reply-floor", true, "also measure the reply floor: the floor plus one fixed reply per event through the SDK's messaging client, end to end")
 	fs.StringVar(&o.apiAddr, "api-addr", "127.0.0.1:0", "loopback address of the fake LINE API")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load generator's CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
@@ -139,6 +141,7 @@ type result struct {
 	acks, replies    []time.Duration
 	peakRSS          int64 // bytes; 0 when unknown
 	repliesCompleted bool
+	floor            bool // the bare floor, which the others are compared with
 }
 
 func (r result) rate() float64 { return float64(r.events-r.errors) / r.elapsed.Seconds() }
@@ -163,14 +166,30 @@ func load(ctx context.Context, o loadOptions, w io.Writer) error {
 	defer stop()
 
 	var results []result
-	if o.floor {
-		floorURL, closeFloor, err := startFloor(o.secret)
+	floors := []struct {
+		on    bool
+		name  string
+		reply bool
+	}{
+		{o.floor, "floor: signature + JSON parse only", false},
+		{o.replyFloor, "reply floor: + one SDK reply", true},
+	}
+	for _, f := range floors {
+		if !f.on {
+			continue
+		}
+		replyAPI, waitFor := "", (*fakeAPI)(nil)
+		if f.reply {
+			replyAPI, waitFor = apiURL, api
+		}
+		floorURL, stopFloor, floorPID, err := spawnFloor(ctx, o.secret, replyAPI)
 		if err != nil {
 			return err
 		}
-		r := drive(ctx, o, floorURL, nil)
-		r.name = "floor: signature + JSON parse only"
-		closeFloor()
+		r := drive(ctx, o, floorURL, waitFor)
+		r.name, r.repliesCompleted, r.peakRSS = f.name, f.reply, peakRSS(floorPID)
+		r.floor = !f.reply
+		stopFloor()
 		results = append(results, r)
 	}
 	r := drive(ctx, o, target, api)
@@ -236,30 +255,6 @@ func spawnServer(ctx context.Context, secret, apiURL string) (string, func(), in
 	}
 	stop()
 	return "", nil, 0, errors.New("the spawned server did not become ready")
-}
-
-// startFloor serves the least any webhook server must do: check the
-// signature and parse the JSON into the SDK's types.
-func startFloor(secret string) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {
-		body := ctx.PostBody()
-		if !webhook.ValidateSignature(secret, string(ctx.Request.Header.Peek("X-Line-Signature")), body) {
-			ctx.SetStatusCode(fasthttp.StatusUnauthorized)
-			return
-		}
-		var cb webhook.CallbackRequest
-		if err := json.Unmarshal(body, &cb); err != nil {
-			ctx.SetStatusCode(fasthttp.StatusBadRequest)
-			return
-		}
-		ctx.SetBodyString("ok")
-	}}
-	go srv.Serve(ln)
-	return "http://" + ln.Addr().String(), func() { srv.Shutdown() }, nil
 }
 
 // script is what a simulated person does, in a loop: a mix of menu taps,
@@ -429,10 +424,10 @@ func report(w io.Writer, o loadOptions, results []result) {
 		}
 		fmt.Fprintf(&b, "%-34s %9.0f %7d %10s %10s %10s %10s %9s\n", r.name, r.rate(), r.errors,
 			ms(percentile(r.acks, 0.5)), ms(percentile(r.acks, 0.99)), rp50, rp99, rss)
-		if !r.repliesCompleted {
+		if r.floor {
 			floor = r.rate()
 		} else if floor > 0 {
-			fmt.Fprintf(&b, "vaxbot end to end is %.0f %% of the floor\n", 100*r.rate()/floor)
+			fmt.Fprintf(&b, "  = %.0f %% of the floor\n", 100*r.rate()/floor)
 		}
 	}
 	w.Write(b.Bytes())

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"net"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/valyala/fasthttp"
 )
 
 // TestLoadDrivesTheRealServer runs the load generator's people against the
@@ -25,18 +28,43 @@ func TestLoadDrivesTheRealServer(t *testing.T) {
 	if got := api.replies.Load(); got != 120 {
 		t.Errorf("fake API saw %d replies, want 120", got)
 	}
-	floorURL, closeFloor, err := startFloor("load-secret")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeFloor()
-	f := drive(context.Background(), loadOptions{people: 5, events: 50, duration: 10 * time.Second, secret: "load-secret"}, floorURL, nil)
-	if f.events != 50 || f.errors != 0 {
-		t.Fatalf("floor: events %d, errors %d", f.events, f.errors)
-	}
 	var out strings.Builder
-	report(&out, o, []result{{name: "floor", events: 50, elapsed: time.Second}, {name: "vaxbot", events: 120, elapsed: time.Second, repliesCompleted: true}})
+	report(&out, o, []result{{name: "floor", events: 50, elapsed: time.Second, floor: true}, {name: "vaxbot", events: 120, elapsed: time.Second, repliesCompleted: true}})
 	if !strings.Contains(out.String(), "240 % of the floor") {
 		t.Errorf("report:\n%s", out.String())
+	}
+}
+
+// TestFloors drives both floors: the bare one answers every signed webhook
+// and refuses a forged one; the reply floor also replies to each event.
+func TestFloors(t *testing.T) {
+	api := &fakeAPI{}
+	apiSrv := httptest.NewServer(api)
+	defer apiSrv.Close()
+	for _, replyAPI := range []string{"", apiSrv.URL} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		stop, err := serveFloor(ln, "load-secret", replyAPI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		url := "http://" + ln.Addr().String()
+		var waitFor *fakeAPI
+		if replyAPI != "" {
+			waitFor = api
+		}
+		f := drive(context.Background(), loadOptions{people: 5, events: 50, duration: 10 * time.Second, secret: "load-secret"}, url, waitFor)
+		if f.events != 50 || f.errors != 0 {
+			t.Errorf("floor (reply API %q): events %d, errors %d", replyAPI, f.events, f.errors)
+		}
+		if sendSigned(&fasthttp.Client{}, url+"/webhook/line", "forged", loadBody("x", "Ux", "t", "follow", "")) {
+			t.Errorf("floor (reply API %q) took a forged signature", replyAPI)
+		}
+		stop()
+	}
+	if got := api.replies.Load(); got != 50 {
+		t.Errorf("the reply floor sent %d replies, want 50", got)
 	}
 }

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+	"github.com/valyala/fasthttp"
+)
+
+// The floors are what "vaxbot load" compares the server with. Each runs in
+// a process of its own, as the server does, so that all three pay the same
+// for the process boundary and share the cores the same way.
+
+// runLoadFloor serves a floor until ctx ends ("vaxbot load-floor"). It
+// prints the address it listens on as its first line.
+func runLoadFloor(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("load-floor", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address")
+	secret := fs.String("secret", "load-test-secret", "LINE channel secret")
+	replyAPI := fs.String("reply-api", "", "with a Messaging API base URL: also send one fixed reply per event there")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "vaxbot load-floor:", err)
+		return 1
+	}
+	stop, err := serveFloor(ln, *secret, *replyAPI)
+	if err != nil {
+		ln.Close()
+		fmt.Fprintln(stderr, "vaxbot load-floor:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, ln.Addr().String())
+	<-ctx.Done()
+	stop()
+	return 0
+}
+
+// serveFloor serves on ln the least any webhook server must do: check the
+// signature and parse the JSON into the SDK's types. With replyAPI set it
+// serves the least a bot that answers must do: that, then one fixed text
+// reply per event through the SDK's messaging client (with the connection
+// pool bot/line uses), after the webhook is answered. No conversation and
+// no rendering: what is left is the reply's encoding and its HTTP exchange,
+// which no implementation avoids. stop shuts it down and waits for the
+// replies under way.
+func serveFloor(ln net.Listener, secret, replyAPI string) (stop func(), err error) {
+	var api *messaging_api.MessagingApiAPI
+	if replyAPI != "" {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns, t.MaxIdleConnsPerHost = 256, 256
+		api, err = messaging_api.NewMessagingApiAPI("load-test-token",
+			messaging_api.WithHTTPClient(&http.Client{Timeout: 10 * time.Second, Transport: t}),
+			messaging_api.WithEndpoint(replyAPI))
+		if err != nil {
+			return nil, fmt.Errorf("floor: messaging client: %w", err)
+		}
+	}
+	var wg sync.WaitGroup
+	srv := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {
+		body := ctx.PostBody()
+		if !webhook.ValidateSignature(secret, string(ctx.Request.Header.Peek("X-Line-Signature")), body) {
+			ctx.SetStatusCode(fasthttp.StatusUnauthorized)
+			return
+		}
+		var cb webhook.CallbackRequest
+		if err := json.Unmarshal(body, &cb); err != nil {
+			ctx.SetStatusCode(fasthttp.StatusBadRequest)
+			return
+		}
+		ctx.SetBodyString("ok")
+		if api == nil {
+			return
+		}
+		for _, ev := range cb.Events {
+			var token string
+			switch e := ev.(type) {
+			case webhook.MessageEvent:
+				token = e.ReplyToken
+			case webhook.PostbackEvent:
+				token = e.ReplyToken
+			case webhook.FollowEvent:
+				token = e.ReplyToken
+			}
+			if token == "" {
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, _ = api.ReplyMessage(&messaging_api.ReplyMessageRequest{
+					ReplyToken: token, Messages: []messaging_api.MessageInterface{messaging_api.TextMessage{Text: "ok"}},
+				})
+			}()
+		}
+	}}
+	go srv.Serve(ln)
+	return func() { srv.Shutdown(); wg.Wait() }, nil
+}
+
+// spawnFloor starts "vaxbot load-floor" and returns its base URL, a
+// function that stops it, and its process id.
+func spawnFloor(ctx context.Context, secret, replyAPI string) (string, func(), int, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", nil, 0, err
+	}
+	args := []string{"load-floor", "--secret", secret}
+	if replyAPI != "" {
+		args = append(args, "--reply-api", replyAPI)
+	}
+	cmd := exec.CommandContext(ctx, exe, args...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, 0, err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return "", nil, 0, fmt.Errorf("start the floor: %w", err)
+	}
+	stop := func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		stop()
+		return "", nil, 0, errors.New("the floor did not start")
+	}
+	return "http://" + strings.TrimSpace(line), stop, cmd.Process.Pid, nil
+}
