@@ -570,7 +570,7 @@ func (t *turn) question(text string) {
 	case m.Abstained():
 		t.s.Misses++
 		t.e.cfg.Observe("abstain", "")
-		t.e.cfg.Logger.Info("question not matched", "misses", t.s.Misses)
+		t.e.cfg.Logger.Debug("question not matched", "misses", t.s.Misses)
 		if t.s.Misses >= 2 {
 			t.say(Reply{
 				Text:    t.w("no_match_again"),
@@ -586,7 +586,7 @@ func (t *turn) question(text string) {
 		})
 	case m.Confident:
 		it, _ := t.e.cfg.Topics.Item(m.ID)
-		t.e.cfg.Logger.Info("question answered", "item", m.ID, "score", m.Score)
+		t.e.cfg.Logger.Debug("question answered", "item", m.ID, "score", m.Score)
 		t.answer(it)
 	default:
 		t.s.Misses = 0
@@ -809,7 +809,7 @@ func (t *turn) cardEntered(text string) {
 			t.e.cfg.Logger.Warn("failure counter failed", "err", err)
 		}
 	}
-	t.e.cfg.Logger.Info("number check", "outcome", string(d.Outcome))
+	t.e.cfg.Logger.Debug("number check", "outcome", string(d.Outcome))
 	t.e.cfg.Observe("outcome", string(d.Outcome))
 	t.outcome(d)
 }

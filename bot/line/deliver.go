@@ -25,8 +25,9 @@ const maxAttempts = 4
 // ErrLost is wrapped when replies could not be delivered.
 var ErrLost = errors.New("line: replies lost")
 
-// Prepare shows the loading animation when the person has just sent what
-// looks like a card number, the step that runs a registry lookup.
+// Prepare arranges the loading animation when the person has just sent what
+// looks like a card number, the step that runs a registry lookup: it is
+// shown if the replies are not ready within Config.LoadingDelay.
 func (c *Channel) Prepare(_ context.Context, ev bot.Event) {
 	r, ok := ev.Reply.(replyTo)
 	if !ok || ev.Input.Text == "" {
@@ -35,8 +36,33 @@ func (c *Channel) Prepare(_ context.Context, ev bot.Event) {
 	if _, err := verify.ParseCardNumber(ev.Input.Text); err != nil {
 		return
 	}
-	if _, err := c.api.ShowLoadingAnimation(&messaging_api.ShowLoadingAnimationRequest{ChatId: r.userID, LoadingSeconds: 5}); err != nil {
-		c.cfg.Logger.Debug("line: loading animation failed", "err", err)
+	p := &pendingAnimation{done: make(chan struct{})}
+	c.loading.Store(r.token, p)
+	p.timer = time.AfterFunc(c.cfg.LoadingDelay, func() {
+		defer close(p.done)
+		defer c.loading.CompareAndDelete(r.token, p)
+		if _, err := c.api.ShowLoadingAnimation(&messaging_api.ShowLoadingAnimationRequest{ChatId: r.userID, LoadingSeconds: 5}); err != nil {
+			c.cfg.Logger.Debug("line: loading animation failed", "err", err)
+		}
+	})
+}
+
+// pendingAnimation is a loading animation waiting for its delay.
+type pendingAnimation struct {
+	timer *time.Timer
+	done  chan struct{} // closed when the animation call has ended
+}
+
+// settleAnimation cancels the event's animation if it has not started, or
+// waits until its call has ended, so that it never lands after the reply
+// (it would then spin for nothing).
+func (c *Channel) settleAnimation(token string) {
+	v, ok := c.loading.LoadAndDelete(token)
+	if !ok {
+		return
+	}
+	if p := v.(*pendingAnimation); !p.timer.Stop() {
+		<-p.done
 	}
 }
 
@@ -48,6 +74,7 @@ func (c *Channel) Deliver(ctx context.Context, ev bot.Event, replies []dialogs.R
 	if !ok {
 		return fmt.Errorf("line: deliver: event without reply context: %w", ErrLost)
 	}
+	c.settleAnimation(r.token)
 	msgs := c.cache.get(replies)
 	if len(msgs) == 0 {
 		return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -31,13 +32,21 @@ type Config struct {
 	Logger     *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// LoadingDelay is how long a registry lookup may take before the
+	// loading animation is shown (DefaultLoadingDelay when 0): a quick
+	// answer needs no animation, and skipping it saves an API call.
+	LoadingDelay time.Duration
 }
+
+// DefaultLoadingDelay is the default Config.LoadingDelay.
+const DefaultLoadingDelay = 300 * time.Millisecond
 
 // Channel is the LINE channel. It is safe for concurrent use.
 type Channel struct {
-	cfg   Config
-	api   *messaging_api.MessagingApiAPI
-	cache renderCache
+	cfg     Config
+	api     *messaging_api.MessagingApiAPI
+	cache   renderCache
+	loading sync.Map // reply token → *pendingAnimation
 }
 
 // New builds the channel; it makes no network call.
@@ -61,6 +70,9 @@ func New(cfg Config) (*Channel, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.LoadingDelay <= 0 {
+		cfg.LoadingDelay = DefaultLoadingDelay
 	}
 	// The client is shared and never given a context (WithContext mutates
 	// it, a data race); the HTTP client's timeout bounds each call.

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -219,20 +220,56 @@ func TestDeliver(t *testing.T) {
 	}
 }
 
-func TestPrepareShowsLoadingForACardNumber(t *testing.T) {
-	api := linetest.New(t)
-	c := newChannel(t, api, false, nil)
-	var logs bytes.Buffer
-	c.cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	for _, text := range []string{"hello", "A123456789", "0000 1111 2222"} {
-		c.Prepare(context.Background(), bot.Event{Input: dialogs.Input{Text: text}, Reply: replyTo{userID: "Uabc"}})
+// TestLoadingAnimation: a card number arranges the loading animation; it is
+// shown when the replies take longer than the delay, and not at all when
+// they come first. Other text arranges nothing.
+func TestLoadingAnimation(t *testing.T) {
+	replies := []dialogs.Reply{{Text: "result"}}
+	tests := []struct {
+		name     string
+		text     string
+		slow     bool // the replies come after the delay
+		wantLoad bool
+	}{
+		{"card number, slow lookup", "0000 1111 2222", true, true},
+		{"card number, quick lookup", "0000 1111 2222", false, false},
+		{"an ID is not a lookup", "A123456789", true, false},
+		{"a question", "hello", true, false},
 	}
-	calls := api.Calls()
-	if len(calls) != 1 || calls[0].Path != "/v2/bot/chat/loading/start" || calls[0].Body["chatId"] != "Uabc" {
-		t.Fatalf("calls %+v, want one loading animation", calls)
-	}
-	if strings.Contains(logs.String(), "000011112222") {
-		t.Error("a card number reached the log")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := linetest.New(t)
+			c := newChannel(t, api, false, nil)
+			c.cfg.LoadingDelay = 30 * time.Millisecond
+			var logs bytes.Buffer
+			c.cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			ev := bot.Event{Input: dialogs.Input{Text: tt.text}, Reply: replyTo{userID: "Uabc", token: "tok1", received: time.Now()}}
+			c.Prepare(context.Background(), ev)
+			if tt.slow {
+				time.Sleep(60 * time.Millisecond) // the lookup outlasts the delay
+			}
+			if err := c.Deliver(context.Background(), ev, replies); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(60 * time.Millisecond) // a timer not stopped would fire now
+			var paths []string
+			for _, call := range api.Calls() {
+				paths = append(paths, call.Path)
+			}
+			want := []string{"/v2/bot/message/reply"}
+			if tt.wantLoad {
+				want = []string{"/v2/bot/chat/loading/start", "/v2/bot/message/reply"}
+			}
+			if !slices.Equal(paths, want) {
+				t.Fatalf("calls %v, want %v", paths, want)
+			}
+			if tt.wantLoad && api.Calls()[0].Body["chatId"] != "Uabc" {
+				t.Errorf("animation for %v", api.Calls()[0].Body["chatId"])
+			}
+			if strings.Contains(logs.String(), "000011112222") {
+				t.Error("a card number reached the log")
+			}
+		})
 	}
 }
 
