@@ -22,10 +22,13 @@ type DispatcherConfig struct {
 	Handler Handler
 	Metrics *Metrics
 	Logger  *slog.Logger
-	// Workers is how many people are served at once (default 64). Events of
+	// Workers is how many people are served at once (DefaultWorkers). Each
+	// waits for the platform's API while it delivers, so on a real network
+	// (tens of milliseconds a reply) the workers bound the replies a second:
+	// 512 allow some 10 000. Events of
 	// one person always go to the same worker, in order.
 	Workers int
-	// Queue is how many events may wait per worker (default 256).
+	// Queue is how many events may wait per worker (DefaultQueue).
 	Queue int
 	// Timeout bounds the handling and delivery of one event (default 55 s,
 	// inside LINE's one-minute reply window).
@@ -43,6 +46,12 @@ type Deduper interface {
 	Seen(key string) bool
 	Forget(key string)
 }
+
+// Defaults of DispatcherConfig: 32 768 events may wait in all.
+const (
+	DefaultWorkers = 512
+	DefaultQueue   = 64
+)
 
 type job struct {
 	ch       Channel
@@ -72,10 +81,10 @@ var ErrClosed = errors.New("bot: shutting down")
 // NewDispatcher starts the workers.
 func NewDispatcher(cfg DispatcherConfig) *Dispatcher {
 	if cfg.Workers <= 0 {
-		cfg.Workers = 64
+		cfg.Workers = DefaultWorkers
 	}
 	if cfg.Queue <= 0 {
-		cfg.Queue = 256
+		cfg.Queue = DefaultQueue
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 55 * time.Second
