@@ -11,12 +11,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 	"github.com/vaxbot/vaxbot/bot"
 	"github.com/vaxbot/vaxbot/bot/line/linetest"
 	"github.com/vaxbot/vaxbot/dialogs"
@@ -312,4 +314,41 @@ func TestRenderCacheSendsWhatTheSDKWould(t *testing.T) {
 	if got, _ := json.Marshal(rc.get(other)); strings.Contains(string(got), "more>\"") {
 		t.Errorf("a different reply hit the cache: %s", got)
 	}
+}
+
+// FuzzDecodeMatchesSDK: decode finds the same events, and refuses the same
+// bodies, as parsing the whole body with webhook.CallbackRequest.
+func FuzzDecodeMatchesSDK(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.json")
+	for _, file := range files {
+		b, _ := os.ReadFile(file)
+		f.Add(b)
+	}
+	for _, s := range []string{`null`, `{}`, `[]`, `{"events":null}`, `{"events":[null]}`, `{"events":[{}]}`, `{"events":{}}`, `{"destination":[]}`, `{"eveNts":{}}`, `{"events":[]} x`} {
+		f.Add([]byte(s))
+	}
+	now := time.Now()
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, err := decode(body, now)
+		var cb webhook.CallbackRequest
+		sdkErr := json.Unmarshal(body, &cb)
+		if (err == nil) != (sdkErr == nil) {
+			t.Fatalf("decode error %v, SDK error %v", err, sdkErr)
+		}
+		if err != nil {
+			return
+		}
+		var want []bot.Event
+		for _, e := range cb.Events {
+			if ev, ok := event(e); ok {
+				r := ev.Reply.(replyTo)
+				r.received = now
+				ev.Reply = r
+				want = append(want, ev)
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("decode %+v\nSDK    %+v", got, want)
+		}
+	})
 }
