@@ -57,12 +57,7 @@ func New(cfg Config) (*Channel, error) {
 		return nil, errors.New("line: channel secret and access token are required")
 	}
 	if cfg.HTTPClient == nil {
-		// Many replies go to one host at once: keep enough connections
-		// open (the default keeps two idle, so a busy server would dial
-		// again for almost every reply).
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConns, t.MaxIdleConnsPerHost = 256, 256
-		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second, Transport: t}
+		cfg.HTTPClient = NewHTTPClient(cfg.APIBase)
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = bot.NewMetrics()

@@ -9,17 +9,16 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 	"github.com/valyala/fasthttp"
+	"github.com/vaxbot/vaxbot/bot/line"
 )
 
 // The floors are what "vaxbot load" compares the server with. Each runs in
@@ -57,18 +56,16 @@ func runLoadFloor(ctx context.Context, args []string, _ io.Reader, stdout, stder
 // serveFloor serves on ln the least any webhook server must do: check the
 // signature and parse the JSON into the SDK's types. With replyAPI set it
 // serves the least a bot that answers must do: that, then one fixed text
-// reply per event through the SDK's messaging client (with the connection
-// pool bot/line uses), after the webhook is answered. No conversation and
+// reply per event through the SDK's messaging client (with the HTTP client
+// bot/line uses), after the webhook is answered. No conversation and
 // no rendering: what is left is the reply's encoding and its HTTP exchange,
 // which no implementation avoids. stop shuts it down and waits for the
 // replies under way.
 func serveFloor(ln net.Listener, secret, replyAPI string) (stop func(), err error) {
 	var api *messaging_api.MessagingApiAPI
 	if replyAPI != "" {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConns, t.MaxIdleConnsPerHost = 256, 256
 		api, err = messaging_api.NewMessagingApiAPI("load-test-token",
-			messaging_api.WithHTTPClient(&http.Client{Timeout: 10 * time.Second, Transport: t}),
+			messaging_api.WithHTTPClient(line.NewHTTPClient(replyAPI)),
 			messaging_api.WithEndpoint(replyAPI))
 		if err != nil {
 			return nil, fmt.Errorf("floor: messaging client: %w", err)
