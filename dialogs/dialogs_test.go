@@ -270,3 +270,37 @@ func TestConversationSerialisesOnePerson(t *testing.T) {
 		t.Errorf("got %d misses recorded, want %d: updates were lost", s.Misses, n)
 	}
 }
+
+// TestHistoryKeepsTheLastTurns: a session keeps the last historyTurns
+// turns, oldest first, each reply by its first line, in a slice of its own.
+func TestHistoryKeepsTheLastTurns(t *testing.T) {
+	clock := &testClock{now: start}
+	store := NewMemoryStore(time.Hour)
+	conv := NewConversation(newTestEngine(t, clock, nil, nil), store)
+	inputs := []Input{{Event: EventFollow}, {Payload: "menu"}, {Text: "健保卡號在哪裡"}, {Payload: "menu"}, {Payload: "menu"}, {Payload: "menu"}, {Payload: "menu"}, {Text: "where is my card number"}}
+	var last []Reply
+	for _, in := range inputs {
+		in.Person = "line:U1"
+		var err error
+		if last, err = conv.Handle(context.Background(), in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := store.Get(context.Background(), "line:U1")
+	if err != nil || s == nil {
+		t.Fatalf("session: %v, %v", s, err)
+	}
+	if len(s.History) != historyTurns || cap(s.History) != historyTurns {
+		t.Fatalf("history holds %d turns in room for %d, want %d", len(s.History), cap(s.History), historyTurns)
+	}
+	tail := s.History[len(s.History)-len(last)-1:]
+	if tail[0].From != "person" || tail[0].Text != "where is my card number" {
+		t.Errorf("last person turn %+v", tail[0])
+	}
+	for i, r := range last {
+		first, _, _ := strings.Cut(strings.TrimSpace(r.Text), "\n")
+		if tail[i+1].From != "bot" || tail[i+1].Text != clip(first, 120) {
+			t.Errorf("bot turn %d: %+v, want the first line of %q", i, tail[i+1], r.Text)
+		}
+	}
+}

@@ -235,14 +235,18 @@ func (c *Conversation) remember(s *Session, in Input, replies []Reply) {
 	default:
 		person = clip(Redact(in.Text), 200)
 	}
-	s.History = append(s.History, tickets.Turn{At: now, From: "person", Text: person})
+	turns := []tickets.Turn{{At: now, From: "person", Text: strings.Clone(person)}}
 	for _, r := range replies {
 		first, _, _ := strings.Cut(strings.TrimSpace(r.Text), "\n")
-		s.History = append(s.History, tickets.Turn{At: now, From: "bot", Text: clip(first, 120)})
+		// A copy: the first line alone, not the whole reply it is cut from,
+		// stays in memory with the session.
+		turns = append(turns, tickets.Turn{At: now, From: "bot", Text: strings.Clone(clip(first, 120))})
 	}
-	if n := len(s.History); n > historyTurns {
-		s.History = slices.Clone(s.History[n-historyTurns:])
-	}
+	// A new slice of the exact size: a session may wait in memory for a
+	// quarter of an hour, and the stored copy must not share it.
+	old := s.History[max(0, len(s.History)+len(turns)-historyTurns):]
+	turns = turns[max(0, len(turns)-historyTurns):]
+	s.History = append(append(make([]tickets.Turn, 0, len(old)+len(turns)), old...), turns...)
 }
 
 // openTicket stores the handoff's context and tells the person the
