@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vaxbot/vaxbot/dialogs"
 )
 
 // TestConfigFromEnv reads every variable of the README's table.
@@ -44,6 +48,35 @@ func TestConfigFromEnv(t *testing.T) {
 			return ""
 		}); err == nil || !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%s: %v", k, v, err)
+		}
+	}
+}
+
+// TestCheckRate: VAXBOT_CHECK_RATE reaches the engine: at one check a
+// second (bursts of two) the third check at once is refused as busy; by
+// default it is not.
+func TestCheckRate(t *testing.T) {
+	for _, tt := range []struct {
+		rate     int
+		wantBusy bool
+	}{{1, true}, {0, false}} {
+		engine, err := buildEngine(engineOptions{checkRate: tt.rate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conv := dialogs.NewConversation(engine, dialogs.NewMemoryStore(0))
+		var last []dialogs.Reply
+		for i := range 3 {
+			for _, in := range []dialogs.Input{{Payload: "verify:start"}, {Text: "A123456789"}, {Payload: "verify:yes"}, {Text: "000011112222"}} {
+				in.Person = fmt.Sprintf("line:U%d", i)
+				if last, err = conv.Handle(context.Background(), in); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		busy := len(last) > 0 && strings.Contains(last[0].Text, "同時檢查的人很多")
+		if busy != tt.wantBusy {
+			t.Errorf("rate %d: third check answered %q, want busy %v", tt.rate, last[0].Text, tt.wantBusy)
 		}
 	}
 }
