@@ -154,6 +154,24 @@ func TestServeLINEReplyWithQuickReplies(t *testing.T) {
 	}
 }
 
+// TestServeLINEVerifyButton: the console's Verify button posts a signed body
+// without events; it gets 200 and nothing is sent.
+func TestServeLINEVerifyButton(t *testing.T) {
+	api := linetest.New(t)
+	ts := startServer(t, lineConfig(api.URL))
+	if code := postLINE(t, ts, []byte(`{"destination":"U0123456789abcdef0123456789abcdef","events":[]}`)); code != http.StatusOK {
+		t.Fatalf("status %d, want 200", code)
+	}
+	// A message after it is answered, and is the only call the API sees.
+	if code := postLINE(t, ts, lineBody(lineEvent("ev1", "Ualice", "token-1", "message", "menu"))); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	api.WaitReplies(t, 1)
+	if calls := api.Calls(); len(calls) != 1 {
+		t.Errorf("the API saw %d calls, want the one reply", len(calls))
+	}
+}
+
 func TestServeRejectsAndDedupes(t *testing.T) {
 	api := linetest.New(t)
 	ts := startServer(t, lineConfig(api.URL))
