@@ -242,18 +242,24 @@ func TestLoadingAnimation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			api := linetest.New(t)
 			c := newChannel(t, api, false, nil)
-			c.cfg.LoadingDelay = 30 * time.Millisecond
+			c.cfg.LoadingDelay = 200 * time.Millisecond
 			var logs bytes.Buffer
 			c.cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			ev := bot.Event{Input: dialogs.Input{Text: tt.text}, Reply: replyTo{userID: "Uabc", token: "tok1", received: time.Now()}}
 			c.Prepare(context.Background(), ev)
-			if tt.slow {
-				time.Sleep(60 * time.Millisecond) // the lookup outlasts the delay
+			switch {
+			case tt.slow && tt.wantLoad:
+				// The lookup outlasts the delay: the animation goes out.
+				for deadline := time.Now().Add(5 * time.Second); len(api.Calls()) == 0 && time.Now().Before(deadline); {
+					time.Sleep(10 * time.Millisecond)
+				}
+			case tt.slow:
+				time.Sleep(300 * time.Millisecond)
 			}
 			if err := c.Deliver(context.Background(), ev, replies); err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(60 * time.Millisecond) // a timer not stopped would fire now
+			time.Sleep(300 * time.Millisecond) // a timer not stopped would fire now
 			var paths []string
 			for _, call := range api.Calls() {
 				paths = append(paths, call.Path)
