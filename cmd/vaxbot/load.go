@@ -257,7 +257,7 @@ func spawnServer(ctx context.Context, secret, apiURL string) (string, func(), in
 	return "", nil, 0, errors.New("the spawned server did not become ready")
 }
 
-// script is what a simulated person does, in a loop: a mix of menu taps,
+// script is what a simulated person does, once: a mix of menu taps,
 // free-text questions in both languages and a verification form.
 var script = []struct{ kind, value string }{
 	{"follow", ""},

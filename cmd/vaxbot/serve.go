@@ -154,7 +154,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(serveGCPercent)
-		logger.Info("garbage collector at GOGC=400: set GOGC (and GOMEMLIMIT) to change it")
+		logger.Info("garbage collector target raised: set GOGC (and GOMEMLIMIT) to change it", "GOGC", serveGCPercent)
 	}
 	logger.Info("serving", "addr", ln.Addr().String())
 	if err := app.run(ctx, ln); err != nil {
@@ -167,7 +167,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 
 // serveGCPercent is the garbage collector's target when GOGC is not set.
 // The server's live heap is small (sessions, event ids) and every event
-// allocates in the SDK's JSON and net/http; collecting at 400 % rather
+// allocates in the SDK's JSON and HTTP client; collecting at 400 % rather
 // than Go's 100 % costs some 2× the heap for about 9 % more events a
 // second (README, "The server under load").
 const serveGCPercent = 400
