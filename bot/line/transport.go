@@ -32,6 +32,7 @@ func NewHTTPClient(apiBase string) *http.Client {
 	}
 	return &http.Client{Timeout: 10 * time.Second, Transport: fastTransport{c: &fasthttp.Client{
 		MaxConnsPerHost:     1024,
+		MaxConnWaitTimeout:  5 * time.Second, // more calls at once wait for a connection
 		MaxIdleConnDuration: time.Minute,
 		MaxResponseBodySize: 4 << 20,
 	}}}
