@@ -26,16 +26,20 @@ type Notice struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// Text is the notice as one chat message.
+// Text is the notice as one chat message, in Traditional Chinese and then
+// English, for operators who read either.
 func (n Notice) Text() string {
-	s := fmt.Sprintf("New ticket %s for %s: %s (%s, %s)", n.Ref, n.Line, n.Reason, n.Channel, n.Lang)
+	zh := fmt.Sprintf("新案件 %s：專線 %s，原因 %s（%s，%s）", n.Ref, n.Line, n.Reason, n.Channel, n.Lang)
+	en := fmt.Sprintf("New ticket %s for %s: %s (%s, %s)", n.Ref, n.Line, n.Reason, n.Channel, n.Lang)
 	if n.County != "" {
-		s += ", county " + n.County
+		zh += "，縣市 " + n.County
+		en += ", county " + n.County
 	}
 	if n.MaskedID != "" {
-		s += ", ID " + n.MaskedID
+		zh += "，證號 " + n.MaskedID
+		en += ", ID " + n.MaskedID
 	}
-	return s
+	return zh + "\n" + en
 }
 
 // NotifierConfig sets up a Notifier; with neither target it does nothing.

@@ -96,3 +96,12 @@ func TestNotifyAfterCloseIsDropped(t *testing.T) {
 		t.Errorf("metrics:\n%s", b.String())
 	}
 }
+
+func TestNoticeTextInBothLanguages(t *testing.T) {
+	n := Notice{Ref: "K7M-42Q", Line: "county", County: "TPE", Reason: "mismatch_twice", Channel: "line", Lang: "en", MaskedID: "A12*****89"}
+	want := "新案件 K7M-42Q：專線 county，原因 mismatch_twice（line，en），縣市 TPE，證號 A12*****89\n" +
+		"New ticket K7M-42Q for county: mismatch_twice (line, en), county TPE, ID A12*****89"
+	if got := n.Text(); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}

@@ -40,7 +40,7 @@ func (o *Ops) Handle(ctx *fasthttp.RequestCtx) {
 	token, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(o.Token)) != 1 {
 		ctx.Response.Header.Set("WWW-Authenticate", `Bearer realm="vaxbot ops"`)
-		opsError(ctx, fasthttp.StatusUnauthorized, "missing or wrong bearer token")
+		opsError(ctx, fasthttp.StatusUnauthorized, "missing or wrong bearer token", "缺少或錯誤的 bearer token")
 		return
 	}
 	c, cancel := context.WithTimeout(context.Background(), opsTimeout)
@@ -65,14 +65,14 @@ func (o *Ops) Handle(ctx *fasthttp.RequestCtx) {
 			ID string `json:"id"`
 		}
 		if err := json.Unmarshal(ctx.PostBody(), &req); err != nil {
-			opsError(ctx, fasthttp.StatusBadRequest, "body must be {\"id\":\"…\"}")
+			opsError(ctx, fasthttp.StatusBadRequest, "body must be {\"id\":\"…\"}", "內容必須是 {\"id\":\"…\"}")
 			return
 		}
 		id, err := verify.ParseID(req.ID)
 		if err != nil {
 			var ie *verify.IDError
 			errors.As(err, &ie)
-			opsError(ctx, fasthttp.StatusBadRequest, "invalid ID number: "+string(ie.Code))
+			opsError(ctx, fasthttp.StatusBadRequest, "invalid ID number: "+string(ie.Code), "證號無效："+ie.Hint("zh-TW"))
 			return
 		}
 		o.respond(ctx)(o.Tickets.List(c, tickets.Filter{IDHash: o.Hasher.Hash(id.Number())}))
@@ -107,10 +107,10 @@ func (o *Ops) Handle(ctx *fasthttp.RequestCtx) {
 			}
 			o.respond(ctx)(o.Tickets.Finish(c, ref, o.now()))
 		default:
-			opsError(ctx, fasthttp.StatusNotFound, "not found")
+			opsError(ctx, fasthttp.StatusNotFound, "not found", "找不到")
 		}
 	default:
-		opsError(ctx, fasthttp.StatusNotFound, "not found")
+		opsError(ctx, fasthttp.StatusNotFound, "not found", "找不到")
 	}
 }
 
@@ -127,14 +127,14 @@ func (o *Ops) respond(ctx *fasthttp.RequestCtx) func(v any, err error) {
 	return func(v any, err error) {
 		switch {
 		case errors.Is(err, tickets.ErrNotFound):
-			opsError(ctx, fasthttp.StatusNotFound, "no such ticket")
+			opsError(ctx, fasthttp.StatusNotFound, "no such ticket", "查無此案件")
 		case errors.Is(err, tickets.ErrState):
-			opsError(ctx, fasthttp.StatusConflict, "the ticket's status does not allow that")
+			opsError(ctx, fasthttp.StatusConflict, "the ticket's status does not allow that", "案件目前的狀態不能這樣操作")
 		case err != nil:
 			if o.Logger != nil {
 				o.Logger.Error("ops: store", "err", err)
 			}
-			opsError(ctx, fasthttp.StatusInternalServerError, "store error")
+			opsError(ctx, fasthttp.StatusInternalServerError, "store error", "案件資料庫錯誤")
 		default:
 			if list, ok := v.([]*tickets.Ticket); ok && list == nil {
 				v = []*tickets.Ticket{}
@@ -156,12 +156,13 @@ func (o *Ops) respond(ctx *fasthttp.RequestCtx) func(v any, err error) {
 
 func opsMethod(ctx *fasthttp.RequestCtx, allow string) {
 	ctx.Response.Header.Set("Allow", allow)
-	opsError(ctx, fasthttp.StatusMethodNotAllowed, "method not allowed")
+	opsError(ctx, fasthttp.StatusMethodNotAllowed, "method not allowed", "不允許此方法")
 }
 
-func opsError(ctx *fasthttp.RequestCtx, status int, msg string) {
+// opsError answers {"error": English, "error_zh": Traditional Chinese}.
+func opsError(ctx *fasthttp.RequestCtx, status int, en, zh string) {
 	ctx.SetStatusCode(status)
 	ctx.SetContentType("application/json")
-	b, _ := json.Marshal(map[string]string{"error": msg})
+	b, _ := json.Marshal(map[string]string{"error": en, "error_zh": zh})
 	ctx.SetBody(append(b, '\n'))
 }

@@ -918,16 +918,21 @@ func (t *turn) handoffTo(line, county, name, number, hours, reason string) {
 }
 
 // reasonText is the sentence a person can say to the operator.
-func (t *turn) reasonText(reason string) string {
+func (t *turn) reasonText(reason string) string { return t.e.ReasonText(t.s.Lang, reason) }
+
+// ReasonText is a handoff reason (a Reason constant, a diagnosis outcome or
+// "faq:qN") as the sentence a person can say to the operator, in lang; an
+// unknown reason reads as ReasonAsked.
+func (e *Engine) ReasonText(lang Lang, reason string) string {
 	if id, ok := strings.CutPrefix(reason, "faq:"); ok {
-		if it, ok := t.e.cfg.Topics.Item(id); ok {
-			return t.w("reason_faq", "title", it.Title(t.s.Lang))
+		if it, ok := e.cfg.Topics.Item(id); ok {
+			return e.cfg.Words.T(lang, "reason_faq", "title", it.Title(lang))
 		}
 	}
 	switch reason {
 	case ReasonAsked, ReasonNoMatch, ReasonInvalid, ReasonRateLimited, ReasonUnavailable,
 		ReasonMismatch, ReasonNoCard, ReasonIDFailures, "duplicate_id":
-		return t.w("reason_" + reason)
+		return e.cfg.Words.T(lang, "reason_"+reason)
 	}
-	return t.w("reason_" + ReasonAsked)
+	return e.cfg.Words.T(lang, "reason_"+ReasonAsked)
 }

@@ -113,6 +113,14 @@ func TestServeOperatorDay(t *testing.T) {
 	}
 	if code, body := opsDo(t, "POST", ts.url+"/ops/tickets:find", "ops-secret", `{"id":"A123456780"}`); code != http.StatusBadRequest || strings.Contains(string(body), "A123456780") {
 		t.Errorf("find with a bad checksum: %d %s", code, body)
+	} else {
+		var e struct {
+			Error   string `json:"error"`
+			ErrorZh string `json:"error_zh"`
+		}
+		if err := json.Unmarshal(body, &e); err != nil || e.Error == "" || !strings.Contains(e.ErrorZh, "證號無效") {
+			t.Errorf("the error is not in both languages: %s", body)
+		}
 	}
 	ref := strings.ToLower(strings.ReplaceAll(tk.Ref, "-", ""))
 	if code, body := opsDo(t, "GET", ts.url+"/ops/tickets/"+ref, "ops-secret", ""); code != http.StatusOK || !strings.Contains(string(body), tk.Ref) {
@@ -191,6 +199,13 @@ func TestTicketsCommand(t *testing.T) {
 	if code, out, _ := runCLI(t, "", "tickets", "show", ref); code != 0 || !strings.Contains(out, "ticket "+ref) || !strings.Contains(out, "person") {
 		t.Errorf("show: %d %q", code, out)
 	}
+	if code, out, _ := runCLI(t, "", "tickets", "show", "--lang", "zh-TW", ref); code != 0 || !strings.Contains(out, "案件 "+ref+"  待處理") ||
+		!strings.Contains(out, "我想請專人協助疫苗登記") || !strings.Contains(out, "民眾") {
+		t.Errorf("show in Chinese: %d %q", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "tickets", "list", "--lang", "zh-TW"); code != 0 || !strings.HasPrefix(out, "案件編號") || !strings.Contains(out, "待處理") {
+		t.Errorf("list in Chinese: %d %q", code, out)
+	}
 	if code, out, _ := runCLI(t, "", "tickets", "close", strings.ToLower(ref)); code != 0 || !strings.Contains(out, "closed") {
 		t.Errorf("close: %d %q", code, out)
 	}
@@ -199,6 +214,28 @@ func TestTicketsCommand(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "", "tickets", "show", "NOP-EEE"); code != 1 || !strings.Contains(errOut, "no such ticket") {
 		t.Errorf("show missing: %d %q", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "", "tickets", "show", "--lang", "zh-TW", "NOP-EEE"); code != 1 || !strings.Contains(errOut, "查無此案件") {
+		t.Errorf("show missing, in Chinese: %d %q", code, errOut)
+	}
+}
+
+// TestTicketWordsBothLanguages: every text of the tickets command exists in
+// both languages with the same placeholders.
+func TestTicketWordsBothLanguages(t *testing.T) {
+	en, zh := ticketWords["en"], ticketWords["zh-TW"]
+	if len(en) != len(zh) {
+		t.Errorf("%d English texts, %d Chinese", len(en), len(zh))
+	}
+	for k, v := range en {
+		w, ok := zh[k]
+		if !ok || w == "" {
+			t.Errorf("%s: no Chinese", k)
+			continue
+		}
+		if strings.Count(v, "%s") != strings.Count(w, "%s") {
+			t.Errorf("%s: placeholders differ: %q / %q", k, v, w)
+		}
 	}
 }
 

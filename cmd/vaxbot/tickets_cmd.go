@@ -12,18 +12,65 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/vaxbot/vaxbot/dialogs"
 	"github.com/vaxbot/vaxbot/dialogs/tickets"
 )
+
+// ticketWords are the tickets command's texts, for operators who read
+// Chinese or English.
+var ticketWords = map[string]map[string]string{
+	"en": {
+		"usage": "usage: vaxbot tickets list [--status open|claimed|closed] [--line 1922|nhia|county] [--json] [--lang en|zh-TW]\n" +
+			"       vaxbot tickets show [--json] [--lang en|zh-TW] REF\n" +
+			"       vaxbot tickets close [--lang en|zh-TW] REF",
+		"not_found":  "no such ticket",
+		"closed_yet": "the ticket is already closed",
+		"header":     "REF\tSTATUS\tLINE\tCOUNTY\tREASON\tID\tCHANNEL\tOPENED",
+		"ticket":     "ticket %s  %s  line %s",
+		"reason":     "reason %s, channel %s, language %s",
+		"says":       "the person was told to say: %s",
+		"id":         "ID %s (match a caller with POST /ops/tickets:find)",
+		"opened":     "opened %s",
+		"claimed_by": ", claimed by %s",
+		"closed_at":  ", closed %s",
+		"person":     "person",
+		"bot":        "bot   ",
+		"open":       "open", "claimed": "claimed", "closed": "closed",
+	},
+	"zh-TW": {
+		"usage": "用法：vaxbot tickets list [--status open|claimed|closed] [--line 1922|nhia|county] [--json] [--lang en|zh-TW]\n" +
+			"      vaxbot tickets show [--json] [--lang en|zh-TW] 案件編號\n" +
+			"      vaxbot tickets close [--lang en|zh-TW] 案件編號",
+		"not_found":  "查無此案件",
+		"closed_yet": "這個案件已經結案",
+		"header":     "案件編號\t狀態\t專線\t縣市\t原因\t證號\t管道\t建立時間",
+		"ticket":     "案件 %s  %s  專線 %s",
+		"reason":     "原因 %s，管道 %s，語言 %s",
+		"says":       "民眾被告知這樣說明：%s",
+		"id":         "證號 %s（來電者唸出證號時，用 POST /ops/tickets:find 比對）",
+		"opened":     "建立於 %s",
+		"claimed_by": "，由 %s 處理",
+		"closed_at":  "，結案於 %s",
+		"person":     "民眾",
+		"bot":        "機器人",
+		"open":       "待處理", "claimed": "處理中", "closed": "已結案",
+	},
+}
+
+// ticketLang picks the tickets command's language: zh-TW for any "zh…".
+func ticketLang(lang string) string {
+	if strings.HasPrefix(strings.ToLower(lang), "zh") {
+		return "zh-TW"
+	}
+	return "en"
+}
 
 // runTickets is "vaxbot tickets list|show|close" for operators at a
 // terminal, on the store that serve uses (VAXBOT_DATABASE_URL, else SQLite
 // in VAXBOT_DATA_DIR).
 func runTickets(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	usage := func() {
-		fmt.Fprintln(stderr, "usage: vaxbot tickets list [--status open|claimed|closed] [--line 1922|nhia|county] [--json]")
-		fmt.Fprintln(stderr, "       vaxbot tickets show [--json] REF")
-		fmt.Fprintln(stderr, "       vaxbot tickets close REF")
-	}
+	words := ticketWords["en"]
+	usage := func() { fmt.Fprintln(stderr, words["usage"]) }
 	if len(args) == 0 {
 		usage()
 		return 2
@@ -38,10 +85,13 @@ func runTickets(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	status := fs.String("status", "", "only tickets in this status")
 	line := fs.String("line", "", "only tickets for this line")
 	asJSON := fs.Bool("json", false, "print JSON")
+	lang := fs.String("lang", "en", "language of the output: en or zh-TW")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "SQLite data directory (VAXBOT_DATA_DIR)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
+	tl := ticketLang(*lang)
+	words = ticketWords[tl]
 	store, err := openTickets(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "vaxbot:", err)
@@ -51,9 +101,9 @@ func runTickets(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	fail := func(err error) int {
 		switch {
 		case errors.Is(err, tickets.ErrNotFound):
-			fmt.Fprintln(stderr, "vaxbot: no such ticket")
+			fmt.Fprintln(stderr, "vaxbot:", words["not_found"])
 		case errors.Is(err, tickets.ErrState):
-			fmt.Fprintln(stderr, "vaxbot: the ticket is already closed")
+			fmt.Fprintln(stderr, "vaxbot:", words["closed_yet"])
 		default:
 			fmt.Fprintln(stderr, "vaxbot:", err)
 		}
@@ -69,9 +119,9 @@ func runTickets(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 			return printJSON(stdout, stderr, list)
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "REF\tSTATUS\tLINE\tCOUNTY\tREASON\tID\tCHANNEL\tOPENED")
+		fmt.Fprintln(tw, words["header"])
 		for _, t := range list {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Ref, t.Status, t.Line, dash(t.County), t.Reason,
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Ref, statusWord(words, t.Status), t.Line, dash(t.County), t.Reason,
 				dash(t.MaskedID), t.Channel, t.CreatedAt.Local().Format(time.DateTime))
 		}
 		tw.Flush()
@@ -93,12 +143,25 @@ func runTickets(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		if *asJSON {
 			return printJSON(stdout, stderr, t)
 		}
-		printTicket(stdout, t)
+		engine, err := buildEngine(engineOptions{})
+		if err != nil {
+			fmt.Fprintln(stderr, "vaxbot:", err)
+			return 1
+		}
+		printTicket(stdout, t, words, engine.ReasonText(dialogs.Lang(tl), t.Reason))
 	default:
 		usage()
 		return 2
 	}
 	return 0
+}
+
+// statusWord is a ticket status in the command's language.
+func statusWord(words map[string]string, s tickets.Status) string {
+	if w, ok := words[string(s)]; ok {
+		return w
+	}
+	return string(s)
 }
 
 func printJSON(stdout, stderr io.Writer, v any) int {
@@ -111,27 +174,29 @@ func printJSON(stdout, stderr io.Writer, v any) int {
 	return 0
 }
 
-func printTicket(w io.Writer, t *tickets.Ticket) {
-	fmt.Fprintf(w, "ticket %s  %s  line %s", t.Ref, t.Status, t.Line)
+func printTicket(w io.Writer, t *tickets.Ticket, words map[string]string, says string) {
+	fmt.Fprintf(w, words["ticket"], t.Ref, statusWord(words, t.Status), t.Line)
 	if t.County != "" {
 		fmt.Fprintf(w, " (%s)", t.County)
 	}
-	fmt.Fprintf(w, "\nreason %s, channel %s, language %s\n", t.Reason, t.Channel, t.Lang)
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, words["reason"]+"\n", t.Reason, t.Channel, t.Lang)
+	fmt.Fprintf(w, words["says"]+"\n", says)
 	if t.MaskedID != "" {
-		fmt.Fprintf(w, "ID %s (match a caller with POST /ops/tickets:find)\n", t.MaskedID)
+		fmt.Fprintf(w, words["id"]+"\n", t.MaskedID)
 	}
-	fmt.Fprintf(w, "opened %s", t.CreatedAt.Local().Format(time.DateTime))
+	fmt.Fprintf(w, words["opened"], t.CreatedAt.Local().Format(time.DateTime))
 	if t.ClaimedBy != "" {
-		fmt.Fprintf(w, ", claimed by %s", t.ClaimedBy)
+		fmt.Fprintf(w, words["claimed_by"], t.ClaimedBy)
 	}
 	if !t.ClosedAt.IsZero() {
-		fmt.Fprintf(w, ", closed %s", t.ClosedAt.Local().Format(time.DateTime))
+		fmt.Fprintf(w, words["closed_at"], t.ClosedAt.Local().Format(time.DateTime))
 	}
 	fmt.Fprintln(w)
 	for _, turn := range t.Turns {
-		who := "bot   "
+		who := words["bot"]
 		if turn.From == "person" {
-			who = "person"
+			who = words["person"]
 		}
 		fmt.Fprintf(w, "  %s %s  %s\n", turn.At.Local().Format(time.TimeOnly), who, strings.ReplaceAll(turn.Text, "\n", " "))
 	}
