@@ -26,6 +26,9 @@ type engineOptions struct {
 	// checkRate is the number checks per second per channel
 	// (dialogs.DefaultChannelRate when 0), with bursts of two seconds' worth.
 	checkRate int
+	// checks, when set, limits number checks per channel instead of
+	// checkRate's in-memory buckets (replicas share it in Redis).
+	checks interface{ Allow(channel string) bool }
 }
 
 // upstreamFromEnv builds the HTTP registry when VAXBOT_REGISTRY_URL is set:
@@ -84,8 +87,8 @@ func buildEngine(o engineOptions) (*dialogs.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buckets interface{ Allow(channel string) bool } // nil: the default
-	if o.checkRate > 0 {
+	buckets := o.checks // nil: the default
+	if buckets == nil && o.checkRate > 0 {
 		buckets = dialogs.NewBuckets(float64(o.checkRate), 2*o.checkRate)
 	}
 	return dialogs.New(dialogs.Config{

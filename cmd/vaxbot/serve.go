@@ -165,6 +165,29 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	return 0
 }
 
+// sharedChecks limits number checks per channel across replicas: a
+// two-second window in Redis holding two seconds' worth of VAXBOT_CHECK_RATE.
+// When Redis cannot answer it lets the check through: the registry's own
+// timeouts and breaker still protect it.
+type sharedChecks struct {
+	w interface {
+		Allow(ctx context.Context, key string) (bool, error)
+	}
+	logger *slog.Logger
+}
+
+// Allow implements the engine's per-channel limit.
+func (s sharedChecks) Allow(channel string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	ok, err := s.w.Allow(ctx, channel)
+	if err != nil {
+		s.logger.Warn("check rate: Redis did not answer; the check goes ahead", "err", err)
+		return true
+	}
+	return ok
+}
+
 // serveGCPercent is the garbage collector's target when GOGC is not set.
 // The server's live heap is small (sessions, event ids) and every event
 // allocates in the SDK's JSON and HTTP client; collecting at 400 % rather
@@ -216,7 +239,12 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		}
 		opts.limiter = shared.Window("lookup", dialogs.DefaultLookupLimit, dialogs.DefaultLookupWindow)
 		opts.failures = shared.Window("idfail", dialogs.DefaultMaxFailures, 24*time.Hour)
-		logger.Info("shared state in Redis: sessions, locks, limits, event ids (VAXBOT_REDIS_ADDR)")
+		rate := cfg.CheckRate
+		if rate <= 0 {
+			rate = dialogs.DefaultChannelRate
+		}
+		opts.checks = sharedChecks{w: shared.Window("checks", 2*rate, 2*time.Second), logger: logger}
+		logger.Info("shared state in Redis: sessions, locks, limits, the check rate, event ids (VAXBOT_REDIS_ADDR)")
 	}
 	defer func() {
 		if err != nil && shared != nil {
