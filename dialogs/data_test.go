@@ -79,6 +79,47 @@ func TestDefaultDirectory(t *testing.T) {
 	}
 }
 
+func TestE164(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"0800-030-598", "+886800030598"},
+		{"02-4128-678", "+88624128678"},
+		{"+886-800-001922", "+886800001922"},
+		{"0912 345 678", "+886912345678"},
+		{"1922", ""},
+		{"1999", ""},
+		{"4128-678", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := E164(tt.in); got != tt.want {
+			t.Errorf("E164(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestHandoffDialNumbers: a handoff carries the number a phone system
+// dials: 1922's toll-free number, the NHIA's in international form, none
+// for Taipei's short code 1999.
+func TestHandoffDialNumbers(t *testing.T) {
+	d, err := DefaultDirectory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpe, _ := d.County("TPE")
+	tests := []struct {
+		name, dial, number, want string
+	}{
+		{"1922", d.Line(Line1922).Dial, d.Line(Line1922).Number, "+886800001922"},
+		{"nhia", d.Line(LineNHIA).Dial, d.Line(LineNHIA).Number, "+886800030598"},
+		{"Taipei", tpe.Dial, tpe.Number, ""},
+	}
+	for _, tt := range tests {
+		if got := dialNumber(tt.dial, tt.number); got != tt.want {
+			t.Errorf("%s: dial %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestParseDirectoryRejects(t *testing.T) {
 	full := string(defaultHotlines)
 	tests := []struct {
@@ -89,6 +130,8 @@ func TestParseDirectoryRejects(t *testing.T) {
 		{"missing english name", strings.Replace(full, "name.en = \"Keelung City\"", "", 1), "en missing"},
 		{"bad phone", strings.Replace(full, "number = \"0800-030-598\"", "number = \"call us\"", 1), "phone number"},
 		{"unknown field", strings.Replace(full, "code = \"TPE\"", "code = \"TPE\"\nfax = \"1\"", 1), "unknown field"},
+		{"dial not international", strings.Replace(full, "dial = \"+886-800-001922\"", "dial = \"0800-001922\"", 1), "not an international number"},
+		{"county dial not international", strings.Replace(full, "number = \"1999\"", "number = \"1999\"\ndial = \"1999\"", 1), "not an international number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

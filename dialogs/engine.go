@@ -888,7 +888,7 @@ func (t *turn) handoff(line, reason string) {
 		return
 	}
 	h := t.e.cfg.Directory.Line(line)
-	t.handoffTo(line, "", h.Name[t.s.Lang], h.Number, h.Hours[t.s.Lang], reason)
+	t.handoffTo(line, "", h.Name[t.s.Lang], h.Number, dialNumber(h.Dial, h.Number), h.Hours[t.s.Lang], reason)
 }
 
 func (t *turn) countyChosen(c County) {
@@ -900,20 +900,20 @@ func (t *turn) countyChosen(c County) {
 	if c.Number == "" {
 		t.say(Reply{Text: t.w("handoff_county_unconfigured", "county", c.Name[t.s.Lang])})
 		h := t.e.cfg.Directory.Line(Line1922)
-		t.handoffTo(Line1922, c.Code, h.Name[t.s.Lang], h.Number, h.Hours[t.s.Lang], reason)
+		t.handoffTo(Line1922, c.Code, h.Name[t.s.Lang], h.Number, dialNumber(h.Dial, h.Number), h.Hours[t.s.Lang], reason)
 		return
 	}
-	t.handoffTo(LineCounty, c.Code, t.w("county_line", "county", c.Name[t.s.Lang]), c.Number, c.Hours[t.s.Lang], reason)
+	t.handoffTo(LineCounty, c.Code, t.w("county_line", "county", c.Name[t.s.Lang]), c.Number, dialNumber(c.Dial, c.Number), c.Hours[t.s.Lang], reason)
 }
 
-func (t *turn) handoffTo(line, county, name, number, hours, reason string) {
+func (t *turn) handoffTo(line, county, name, number, dial, hours, reason string) {
 	t.e.cfg.Logger.Info("handoff", "line", line, "county", county, "reason", reason)
 	t.e.cfg.Observe("handoff", line)
 	t.say(Reply{
 		Text:    t.w("handoff", "name", name, "number", number, "hours", hours, "reason", t.reasonText(reason)),
 		Choices: []Choice{t.menuChoice()},
 		Links:   []Link{t.telLink(number)},
-		Handoff: &Handoff{Line: line, County: county, Number: number, Hours: hours, Reason: reason},
+		Handoff: &Handoff{Line: line, County: county, Number: number, Dial: dial, Hours: hours, Reason: reason},
 	})
 }
 

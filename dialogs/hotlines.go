@@ -21,8 +21,12 @@ const (
 
 // Hotline is a human line a person can be handed to.
 type Hotline struct {
-	ID           string          `toml:"id"`
-	Number       string          `toml:"number"`
+	ID     string `toml:"id"`
+	Number string `toml:"number"`
+	// Dial is what a phone system dials (E.164) when Number is a short
+	// code it cannot reach, such as 1922 from a telephony provider abroad;
+	// "" means E164(Number).
+	Dial         string          `toml:"dial"`
 	Alternatives []string        `toml:"alternatives"`
 	Source       string          `toml:"source"`
 	Name         map[Lang]string `toml:"name"`
@@ -32,8 +36,10 @@ type Hotline struct {
 // County is one of the 22 cities and counties. Number is "" when no sourced
 // number is configured; such a county routes to 1922.
 type County struct {
-	Code    string          `toml:"code"`
-	Number  string          `toml:"number"`
+	Code   string `toml:"code"`
+	Number string `toml:"number"`
+	// Dial is as Hotline.Dial.
+	Dial    string          `toml:"dial"`
 	Source  string          `toml:"source"`
 	Aliases []string        `toml:"aliases"`
 	Name    map[Lang]string `toml:"name"`
@@ -65,6 +71,38 @@ func LoadDirectory(path string) (*Directory, error) {
 
 var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9-]{2,18}[0-9]$`)
 
+// e164Pattern is an international number: + and 8 to 15 digits, dashes
+// allowed between them.
+var e164Pattern = regexp.MustCompile(`^\+[0-9](-?[0-9]){7,14}$`)
+
+// E164 is a Taiwan phone number in international form (+886…) for a
+// phone system to dial: a number in international form stays as it is
+// (without dashes), a national one (0…) loses its 0 behind +886, and a
+// short code (1922, 1999, 4128-678) has none: "".
+func E164(number string) string {
+	digits := strings.Map(func(r rune) rune {
+		if r == '+' || (r >= '0' && r <= '9') {
+			return r
+		}
+		return -1
+	}, number)
+	switch {
+	case strings.HasPrefix(digits, "+"):
+		return digits
+	case strings.HasPrefix(digits, "0") && len(digits) >= 9:
+		return "+886" + digits[1:]
+	}
+	return ""
+}
+
+// dialNumber is the number a phone system dials for an entry.
+func dialNumber(dial, number string) string {
+	if dial != "" {
+		return E164(dial)
+	}
+	return E164(number)
+}
+
 // ParseDirectory parses and checks a directory file: both national lines,
 // every county with names and, where a number is set, its hours and source,
 // in both languages. name is used in errors.
@@ -95,6 +133,9 @@ func ParseDirectory(name string, raw []byte) (*Directory, error) {
 		if !phonePattern.MatchString(l.Number) || l.Source == "" {
 			return nil, bad(where, "needs a phone number and its source")
 		}
+		if l.Dial != "" && !e164Pattern.MatchString(l.Dial) {
+			return nil, bad(where, "dial %q is not an international number (+886…)", l.Dial)
+		}
 		if err := bothLangs(l.Name, l.Hours); err != nil {
 			return nil, bad(where, "%v", err)
 		}
@@ -118,6 +159,9 @@ func ParseDirectory(name string, raw []byte) (*Directory, error) {
 		if c.Number != "" {
 			if !phonePattern.MatchString(c.Number) || c.Source == "" {
 				return nil, bad(where, "a configured number needs a valid form and a source")
+			}
+			if c.Dial != "" && !e164Pattern.MatchString(c.Dial) {
+				return nil, bad(where, "dial %q is not an international number (+886…)", c.Dial)
 			}
 			if err := bothLangs(c.Hours); err != nil {
 				return nil, bad(where, "%v", err)

@@ -55,6 +55,9 @@ type Handoff struct {
 	County string
 	// Number is the number to call.
 	Number string
+	// Dial is Number in international form for a phone system to dial
+	// (+886…), or "" when the line has only a short code.
+	Dial string
 	// Hours says when the line answers, in the reply's language.
 	Hours string
 	// Reason says why: a diagnosis outcome, a QA item ("faq:q4"), or one of

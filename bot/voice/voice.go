@@ -435,7 +435,7 @@ func (c *Channel) dial(cl *call, verbs []any, h dialogs.Handoff) Response {
 	cl.choices, cl.expect, cl.hours = nil, "", h.Hours
 	return Response{Verbs: append(verbs,
 		Say{Language: lang, Text: text},
-		Dial{Action: c.url(PathDialed), Method: "POST", Timeout: 30, Number: dialable(h.Number)},
+		Dial{Action: c.url(PathDialed), Method: "POST", Timeout: 30, Number: dialTo(h)},
 	)}
 }
 
@@ -495,6 +495,16 @@ func spell(ref string) string {
 }
 
 // dialable keeps the digits and a leading + of a number.
+// dialTo is the number the provider dials: the line's international form,
+// or its short code as written when it has none (reachable only through a
+// Taiwanese carrier).
+func dialTo(h dialogs.Handoff) string {
+	if h.Dial != "" {
+		return h.Dial
+	}
+	return dialable(h.Number)
+}
+
 func dialable(n string) string {
 	return strings.Map(func(r rune) rune {
 		if r == '+' || unicode.IsDigit(r) {
