@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/valyala/fasthttp"
 )
 
 // TestFastTransport: a call goes out with its method, headers and body,
@@ -76,5 +78,24 @@ func TestProxied(t *testing.T) {
 		if got := proxied(tt.base, tt.proxy); got != tt.want {
 			t.Errorf("%s: proxied = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestFastTransportTLS: LINE's API is HTTPS; the transport speaks it.
+func TestFastTransportTLS(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"sentMessages":[]}`)
+	}))
+	defer srv.Close()
+	tlsConfig := srv.Client().Transport.(*http.Transport).TLSClientConfig
+	c := &http.Client{Timeout: 5 * time.Second, Transport: fastTransport{c: &fasthttp.Client{TLSConfig: tlsConfig}}}
+	res, err := c.Post(srv.URL+"/v2/bot/message/reply", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || string(body) != `{"sentMessages":[]}` {
+		t.Errorf("status %d, body %q", res.StatusCode, body)
 	}
 }
