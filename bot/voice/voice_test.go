@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"io"
 	mathrand "math/rand/v2"
 	"net/url"
@@ -65,7 +66,7 @@ func TestKeypad(t *testing.T) {
 
 // newTestChannel wires the real conversation with a fixed clock, the demo
 // registry and deterministic ticket references.
-func newTestChannel(t *testing.T) *Channel {
+func newTestChannel(t testing.TB) *Channel {
 	t.Helper()
 	now := time.Date(2021, 7, 21, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
 	e := dialogstest.Engine(t, now)
@@ -224,4 +225,43 @@ func TestEscaping(t *testing.T) {
 	if strings.Contains(string(doc), "<b>") {
 		t.Errorf("unescaped markup: %s", doc)
 	}
+}
+
+// FuzzCall plays a call of arbitrary steps (the call scripts' "> " lines,
+// one per line of the input): every answer is TwiML that parses and ends
+// in a verb that keeps the call going or ends it, never dead air.
+func FuzzCall(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.call")
+	for _, file := range files {
+		raw, _ := os.ReadFile(file)
+		var steps []string
+		for _, line := range strings.Split(string(raw), "\n") {
+			if s, ok := strings.CutPrefix(line, "> "); ok {
+				steps = append(steps, s)
+			}
+		}
+		f.Add(strings.Join(steps, "\n"))
+	}
+	f.Add("gather Digits=٣\ngather SpeechResult=🙂 Confidence=x\ndialed DialCallStatus=")
+	c := newTestChannel(f)
+	var calls int
+	f.Fuzz(func(t *testing.T, script string) {
+		calls++
+		sid := fmt.Sprintf("CAfuzz%d", calls)
+		for i, line := range strings.Split(script, "\n") {
+			if i == 40 {
+				break // a call is not endless
+			}
+			step, params, _ := strings.Cut(line, " ")
+			form := url.Values{"CallSid": {sid}, "From": {"+886912345678"}}
+			for _, kv := range splitParams(params) {
+				k, v, _ := strings.Cut(kv, "=")
+				form.Set(k, v)
+			}
+			lines := describe(t, c.Handle(context.Background(), "/voice/"+step, form))
+			if v := lastVerb(lines); v != "Gather" && v != "Redirect" && v != "Dial" && v != "Hangup" {
+				t.Fatalf("step %q: the response ends in %q: dead air", line, v)
+			}
+		}
+	})
 }
