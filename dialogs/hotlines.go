@@ -21,29 +21,29 @@ const (
 
 // Hotline is a human line a person can be handed to.
 type Hotline struct {
-	ID     string `toml:"id"`
-	Number string `toml:"number"`
-	// Dial is what a phone system dials (E.164) when Number is a short
-	// code it cannot reach, such as 1922 from a telephony provider abroad;
-	// "" means E164(Number).
-	Dial         string          `toml:"dial"`
+	ID           string          `toml:"id"`
+	Number       string          `toml:"number"`
 	Alternatives []string        `toml:"alternatives"`
 	Source       string          `toml:"source"`
 	Name         map[Lang]string `toml:"name"`
 	Hours        map[Lang]string `toml:"hours"`
+	// Dial is what a phone system dials (E.164) when Number is a short
+	// code it cannot reach, such as 1922 from a telephony provider abroad;
+	// "" means E164(Number).
+	Dial string `toml:"dial"`
 }
 
 // County is one of the 22 cities and counties. Number is "" when no sourced
 // number is configured; such a county routes to 1922.
 type County struct {
-	Code   string `toml:"code"`
-	Number string `toml:"number"`
-	// Dial is as Hotline.Dial.
-	Dial    string          `toml:"dial"`
+	Code    string          `toml:"code"`
+	Number  string          `toml:"number"`
 	Source  string          `toml:"source"`
 	Aliases []string        `toml:"aliases"`
 	Name    map[Lang]string `toml:"name"`
 	Hours   map[Lang]string `toml:"hours"`
+	// Dial is as Hotline.Dial.
+	Dial string `toml:"dial"`
 }
 
 // Directory is the hotline directory.

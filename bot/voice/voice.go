@@ -494,7 +494,6 @@ func spell(ref string) string {
 	return strings.Join(parts, ", ")
 }
 
-// dialable keeps the digits and a leading + of a number.
 // dialTo is the number the provider dials: the line's international form,
 // or its short code as written when it has none (reachable only through a
 // Taiwanese carrier).
@@ -505,6 +504,7 @@ func dialTo(h dialogs.Handoff) string {
 	return dialable(h.Number)
 }
 
+// dialable keeps the digits and a leading + of a number.
 func dialable(n string) string {
 	return strings.Map(func(r rune) rune {
 		if r == '+' || unicode.IsDigit(r) {
