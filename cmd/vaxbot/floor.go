@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -35,6 +36,11 @@ func runLoadFloor(ctx context.Context, args []string, _ io.Reader, stdout, stder
 	replyAPI := fs.String("reply-api", "", "with a Messaging API base URL: also send one fixed reply per event there")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if os.Getenv("GOGC") == "" {
+		// The garbage collector as serve has it: the floors differ from
+		// the server in work, not in settings.
+		debug.SetGCPercent(serveGCPercent)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
