@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"hash/fnv"
 	"log/slog"
 	"sync"
 	"time"
@@ -138,14 +137,22 @@ func (d *Dispatcher) Enqueue(ch Channel, ev Event) error {
 	if d.closed {
 		return ErrClosed
 	}
-	h := fnv.New32a()
-	h.Write([]byte(ev.Input.Person))
 	select {
-	case d.queues[h.Sum32()%uint32(len(d.queues))] <- job{ch: ch, ev: ev, received: time.Now()}:
+	case d.queues[fnv32a(ev.Input.Person)%uint32(len(d.queues))] <- job{ch: ch, ev: ev, received: time.Now()}:
 		return nil
 	default:
 		return ErrOverloaded
 	}
+}
+
+// fnv32a is the 32-bit FNV-1a hash of s, which picks a person's worker.
+func fnv32a(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
 }
 
 func (d *Dispatcher) work(q chan job) {

@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/VictoriaMetrics/metrics"
 )
@@ -12,13 +13,55 @@ import (
 // never a user id, a number or text a person typed.
 type Metrics struct {
 	set *metrics.Set
+	// counters and histograms remember each metric by its name's format
+	// and labels, so that counting an event formats no name.
+	counters   sync.Map // metricKey → *metrics.Counter
+	histograms sync.Map // metricKey → *metrics.Histogram
+}
+
+// metricKey is a metric's name format and label values.
+type metricKey struct {
+	format, a, b string
+	n            int // how many label values
 }
 
 // NewMetrics returns an empty set of metrics.
 func NewMetrics() *Metrics { return &Metrics{set: metrics.NewSet()} }
 
-func (m *Metrics) inc(format string, args ...any) {
-	m.set.GetOrCreateCounter(fmt.Sprintf(format, args...)).Inc()
+func (k metricKey) name() string {
+	switch k.n {
+	case 2:
+		return fmt.Sprintf(k.format, k.a, k.b)
+	case 1:
+		return fmt.Sprintf(k.format, k.a)
+	}
+	return k.format
+}
+
+// inc adds one to the counter named by format with up to two label values.
+func (m *Metrics) inc(format string, labels ...string) {
+	k := metricKey{format: format, n: len(labels)}
+	if len(labels) > 0 {
+		k.a = labels[0]
+	}
+	if len(labels) > 1 {
+		k.b = labels[1]
+	}
+	c, ok := m.counters.Load(k)
+	if !ok {
+		c, _ = m.counters.LoadOrStore(k, m.set.GetOrCreateCounter(k.name()))
+	}
+	c.(*metrics.Counter).Inc()
+}
+
+// observe records v in the histogram named by format with one label value.
+func (m *Metrics) observe(format, label string, v float64) {
+	k := metricKey{format: format, a: label, n: 1}
+	h, ok := m.histograms.Load(k)
+	if !ok {
+		h, _ = m.histograms.LoadOrStore(k, m.set.GetOrCreateHistogram(k.name()))
+	}
+	h.(*metrics.Histogram).Update(v)
 }
 
 // EventIn counts an event received.
@@ -43,12 +86,12 @@ func (m *Metrics) Reply(channel, result string) {
 
 // WebhookSeconds records how long answering a webhook took.
 func (m *Metrics) WebhookSeconds(channel string, s float64) {
-	m.set.GetOrCreateHistogram(fmt.Sprintf(`vaxbot_webhook_duration_seconds{channel=%q}`, channel)).Update(s)
+	m.observe(`vaxbot_webhook_duration_seconds{channel=%q}`, channel, s)
 }
 
 // ReplySeconds records how long from receiving an event to delivering its replies.
 func (m *Metrics) ReplySeconds(channel string, s float64) {
-	m.set.GetOrCreateHistogram(fmt.Sprintf(`vaxbot_reply_duration_seconds{channel=%q}`, channel)).Update(s)
+	m.observe(`vaxbot_reply_duration_seconds{channel=%q}`, channel, s)
 }
 
 // Observe counts the conversation's events (dialogs.Config.Observe).

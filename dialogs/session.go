@@ -235,12 +235,17 @@ func (c *Conversation) remember(s *Session, in Input, replies []Reply) {
 	default:
 		person = clip(Redact(in.Text), 200)
 	}
-	turns := []tickets.Turn{{At: now, From: "person", Text: strings.Clone(person)}}
+	var buf [8]tickets.Turn
+	turns := append(buf[:0], tickets.Turn{At: now, From: "person", Text: person})
 	for _, r := range replies {
 		first, _, _ := strings.Cut(strings.TrimSpace(r.Text), "\n")
-		// A copy: the first line alone, not the whole reply it is cut from,
-		// stays in memory with the session.
-		turns = append(turns, tickets.Turn{At: now, From: "bot", Text: strings.Clone(clip(first, 120))})
+		first = clip(first, 120)
+		if len(first) < len(r.Text) {
+			// A copy: the first line alone, not the whole reply it is cut
+			// from, stays in memory with the session.
+			first = strings.Clone(first)
+		}
+		turns = append(turns, tickets.Turn{At: now, From: "bot", Text: first})
 	}
 	// A new slice of the exact size: a session may wait in memory for a
 	// quarter of an hour, and the stored copy must not share it.

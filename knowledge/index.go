@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -156,6 +157,16 @@ type Index struct {
 	whole    *bm25 // one document per item
 	th       Thresholds
 	opt      scoring
+	scratch  sync.Pool // *scratch, the score slices of one Match
+}
+
+// scratch holds the score slices of one Match, reused across calls.
+type scratch struct{ ex, whole, best []float32 }
+
+// clear32 zeroes s and returns it.
+func clear32(s []float32) []float32 {
+	clear(s)
+	return s
 }
 
 // scoring holds the matcher's tunable weights.
@@ -205,6 +216,10 @@ func NewIndex(b *Base) (*Index, error) {
 	}
 	ix.examples = newBM25(exDocs)
 	ix.whole = newBM25(wholeDocs)
+	nDocs, nItems := len(ix.docItem), len(ix.items)
+	ix.scratch.New = func() any {
+		return &scratch{ex: make([]float32, nDocs), whole: make([]float32, nItems), best: make([]float32, nItems)}
+	}
 	return ix, nil
 }
 
@@ -326,14 +341,16 @@ func (ix *Index) Match(text string) Match {
 	if len(toks) == 0 {
 		return m
 	}
-	exScores := make([]float32, len(ix.docItem))
+	sc := ix.scratch.Get().(*scratch)
+	defer ix.scratch.Put(sc)
+	exScores := clear32(sc.ex)
 	exMax := ix.examples.score(toks, exScores, ix.opt.unknown)
-	wholeScores := make([]float32, len(ix.items))
+	wholeScores := clear32(sc.whole)
 	wholeMax := ix.whole.score(toks, wholeScores, ix.opt.unknown)
 	if exMax == 0 || wholeMax == 0 {
 		return m
 	}
-	best := make([]float32, len(ix.items))
+	best := clear32(sc.best)
 	var off float32
 	for d, s := range exScores {
 		if it := ix.docItem[d]; it >= 0 {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/vaxbot/vaxbot/bot"
@@ -33,6 +34,9 @@ func (c *Channel) Prepare(_ context.Context, ev bot.Event) {
 	if !ok || ev.Input.Text == "" {
 		return
 	}
+	if !twelveDigits(ev.Input.Text) {
+		return // most messages: not worth parsing
+	}
 	if _, err := verify.ParseCardNumber(ev.Input.Text); err != nil {
 		return
 	}
@@ -45,6 +49,18 @@ func (c *Channel) Prepare(_ context.Context, ev bot.Event) {
 			c.cfg.Logger.Debug("line: loading animation failed", "err", err)
 		}
 	})
+}
+
+// twelveDigits reports whether text holds at least the 12 digits of a card
+// number, in any script's digits: a quick test before the parser.
+func twelveDigits(text string) bool {
+	n := 0
+	for _, r := range text {
+		if unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n >= 12
 }
 
 // pendingAnimation is a loading animation waiting for its delay.
