@@ -22,6 +22,9 @@ var (
 // numbers in it.
 func Redact(text string) string {
 	t := norm.NFKC.String(text)
+	if digits(t) < 6 {
+		return t // both patterns need at least six digits
+	}
 	t = idLike.ReplaceAllStringFunc(t, func(m string) string {
 		c := compact(m)
 		return c[:3] + strings.Repeat("*", len(c)-5) + c[len(c)-2:]
@@ -30,6 +33,17 @@ func Redact(text string) string {
 		c := compact(m)
 		return strings.Repeat("*", len(c)-2) + c[len(c)-2:]
 	})
+}
+
+// digits counts the ASCII digits of s.
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 func compact(s string) string {

@@ -1,11 +1,8 @@
 package line
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -109,52 +106,6 @@ func (c *Channel) Decode(body []byte) ([]bot.Event, error) {
 	return decode(body, c.cfg.Now())
 }
 
-// rawEvents reads the events of a webhook body without parsing them, with
-// the semantics of webhook.CallbackRequest's UnmarshalJSON (exact keys, the
-// last of repeated keys, "destination" a string) in one pass: the SDK's
-// parses the body into a map first and then the events again. Each event is
-// then parsed by the SDK's webhook.UnmarshalEvent, as CallbackRequest does.
-func rawEvents(body []byte) ([]json.RawMessage, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	var events []json.RawMessage
-	switch tok {
-	case nil: // null: no events
-	case json.Delim('{'):
-		for dec.More() {
-			key, err := dec.Token()
-			if err != nil {
-				return nil, err
-			}
-			switch key {
-			case "events":
-				err = dec.Decode(&events)
-			case "destination":
-				var destination string
-				err = dec.Decode(&destination)
-			default:
-				var skip json.RawMessage
-				err = dec.Decode(&skip)
-			}
-			if err != nil {
-				return nil, err
-			}
-		}
-		if _, err := dec.Token(); err != nil { // the closing brace
-			return nil, err
-		}
-	default:
-		return nil, errors.New("the body is not a JSON object")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("data after the JSON object")
-	}
-	return events, nil
-}
-
 func decode(body []byte, now time.Time) ([]bot.Event, error) {
 	events, err := rawEvents(body)
 	if err != nil {
@@ -162,7 +113,7 @@ func decode(body []byte, now time.Time) ([]bot.Event, error) {
 	}
 	var out []bot.Event
 	for _, raw := range events {
-		e, err := webhook.UnmarshalEvent(raw)
+		e, err := decodeEvent(raw)
 		if err != nil {
 			return nil, fmt.Errorf("line: decode: %w: %v", bot.ErrBadRequest, err)
 		}

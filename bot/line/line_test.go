@@ -330,6 +330,26 @@ func FuzzDecodeMatchesSDK(f *testing.F) {
 		b, _ := os.ReadFile(file)
 		f.Add(b)
 	}
+	if text, err := os.ReadFile("testdata/text.json"); err == nil {
+		// The cases where walking the JSON could part from a map: escaped
+		// and repeated keys, escaped values, odd spacing.
+		t := string(text)
+		for _, s := range []string{
+			strings.Replace(t, `"type":"message"`, `"ty\u0070e":"message"`, 1),
+			strings.Replace(t, `"type":"message"`, `"type":"follow","type":"message"`, 1),
+			strings.Replace(t, `"type":"message"`, `"type":"message","type":"follow"`, 1),
+			strings.Replace(t, `"type":"message"`, `"type":"mess\u0061ge"`, 1),
+			strings.Replace(t, `"type":"message"`, `"type" : "message" `, 1),
+			strings.Replace(t, `"type":"message"`, `"type":7`, 1),
+			strings.Replace(t, `"events"`, `"eve\u006ets"`, 1),
+			strings.Replace(t, `{"destination"`, `{"events":[],"destination"`, 1),
+			strings.Replace(t, `"destination":`, `"destination":null,"x":`, 1),
+			strings.Replace(t, `"text":"`, `"text":"\"}]\\`, 1),
+			" \n" + t + "\n ",
+		} {
+			f.Add([]byte(s))
+		}
+	}
 	for _, s := range []string{`null`, `{}`, `[]`, `{"events":null}`, `{"events":[null]}`, `{"events":[{}]}`, `{"events":{}}`, `{"destination":[]}`, `{"eveNts":{}}`, `{"events":[]} x`} {
 		f.Add([]byte(s))
 	}
