@@ -378,3 +378,32 @@ func FuzzDecodeMatchesSDK(f *testing.F) {
 		}
 	})
 }
+
+// TestReplyBodyIsTheSDKs: the reply body is byte for byte what the SDK's
+// ReplyMessageWithHttpInfo encodes, for cached and uncached messages,
+// with characters JSON escapes.
+func TestReplyBodyIsTheSDKs(t *testing.T) {
+	sets := [][]dialogs.Reply{
+		{{Text: "健保卡卡號在哪裡\n\n<左下角> & 12 碼 \u2028 🙂", Choices: []dialogs.Choice{{Label: "主選單", Payload: "menu"}}}},
+		{{Text: "one"}, {Text: "two", Links: []dialogs.Link{{Label: "1922", URL: "tel:1922"}}}},
+		{{Text: strings.Repeat("長", 3000)}},
+	}
+	for i, replies := range sets {
+		for _, token := range []string{"757913772c4646b784d4b7ce46d12671", `odd"token<>`} {
+			var rc renderCache
+			for _, msgs := range [][]messaging_api.MessageInterface{render(replies), rc.get(replies)} {
+				var want bytes.Buffer
+				if err := json.NewEncoder(&want).Encode(&messaging_api.ReplyMessageRequest{ReplyToken: token, Messages: msgs}); err != nil {
+					t.Fatal(err)
+				}
+				got, err := replyBody(token, msgs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got, want.Bytes()) {
+					t.Errorf("set %d, token %q:\ngot  %s\nwant %s", i, token, got, want.Bytes())
+				}
+			}
+		}
+	}
+}
