@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -66,5 +67,44 @@ func TestFloors(t *testing.T) {
 	}
 	if got := api.replies.Load(); got != 50 {
 		t.Errorf("the reply floor sent %d replies, want 50", got)
+	}
+}
+
+// TestMain lets the test binary stand in for the vaxbot binary when "vaxbot
+// load" starts "serve" and "load-floor" from its own executable.
+func TestMain(m *testing.M) {
+	if os.Getenv("VAXBOT_TEST_AS_BINARY") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// TestLoadCommand runs "vaxbot load" as a person would: it starts the
+// server and both floors as processes, drives them, and reports each with
+// no errors, the ratios to the floor and the server's peak memory.
+func TestLoadCommand(t *testing.T) {
+	t.Setenv("VAXBOT_TEST_AS_BINARY", "1")
+	code, out, errOut := runCLI(t, "", "load", "--people", "4", "--events", "96", "--duration", "30s")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	rows := 0
+	for _, l := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(l, "floor: ") && !strings.HasPrefix(l, "reply floor: ") && !strings.HasPrefix(l, "vaxbot serve, ") {
+			continue
+		}
+		rows++
+		// The name takes 34 columns; then events/s and errors.
+		if f := strings.Fields(l[34:]); len(f) < 2 || f[0] == "0" || f[1] != "0" {
+			t.Errorf("row %q: no events, or errors", l)
+		}
+	}
+	t.Log(out)
+	if rows != 3 || strings.Count(out, "% of the floor") != 2 {
+		t.Fatalf("report:\n%s", out)
+	}
+	if !strings.Contains(out, "MiB") {
+		t.Errorf("no peak memory in the report:\n%s", out)
 	}
 }
