@@ -80,12 +80,7 @@ var e164Pattern = regexp.MustCompile(`^\+[0-9](-?[0-9]){7,14}$`)
 // (without dashes), a national one (0…) loses its 0 behind +886, and a
 // short code (1922, 1999, 4128-678) has none: "".
 func E164(number string) string {
-	digits := strings.Map(func(r rune) rune {
-		if r == '+' || (r >= '0' && r <= '9') {
-			return r
-		}
-		return -1
-	}, number)
+	digits := Dialable(number)
 	switch {
 	case strings.HasPrefix(digits, "+"):
 		return digits
@@ -93,6 +88,17 @@ func E164(number string) string {
 		return "+886" + digits[1:]
 	}
 	return ""
+}
+
+// Dialable is a number as a phone system takes it: its digits and a
+// leading +, without dashes or spaces.
+func Dialable(number string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '+' || (r >= '0' && r <= '9') {
+			return r
+		}
+		return -1
+	}, number)
 }
 
 // dialNumber is the number a phone system dials for an entry.

@@ -501,17 +501,7 @@ func dialTo(h dialogs.Handoff) string {
 	if h.Dial != "" {
 		return h.Dial
 	}
-	return dialable(h.Number)
-}
-
-// dialable keeps the digits and a leading + of a number.
-func dialable(n string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '+' || unicode.IsDigit(r) {
-			return r
-		}
-		return -1
-	}, n)
+	return dialogs.Dialable(h.Number)
 }
 
 // speakable is a reply as something to say: its spoken version if it has

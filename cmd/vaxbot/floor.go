@@ -11,7 +11,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -37,11 +36,9 @@ func runLoadFloor(ctx context.Context, args []string, _ io.Reader, stdout, stder
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if os.Getenv("GOGC") == "" {
-		// The garbage collector as serve has it: the floors differ from
-		// the server in work, not in settings.
-		debug.SetGCPercent(serveGCPercent)
-	}
+	// The garbage collector as serve has it: the floors differ from the
+	// server in work, not in settings.
+	raiseGCTarget()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "vaxbot load-floor:", err)

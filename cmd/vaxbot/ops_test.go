@@ -218,6 +218,9 @@ func TestTicketsCommand(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", "tickets", "show", "--lang", "zh-TW", "NOP-EEE"); code != 1 || !strings.Contains(errOut, "查無此案件") {
 		t.Errorf("show missing, in Chinese: %d %q", code, errOut)
 	}
+	if code, _, errOut := runCLI(t, "", "tickets", "list", "--lang", "fr"); code != 2 || !strings.Contains(errOut, "want en or zh-TW") {
+		t.Errorf("unknown language: %d %q", code, errOut)
+	}
 }
 
 // TestTicketWordsBothLanguages: every text of the tickets command exists in

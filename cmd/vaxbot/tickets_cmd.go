@@ -12,8 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/vaxbot/vaxbot/dialogs"
 	"github.com/vaxbot/vaxbot/dialogs/tickets"
+	"github.com/vaxbot/vaxbot/knowledge"
 )
 
 // ticketWords are the tickets command's texts, for operators who read
@@ -57,14 +57,6 @@ var ticketWords = map[string]map[string]string{
 	},
 }
 
-// ticketLang picks the tickets command's language: zh-TW for any "zh…".
-func ticketLang(lang string) string {
-	if strings.HasPrefix(strings.ToLower(lang), "zh") {
-		return "zh-TW"
-	}
-	return "en"
-}
-
 // runTickets is "vaxbot tickets list|show|close" for operators at a
 // terminal, on the store that serve uses (VAXBOT_DATABASE_URL, else SQLite
 // in VAXBOT_DATA_DIR).
@@ -90,8 +82,12 @@ func runTickets(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
-	tl := ticketLang(*lang)
-	words = ticketWords[tl]
+	tl, ok := knowledge.ParseLang(*lang)
+	if !ok {
+		fmt.Fprintf(stderr, "vaxbot: --lang %q: want en or zh-TW\n", *lang)
+		return 2
+	}
+	words = ticketWords[string(tl)]
 	store, err := openTickets(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "vaxbot:", err)
@@ -148,7 +144,7 @@ func runTickets(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 			fmt.Fprintln(stderr, "vaxbot:", err)
 			return 1
 		}
-		printTicket(stdout, t, words, engine.ReasonText(dialogs.Lang(tl), t.Reason))
+		printTicket(stdout, t, words, engine.ReasonText(tl, t.Reason))
 	default:
 		usage()
 		return 2
