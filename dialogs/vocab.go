@@ -15,6 +15,18 @@ const (
 	EventFollow Event = "follow"
 	// EventStart: the person asked to start over (Telegram /start).
 	EventStart Event = "start"
+	// EventCall: a phone call came in (the voice line's first request).
+	EventCall Event = "call"
+	// EventDialed: a <Dial> to a hotline ended; Input.DialStatus says how.
+	EventDialed Event = "dialed"
+	// EventNoInput: the caller pressed nothing and said nothing.
+	EventNoInput Event = "no_input"
+	// EventNotUnderstood: the caller spoke, but too unclearly to take as
+	// words (speech recognised below the channel's confidence floor).
+	EventNotUnderstood Event = "not_understood"
+	// EventUnsupported: a message the bot cannot read (a sticker, a photo,
+	// a voice message, a location). Nothing of it is kept.
+	EventUnsupported Event = "unsupported"
 )
 
 // Input is one thing a person did: typed text, chose a choice, or an event.
@@ -30,6 +42,22 @@ type Input struct {
 	Event Event
 	// LangHint is the language the platform reports for the person, if any.
 	LangHint Lang
+	// Shared is true when the message came from a chat that others read (a
+	// group, a supergroup, a channel, a LINE room): the conversation then
+	// answers with a short note on how to talk privately, and never starts
+	// or continues a form or shows a number.
+	Shared bool
+	// PrivateLink, with Shared, is a link that opens a one-to-one chat
+	// with the bot (a Telegram deep link); "" when the channel has none.
+	PrivateLink string
+	// Keys are the keys a caller pressed on the phone (the voice line).
+	Keys string
+	// Caller is the number a phone call comes from, as the provider gives
+	// it ("+886912345678"), for a call-back the caller agrees to by key.
+	Caller string
+	// DialStatus is how a <Dial> ended (EventDialed): "completed",
+	// "busy", "no-answer", "failed", "canceled".
+	DialStatus string
 }
 
 // Choice is an option the person can pick. Payloads are deterministic ids
@@ -37,6 +65,9 @@ type Input struct {
 type Choice struct {
 	Label   string
 	Payload string
+	// Lang, when set, is the language the label is written in when it is
+	// not the reply's (the language menu offers each language in its own).
+	Lang Lang
 }
 
 // Link is a URL or a telephone number ("tel:1922") to show.
@@ -77,6 +108,9 @@ const (
 	ReasonMismatch    = "mismatch_twice"
 	ReasonNoCard      = "no_card"
 	ReasonIDFailures  = "id_failures"
+	// ReasonFailure: the bot failed (a store, a lock, a panic) and sent the
+	// person to 1922 with an apology; no ticket is opened for it.
+	ReasonFailure = "turn_failed"
 )
 
 // Reply is one message from the bot.
@@ -98,6 +132,12 @@ type Reply struct {
 	// type next: ExpectID, ExpectCard, ExpectPhone, or "" for a choice or
 	// free text. A keypad channel uses it to read digits.
 	Expect Expect
+	// ReadBack, on the voice line, is an ID number the caller has just
+	// keyed in, to be read back in groups once. It is never stored: the
+	// Conversation keeps replies for repeating only without it.
+	ReadBack string
+	// Hangup, on the voice line, ends the call after this reply.
+	Hangup bool
 }
 
 // Expect is the kind of entry a prompt waits for.
@@ -108,6 +148,9 @@ const (
 	ExpectID    Expect = "id"
 	ExpectCard  Expect = "card"
 	ExpectPhone Expect = "phone"
+	// ExpectKey: one key, and nothing else is offered around it (the
+	// language menu, the call-back offer after a failed transfer).
+	ExpectKey Expect = "key"
 )
 
 // CallbackRequest is a call-back for a ticket, with the full phone number

@@ -41,6 +41,7 @@ var wordKeys = []string{
 	"choice_callback", "callback_consent", "choice_callback_yes", "choice_callback_no", "callback_ask_phone",
 	"callback_ask_time", "when_morning", "when_afternoon", "when_evening", "when_any", "callback_done",
 	"callback_declined", "callback_failed", "verify_ask_id_spoken", "verify_ask_card_spoken", "verify_confirm_spoken",
+	"turn_failed", "ticket_failed", "group_note", "choice_private_chat", "unsupported_message",
 }
 
 // DefaultWords returns the shipped words (checked by the tests).

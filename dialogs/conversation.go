@@ -1,0 +1,237 @@
+package dialogs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vaxbot/vaxbot/dialogs/tickets"
+)
+
+// Conversation runs the engine for many people: it takes the person's lock,
+// loads the session, lets the engine handle the input, acts on the side
+// effects the replies carry (a ticket to open, a call-back to store), and
+// saves the session, so two quick messages from one person never lose an
+// update.
+//
+// It is also the one place of the failure policy: whatever fails on the way
+// (the lock, the session store, a ticket, a panic), the person gets one
+// short apology with the 1922 line in their language, never silence, and
+// the failure is counted ("turn_failure" to Config.Observe, with its cause).
+type Conversation struct {
+	Engine *Engine
+	Store  Store
+	// Tickets, when set, receives a ticket for every handoff, and the reply
+	// gives the person its reference.
+	Tickets tickets.Store
+	// Rand is the source of ticket references (crypto/rand when nil).
+	Rand io.Reader
+	// Sealer, when set with Tickets, lets people leave a phone number for a
+	// call-back, stored sealed in their ticket.
+	Sealer *tickets.Sealer
+	// Locker, when set, serialises a person's events across processes (a
+	// shared store); without it a lock in this process does.
+	Locker Locker
+	// TicketTimeout bounds each ticket write (DefaultTicketTimeout when 0):
+	// a database that hangs costs the person a few seconds, not the reply.
+	TicketTimeout time.Duration
+	locks         personLocks
+}
+
+// DefaultTicketTimeout is how long a ticket write may take.
+const DefaultTicketTimeout = 3 * time.Second
+
+// Causes of a failed turn, as counted.
+const (
+	CauseLock   = "lock"
+	CauseStore  = "store"
+	CauseTicket = "ticket"
+	CausePanic  = "panic"
+)
+
+// NewConversation returns a Conversation over engine and store.
+func NewConversation(engine *Engine, store Store) *Conversation {
+	return &Conversation{Engine: engine, Store: store}
+}
+
+// historyTurns is how many turns a session keeps for a ticket.
+const historyTurns = 10
+
+// Handle processes one input and returns the replies to send. When
+// something fails it still returns replies (the apology) together with the
+// error, which says what failed and never holds a number.
+func (c *Conversation) Handle(ctx context.Context, in Input) (replies []Reply, err error) {
+	if in.Person == "" {
+		return nil, fmt.Errorf("dialogs: input without a person")
+	}
+	lang := c.Engine.inputLang(nil, in)
+	defer func() {
+		if p := recover(); p != nil {
+			// The panic's value may quote what the person typed: log its
+			// type and the stack, never the value.
+			c.Engine.cfg.Logger.Error("conversation panicked", "panic_type", fmt.Sprintf("%T", p), "stack", string(debug.Stack()))
+			replies, err = c.fail(lang, CausePanic), errors.New("dialogs: the conversation panicked")
+		}
+	}()
+	if in.Shared {
+		// No session for a shared chat: nothing is remembered of it, and
+		// nobody can continue somebody else's form.
+		return c.Engine.sharedNote(in, lang), nil
+	}
+	unlock := c.locks.lock(in.Person)
+	defer unlock()
+	if c.Locker != nil {
+		release, err := c.Locker.Lock(ctx, in.Person)
+		if err != nil {
+			return c.fail(lang, CauseLock), fmt.Errorf("dialogs: lock: %w", err)
+		}
+		defer release()
+	}
+	s, err := c.Store.Get(ctx, in.Person)
+	if err != nil {
+		return c.fail(lang, CauseStore), fmt.Errorf("dialogs: load session: %w", err)
+	}
+	if s == nil {
+		s = &Session{Person: in.Person}
+	}
+	replies = c.Engine.Handle(ctx, s, in)
+	var ticketErr error
+	for i := range replies {
+		if replies[i].Handoff != nil && c.Tickets != nil {
+			if err := c.openTicket(ctx, s, &replies[i]); err != nil {
+				ticketErr = err
+			}
+		}
+		if cb := replies[i].Callback; cb != nil {
+			c.storeCallback(ctx, s, &replies[i])
+		}
+		// The phone number never leaves for a channel.
+		replies[i].Callback = nil
+	}
+	c.remember(s, in, replies)
+	if err := c.Store.Put(ctx, s); err != nil {
+		// The turn is not saved: what it said would not hold on the next
+		// message. Say so rather than pretend.
+		return c.fail(s.Lang, CauseStore), fmt.Errorf("dialogs: save session: %w", err)
+	}
+	if ticketErr != nil {
+		return slices.Clip(replies), ticketErr
+	}
+	return slices.Clip(replies), nil
+}
+
+// fail counts a failed turn and returns the apology.
+func (c *Conversation) fail(lang Lang, cause string) []Reply {
+	c.Engine.cfg.Observe("turn_failure", cause)
+	return c.Engine.Apology(lang)
+}
+
+// remember adds the turn to the session's history, numbers masked.
+func (c *Conversation) remember(s *Session, in Input, replies []Reply) {
+	now := s.Updated
+	person := in.Payload
+	switch {
+	case in.Event != "":
+		person = "(" + string(in.Event) + ")"
+	case in.Keys != "":
+		person = "[keys " + clip(Redact(in.Keys), 40) + "]"
+	case person != "":
+		person = "[" + person + "]"
+	default:
+		person = clip(Redact(in.Text), 200)
+	}
+	var buf [8]tickets.Turn
+	turns := append(buf[:0], tickets.Turn{At: now, From: "person", Text: person})
+	for _, r := range replies {
+		first, _, _ := strings.Cut(strings.TrimSpace(r.Text), "\n")
+		first = clip(first, 120)
+		if len(first) < len(r.Text) {
+			// A copy: the first line alone, not the whole reply it is cut
+			// from, stays in memory with the session.
+			first = strings.Clone(first)
+		}
+		turns = append(turns, tickets.Turn{At: now, From: "bot", Text: first})
+	}
+	// A new slice of the exact size: a session may wait in memory for a
+	// quarter of an hour, and the stored copy must not share it.
+	old := s.History[max(0, len(s.History)+len(turns)-historyTurns):]
+	turns = turns[max(0, len(turns)-historyTurns):]
+	s.History = append(append(make([]tickets.Turn, 0, len(old)+len(turns)), old...), turns...)
+}
+
+func (c *Conversation) ticketTimeout() time.Duration {
+	if c.TicketTimeout > 0 {
+		return c.TicketTimeout
+	}
+	return DefaultTicketTimeout
+}
+
+// openTicket stores the handoff's context and lets the engine tell the
+// person the reference. When the store fails (or takes longer than the
+// bound) the person still gets the line to call, with an apology instead of
+// a reference.
+func (c *Conversation) openTicket(ctx context.Context, s *Session, r *Reply) error {
+	channel, _, _ := strings.Cut(s.Person, ":")
+	now := s.Updated
+	t := &tickets.Ticket{
+		Channel: channel, Lang: string(s.Lang), Reason: r.Handoff.Reason, County: r.Handoff.County,
+		Line: r.Handoff.Line, MaskedID: s.MaskedID, IDHash: s.IDHash, Turns: slices.Clone(s.History),
+		Status: tickets.StatusOpen, CreatedAt: now, UpdatedAt: now,
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.ticketTimeout())
+	defer cancel()
+	var err error
+	for range 3 { // a clash of references is rare; try again
+		if t.Ref, err = tickets.NewRef(c.Rand); err != nil {
+			break
+		}
+		if err = c.Tickets.Create(ctx, t); !errors.Is(err, tickets.ErrConflict) {
+			break
+		}
+	}
+	if err != nil {
+		c.Engine.cfg.Logger.Error("ticket not opened", "line", t.Line, "reason", t.Reason, "err", err)
+		c.Engine.cfg.Observe("turn_failure", CauseTicket)
+		c.Engine.ticketFailed(s, r)
+		return fmt.Errorf("dialogs: open ticket: %w", err)
+	}
+	c.Engine.cfg.Observe("ticket", t.Line)
+	c.Engine.ticketOpened(s, r, t.Ref, c.Sealer != nil)
+	return nil
+}
+
+// storeCallback seals the phone number into the ticket.
+func (c *Conversation) storeCallback(ctx context.Context, s *Session, r *Reply) {
+	cb := r.Callback
+	err := errors.New("call-back is not configured")
+	if c.Sealer != nil && c.Tickets != nil {
+		var sealed string
+		if sealed, err = c.Sealer.Seal(cb.Phone, cb.Ticket); err == nil {
+			ctx, cancel := context.WithTimeout(ctx, c.ticketTimeout())
+			err = c.Tickets.SetCallback(ctx, cb.Ticket, tickets.Callback{
+				Sealed: sealed, Masked: cb.Masked, When: cb.When, ConsentAt: s.Updated,
+			})
+			cancel()
+		}
+	}
+	if err != nil {
+		c.Engine.cfg.Logger.Error("call-back not stored", "err", err)
+		c.Engine.cfg.Observe("turn_failure", CauseTicket)
+		c.Engine.callbackFailed(s, r)
+		return
+	}
+	c.Engine.cfg.Observe("callback", "")
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
