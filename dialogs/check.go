@@ -142,7 +142,7 @@ func (t *turn) cardEntered(text string) {
 		t.handoff(Line1922, ReasonRateLimited)
 		return
 	}
-	if !t.e.cfg.Channels.Allow(channelOf(t.s.Person)) {
+	if !t.e.cfg.Channels.Allow(t.ctx, channelOf(t.s.Person)) {
 		t.e.cfg.Logger.Warn("number check refused", "reason", "channel_busy")
 		t.say(Reply{Text: t.w("channel_busy"), Choices: []Choice{
 			{Label: t.w("choice_check_again"), Payload: PayloadVerify(VerifyStart)}, t.menuChoice(),
@@ -159,6 +159,7 @@ func (t *turn) cardEntered(text string) {
 	records, err := t.e.cfg.Registry.Lookup(t.ctx, id.Number(), card.Number())
 	if err != nil {
 		t.e.cfg.Logger.Warn("registry lookup failed", "err", err)
+		t.e.cfg.Observe("turn_failure", CauseRegistry)
 		t.say(Reply{Text: t.w("registry_unavailable")})
 		t.handoff(Line1922, ReasonUnavailable)
 		return

@@ -52,6 +52,9 @@ const (
 	CauseStore  = "store"
 	CauseTicket = "ticket"
 	CausePanic  = "panic"
+	// CauseRegistry: the record service failed; the engine says so and
+	// hands the person to 1922 (counted by the engine, not here).
+	CauseRegistry = "registry"
 )
 
 // NewConversation returns a Conversation over engine and store.
@@ -123,6 +126,13 @@ func (c *Conversation) Handle(ctx context.Context, in Input) (replies []Reply, e
 		return slices.Clip(replies), ticketErr
 	}
 	return slices.Clip(replies), nil
+}
+
+// Apology is what the person who sent in hears when their message could
+// not be handled at all (for a dispatcher that caught a failure outside
+// Handle): the apology with the 1922 line, in the language of in's hint.
+func (c *Conversation) Apology(in Input) []Reply {
+	return c.Engine.Apology(c.Engine.inputLang(nil, in))
 }
 
 // fail counts a failed turn and returns the apology.

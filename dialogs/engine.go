@@ -47,7 +47,7 @@ type Config struct {
 	LookupLimit int
 	// Channels limits number checks per channel in total (NewBuckets with
 	// the defaults when nil).
-	Channels interface{ Allow(channel string) bool }
+	Channels ChannelLimit
 	// Failures counts failed checks per ID hash (a 24-hour MemoryCounter
 	// when nil); MaxFailures of them pause checks of that ID (default 10).
 	Failures    Counter
@@ -66,6 +66,12 @@ type Config struct {
 	// item id), ("abstain", ""), ("outcome", diagnosis), ("handoff", line).
 	// The values never hold personal data, so they can be metric labels.
 	Observe func(kind, value string)
+}
+
+// ChannelLimit limits number checks per channel in total, across people:
+// what the registry can take. It may ask a shared store, bounded by ctx.
+type ChannelLimit interface {
+	Allow(ctx context.Context, channel string) bool
 }
 
 // Engine is the scripted conversation. Handle is safe for concurrent use on

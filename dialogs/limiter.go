@@ -107,8 +107,8 @@ func NewBuckets(perSecond float64, burst int) *Buckets {
 	return &Buckets{rate: rate.Limit(perSecond), burst: burst, m: map[string]*rate.Limiter{}}
 }
 
-// Allow takes a token from the channel's bucket.
-func (b *Buckets) Allow(channel string) bool {
+// Allow takes a token from the channel's bucket. It never waits.
+func (b *Buckets) Allow(_ context.Context, channel string) bool {
 	b.mu.Lock()
 	l, ok := b.m[channel]
 	if !ok {

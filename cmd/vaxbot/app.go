@@ -28,7 +28,7 @@ type engineOptions struct {
 	checkRate int
 	// checks, when set, limits number checks per channel instead of
 	// checkRate's in-memory buckets (replicas share it in Redis).
-	checks interface{ Allow(channel string) bool }
+	checks dialogs.ChannelLimit
 }
 
 // upstreamFromEnv builds the HTTP registry when VAXBOT_REGISTRY_URL is set:

@@ -119,7 +119,7 @@ func TestSharedChecksLetThroughWhenRedisFails(t *testing.T) {
 		want bool
 	}{{true, nil, true}, {false, nil, false}, {false, errors.New("connection refused"), true}} {
 		s := sharedChecks{w: fakeWindow{tt.ok, tt.err}, logger: slog.New(slog.DiscardHandler)}
-		if got := s.Allow("line"); got != tt.want {
+		if got := s.Allow(context.Background(), "line"); got != tt.want {
 			t.Errorf("Redis says %v, %v: Allow = %v, want %v", tt.ok, tt.err, got, tt.want)
 		}
 	}

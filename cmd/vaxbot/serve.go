@@ -175,9 +175,9 @@ type sharedChecks struct {
 	logger *slog.Logger
 }
 
-// Allow implements the engine's per-channel limit.
-func (s sharedChecks) Allow(channel string) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+// Allow implements the engine's per-channel limit, within a second of ctx.
+func (s sharedChecks) Allow(ctx context.Context, channel string) bool {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
 	ok, err := s.w.Allow(ctx, channel)
 	if err != nil {
