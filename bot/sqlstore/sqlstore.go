@@ -7,15 +7,18 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	"github.com/vaxbot/vaxbot/dialogs/tickets"
 	_ "modernc.org/sqlite" // SQLite driver "sqlite"
@@ -25,7 +28,13 @@ import (
 type Store struct {
 	db       *sql.DB
 	postgres bool
+	location string // the SQLite file, or the PostgreSQL host:port
 }
+
+// startTimeout bounds connecting, pinging and migrating when a store is
+// opened: a server that accepts connections but never answers must fail
+// start-up, not hang it. Tests shorten it.
+var startTimeout = 10 * time.Second
 
 var _ tickets.Store = (*Store)(nil)
 
@@ -44,30 +53,53 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 	// One writer at a time is what SQLite does anyway; a single connection
 	// avoids "database is locked" between our own goroutines.
 	db.SetMaxOpenConns(1)
-	return open(ctx, db, false)
+	return open(ctx, &Store{db: db, location: path})
 }
 
-// OpenPostgres connects to url (postgres://…) and migrates the database.
+// OpenPostgres connects to url (postgres://… or key=value pairs) and
+// migrates the database, within 10 s.
 func OpenPostgres(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgconn.ParseConfig(url)
+	if err != nil {
+		// Not wrapped: the parser's message quotes the URL, and hiding its
+		// password is best effort.
+		return nil, errors.New("sqlstore: the PostgreSQL URL does not parse (want postgres://user@host:5432/db)")
+	}
 	db, err := sql.Open("pgx", url)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open postgres: %w", err)
 	}
-	return open(ctx, db, true)
+	return open(ctx, &Store{db: db, postgres: true, location: net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port)))})
 }
 
-func open(ctx context.Context, db *sql.DB, postgres bool) (*Store, error) {
-	s := &Store{db: db, postgres: postgres}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("sqlstore: connect: %w", err)
+// open pings and migrates s's database within startTimeout, and closes it
+// on failure.
+func open(ctx context.Context, s *Store) (*Store, error) {
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	err := s.db.PingContext(ctx)
+	if err != nil {
+		err = fmt.Errorf("sqlstore: connect: %w", err)
+	} else {
+		err = s.migrate(ctx)
 	}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
+	if err != nil {
+		s.db.Close()
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("%w (the database did not answer within %s)", err, startTimeout)
+		}
 		return nil, err
 	}
 	return s, nil
 }
+
+// Location says where the tickets are, for a start-up log line, without
+// credentials: the SQLite file's path, or the PostgreSQL server's
+// host:port.
+func (s *Store) Location() string { return s.location }
+
+// Postgres reports whether the store is PostgreSQL rather than SQLite.
+func (s *Store) Postgres() bool { return s.postgres }
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
@@ -98,23 +130,38 @@ var migrations = []string{
 	`ALTER TABLE tickets ADD COLUMN callback_at BIGINT NOT NULL DEFAULT 0`,
 }
 
+// migrate applies the migrations not yet applied, on one connection: a
+// PostgreSQL advisory lock belongs to the session that took it, so the
+// unlock must go through the same connection as the lock.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
-		return fmt.Errorf("sqlstore: migrations table: %w", err)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrate: %w", err)
 	}
+	defer conn.Close()
 	if s.postgres {
 		// Two replicas starting together must not both migrate.
-		if _, err := s.db.ExecContext(ctx, `SELECT pg_advisory_lock(7521021)`); err != nil {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7521021)`); err != nil {
 			return fmt.Errorf("sqlstore: migration lock: %w", err)
 		}
-		defer s.db.ExecContext(context.Background(), `SELECT pg_advisory_unlock(7521021)`)
+		defer func() {
+			uctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if _, err := conn.ExecContext(uctx, `SELECT pg_advisory_unlock(7521021)`); err != nil {
+				// Drop the connection rather than pool it with the lock held.
+				conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+		}()
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlstore: migrations table: %w", err)
 	}
 	var current int
-	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return fmt.Errorf("sqlstore: schema version: %w", err)
 	}
 	for v := current + 1; v <= len(migrations); v++ {
-		tx, err := s.db.BeginTx(ctx, nil)
+		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
 			return fmt.Errorf("sqlstore: migration %d: %w", v, err)
 		}

@@ -3,7 +3,11 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
+	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -89,4 +93,90 @@ func withSearchPath(url, schema string) string {
 		}
 	}
 	return url + sep + "search_path=" + schema
+}
+
+// TestOpenPostgresBounded: a server that accepts connections but never
+// answers fails the open within the start-up bound instead of hanging it.
+func TestOpenPostgresBounded(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c) // held open, never answered
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	defer func(d time.Duration) { startTimeout = d }(startTimeout)
+	startTimeout = 300 * time.Millisecond
+
+	start := time.Now()
+	s, err := OpenPostgres(context.Background(), "postgres://vaxbot:pw-secret@"+ln.Addr().String()+"/tickets")
+	elapsed := time.Since(start)
+	if err == nil {
+		s.Close()
+		t.Fatal("opened a database that never answers")
+	}
+	if elapsed > 5*time.Second {
+		t.Errorf("took %s, want about the %s bound", elapsed, startTimeout)
+	}
+	if !strings.Contains(err.Error(), "did not answer within") || strings.Contains(err.Error(), "pw-secret") {
+		t.Errorf("error %q: want the bound named and no password", err)
+	}
+	mu.Lock()
+	n := len(conns)
+	mu.Unlock()
+	if n == 0 {
+		t.Error("the listener saw no connection: the bound was not what stopped it")
+	}
+}
+
+// TestLocation: the store says where it is, without credentials.
+func TestLocation(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenSQLite(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got, want := s.Location(), filepath.Join(dir, "tickets.db"); got != want || s.Postgres() {
+		t.Errorf("SQLite: got %q (postgres %v), want %q", got, s.Postgres(), want)
+	}
+	url := os.Getenv("VAXBOT_TEST_DATABASE_URL")
+	if url == "" {
+		t.Skip("VAXBOT_TEST_DATABASE_URL is not set")
+	}
+	p, err := OpenPostgres(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if loc := p.Location(); !p.Postgres() || loc == "" || strings.Contains(loc, "@") || strings.Contains(loc, "/") {
+		t.Errorf("PostgreSQL: location %q (postgres %v), want host:port", loc, p.Postgres())
+	}
+}
+
+// TestOpenPostgresBadURL: a URL that does not parse is refused without
+// quoting it.
+func TestOpenPostgresBadURL(t *testing.T) {
+	_, err := OpenPostgres(context.Background(), "postgres://u:pw-secret@host:notaport/db")
+	if err == nil || strings.Contains(err.Error(), "pw-secret") {
+		t.Errorf("got %v, want an error without the password", err)
+	}
 }
