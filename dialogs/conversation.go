@@ -102,7 +102,7 @@ func (c *Conversation) Handle(ctx context.Context, in Input) (replies []Reply, e
 	if s == nil {
 		s = &Session{Person: in.Person}
 	}
-	replies = c.Engine.Handle(ctx, s, in)
+	replies = c.Engine.handle(ctx, s, in, handleOptions{callbacks: c.Sealer != nil && c.Tickets != nil})
 	var ticketErr error
 	for i := range replies {
 		if replies[i].Handoff != nil && c.Tickets != nil {

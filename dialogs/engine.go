@@ -141,11 +141,25 @@ func New(cfg Config) (*Engine, error) {
 
 // turn is the state of one Handle call.
 type turn struct {
-	e   *Engine
-	ctx context.Context
-	s   *Session
-	now time.Time
-	out []Reply
+	e    *Engine
+	ctx  context.Context
+	s    *Session
+	now  time.Time
+	out  []Reply
+	opts handleOptions
+	// repeatFrom is where the replies worth repeating on the phone start
+	// (after an "I did not get that" lead).
+	repeatFrom int
+	// paging is set when the turn reads the same choices again, so the
+	// page being read stays.
+	paging bool
+}
+
+// handleOptions are what the Conversation around the engine provides.
+type handleOptions struct {
+	// callbacks: call-back numbers can be stored (a ticket store and a
+	// sealing key).
+	callbacks bool
 }
 
 func (t *turn) w(key string, kv ...string) string { return t.e.cfg.Words.T(t.s.Lang, key, kv...) }
@@ -155,7 +169,11 @@ func (t *turn) say(r Reply) { t.out = append(t.out, r) }
 // Handle advances the person's conversation by one input and returns the
 // replies. It changes s in place; the caller saves it.
 func (e *Engine) Handle(ctx context.Context, s *Session, in Input) []Reply {
-	t := &turn{e: e, ctx: ctx, s: s, now: e.cfg.Now()}
+	return e.handle(ctx, s, in, handleOptions{})
+}
+
+func (e *Engine) handle(ctx context.Context, s *Session, in Input, opts handleOptions) []Reply {
+	t := &turn{e: e, ctx: ctx, s: s, now: e.cfg.Now(), opts: opts}
 	if s.Created.IsZero() {
 		s.Created = t.now
 		s.Lang = knowledge.ZhTW
@@ -176,9 +194,22 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in Input) []Reply {
 	}
 	s.Updated = t.now
 	switch {
+	case in.Phone && s.Voice == nil:
+		t.call()
+	case in.Phone:
+		t.voice(in)
 	case in.Event == EventFollow || in.Event == EventStart:
 		t.reset()
 		t.menu("welcome")
+	case in.Event == EventUnsupported:
+		// A sticker, a photo, a voice message: nothing of it is kept; a
+		// form in progress waits for what it asked.
+		if t.s.Node != NodeMenu {
+			t.say(Reply{Text: t.w("unsupported_message")})
+			t.prompt()
+			break
+		}
+		t.menu("unsupported_message")
 	case in.Payload != "":
 		t.payload(in.Payload)
 	default:
@@ -201,9 +232,37 @@ func (t *turn) done() []Reply {
 			t.out[n-1].Expect = ExpectCard
 		case NodeCallbackPhone:
 			t.out[n-1].Expect = ExpectPhone
+		case NodeLangMenu, NodeCallbackOffer:
+			t.out[n-1].Expect = ExpectKey
 		}
 	}
+	if v := t.s.Voice; v != nil {
+		t.doneVoice(v)
+	}
 	return t.out
+}
+
+// doneVoice keeps what the next request of a call needs: the page, the
+// replies to repeat (without a number read back), the hours of a line
+// being dialled.
+func (t *turn) doneVoice(v *VoiceState) {
+	if !t.paging {
+		v.Page = 0
+	}
+	if n := len(t.out); n > 0 {
+		t.out[n-1].Page = v.Page
+	}
+	last := make([]Reply, 0, len(t.out)-t.repeatFrom)
+	for _, r := range t.out[t.repeatFrom:] {
+		if r.Handoff != nil {
+			v.Hours = r.Handoff.Hours
+		}
+		r.ReadBack, r.Callback, r.Page = "", nil, 0
+		last = append(last, r)
+	}
+	if len(last) > 0 {
+		v.Last = last
+	}
 }
 
 // busy reports whether the session is in the middle of something that an

@@ -58,6 +58,8 @@ type Session struct {
 	LastTicket string `json:"last_ticket,omitempty"`
 	// Phone is a call-back number being collected; wiped once stored.
 	Phone string `json:"phone,omitempty"`
+	// Voice is the phone line's state of a call; nil in a chat.
+	Voice *VoiceState `json:"voice,omitempty"`
 	// History is the last few turns, numbers masked, for a ticket.
 	History []tickets.Turn `json:"history,omitempty"`
 	// Created and Updated are when the session started and last changed.

@@ -50,6 +50,9 @@ type Input struct {
 	// PrivateLink, with Shared, is a link that opens a one-to-one chat
 	// with the bot (a Telegram deep link); "" when the channel has none.
 	PrivateLink string
+	// Phone is true for the phone line: choices are keys, numbers are
+	// typed on the keypad, and the call has a VoiceState.
+	Phone bool
 	// Keys are the keys a caller pressed on the phone (the voice line).
 	Keys string
 	// Caller is the number a phone call comes from, as the provider gives
@@ -138,6 +141,9 @@ type Reply struct {
 	ReadBack string
 	// Hangup, on the voice line, ends the call after this reply.
 	Hangup bool
+	// Page, on the last reply of a turn on the phone, is the page of the
+	// turn's choices to read (KeyPage).
+	Page int
 }
 
 // Expect is the kind of entry a prompt waits for.

@@ -42,6 +42,8 @@ var wordKeys = []string{
 	"callback_ask_time", "when_morning", "when_afternoon", "when_evening", "when_any", "callback_done",
 	"callback_declined", "callback_failed", "verify_ask_id_spoken", "verify_ask_card_spoken", "verify_confirm_spoken",
 	"turn_failed", "ticket_failed", "group_note", "choice_private_chat", "unsupported_message",
+	"lang_name", "voice_hello", "voice_welcome", "voice_invalid_choice", "voice_no_input", "voice_not_understood",
+	"voice_dial_failed", "voice_dial_failed_no_callback", "voice_callback_done", "voice_goodbye",
 }
 
 // DefaultWords returns the shipped words (checked by the tests).
@@ -52,7 +54,12 @@ var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
 // ParseWords parses and checks a words file: exactly the keys the engine
 // uses, each non-empty in zh-TW and English, with the same placeholders in
 // both. name is used in errors.
-func ParseWords(name string, raw []byte) (*Words, error) {
+func ParseWords(name string, raw []byte) (*Words, error) { return ParseWordsKeys(name, raw, wordKeys) }
+
+// ParseWordsKeys parses and checks a words file of a channel's own (the
+// phone renderer's "press 1"): exactly keys, each non-empty in every
+// language, with the same placeholders in all of them.
+func ParseWordsKeys(name string, raw []byte, wordKeys []string) (*Words, error) {
 	m := map[string]map[Lang]string{}
 	if _, err := toml.Decode(string(raw), &m); err != nil {
 		return nil, fmt.Errorf("dialogs: %s: %w", name, err)

@@ -11,15 +11,12 @@ import (
 	"log/slog"
 	"net/url"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 	"unicode"
 
-	"github.com/BurntSushi/toml"
-	"github.com/patrickmn/go-cache"
 	"github.com/vaxbot/vaxbot/dialogs"
 	"github.com/vaxbot/vaxbot/knowledge"
 )
@@ -31,9 +28,12 @@ const (
 	PathDialed   = "/voice/dialed"
 )
 
-// Handler runs the conversation (dialogs.Conversation).
+// Handler runs the conversation (dialogs.Conversation): every turn of a
+// call, with the call's state in the session it keeps.
 type Handler interface {
 	Handle(ctx context.Context, in dialogs.Input) ([]dialogs.Reply, error)
+	// Apology is what a caller hears when a turn could not run at all.
+	Apology(in dialogs.Input) []dialogs.Reply
 }
 
 // Config sets up the voice channel.
@@ -51,10 +51,18 @@ type Config struct {
 }
 
 // Channel answers the provider's webhooks with TwiML.
+//
+// It keeps nothing between requests: the call's state lives in the
+// conversation's session, so any replica can answer any request of a call.
 type Channel struct {
 	cfg   Config
-	calls *cache.Cache
-	words map[string]map[string]string
+	words *dialogs.Words
+}
+
+// wordKeys are the renderer's words: how choices and entries are read out.
+var wordKeys = []string{
+	"press", "more", "menu_tail", "enter_id", "enter_card", "enter_phone", "you_entered",
+	"transfer", "transfer_no_ref", "line_1922", "line_nhia", "line_county",
 }
 
 //go:embed data/words.toml
@@ -75,16 +83,11 @@ func New(cfg Config) (*Channel, error) {
 	if cfg.MinConfidence <= 0 {
 		cfg.MinConfidence = 0.5
 	}
-	var words map[string]map[string]string
-	if _, err := toml.Decode(string(wordsTOML), &words); err != nil {
-		return nil, fmt.Errorf("voice: words: %w", err)
+	words, err := dialogs.ParseWordsKeys("voice/words.toml", wordsTOML, wordKeys)
+	if err != nil {
+		return nil, fmt.Errorf("voice: %w", err)
 	}
-	for k, v := range words {
-		if v["zh-TW"] == "" || v["en"] == "" {
-			return nil, fmt.Errorf("voice: words: %q needs zh-TW and en", k)
-		}
-	}
-	return &Channel{cfg: cfg, calls: cache.New(2*time.Hour, 10*time.Minute), words: words}, nil
+	return &Channel{cfg: cfg, words: words}, nil
 }
 
 // Signature computes X-Twilio-Signature for a POST to fullURL with form:
@@ -124,69 +127,78 @@ func (c *Channel) Authenticate(path, rawQuery string, form url.Values, signature
 	return hmac.Equal([]byte(want), []byte(signature))
 }
 
-// call is what the channel remembers of one call between requests.
-type call struct {
-	mu      sync.Mutex
-	lang    string // "" until chosen
-	last    []dialogs.Reply
-	choices []dialogs.Choice
-	page    int
-	expect  dialogs.Expect
-	misses  int
-	typed   string // an ID just typed, for reading back once; then wiped
-	offer   bool   // the caller is being offered a call-back after a failed dial
-	hours   string // when the line just dialled answers
-}
-
-func (c *Channel) call(sid string) *call {
-	if v, ok := c.calls.Get(sid); ok {
-		return v.(*call)
-	}
-	cl := &call{}
-	if err := c.calls.Add(sid, cl, cache.DefaultExpiration); err != nil {
-		v, _ := c.calls.Get(sid)
-		return v.(*call)
-	}
-	return cl
-}
-
 // Handle answers one authenticated request to path with form parameters
-// and returns the TwiML. It never fails: trouble becomes a spoken apology
-// and a transfer to 1922 or a hang-up, never dead air.
-func (c *Channel) Handle(ctx context.Context, path string, form url.Values) []byte {
-	sid := form.Get("CallSid")
-	var resp Response
-	if sid == "" {
-		resp = Response{Verbs: []any{Hangup{}}}
-	} else {
-		cl := c.call(sid)
-		cl.mu.Lock()
-		resp = c.step(ctx, cl, path, form)
-		cl.mu.Unlock()
+// and returns the TwiML. It never fails: trouble becomes the conversation's
+// spoken apology and a transfer to 1922, never dead air.
+func (c *Channel) Handle(ctx context.Context, path string, form url.Values) (out []byte) {
+	in, ok := c.decode(path, form)
+	if !ok {
+		return []byte(xmlHangup)
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			c.cfg.Logger.Error("voice: panic", "panic_type", fmt.Sprintf("%T", p), "stack", string(debug.Stack()))
+			out = c.marshal(c.render(c.cfg.Handler.Apology(in)))
+		}
+	}()
+	replies, err := c.cfg.Handler.Handle(ctx, in)
+	if err != nil {
+		c.cfg.Logger.Error("voice: conversation", "err", err)
+	}
+	if len(replies) == 0 {
+		replies = c.cfg.Handler.Apology(in)
+	}
+	return c.marshal(c.render(replies))
+}
+
+func (c *Channel) marshal(resp Response) []byte {
 	out, err := resp.Marshal()
 	if err != nil {
 		c.cfg.Logger.Error("voice: render", "err", err)
-		out = []byte(xmlHangup)
+		return []byte(xmlHangup)
 	}
 	return out
 }
 
 const xmlHangup = `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<Response><Hangup></Hangup></Response>`
 
-func (c *Channel) w(lang, key string, kv ...string) string {
-	if lang == "" {
-		lang = "zh-TW"
+// decode turns the provider's request into the conversation's input: the
+// call coming in, a transfer that ended, keys pressed, words said (or said
+// too unclearly to use), or nothing at all.
+func (c *Channel) decode(path string, form url.Values) (dialogs.Input, bool) {
+	sid := form.Get("CallSid")
+	if sid == "" {
+		return dialogs.Input{}, false
 	}
-	t := c.words[key][lang]
-	for i := 0; i+1 < len(kv); i += 2 {
-		t = strings.ReplaceAll(t, "{"+kv[i]+"}", kv[i+1])
+	in := dialogs.Input{Person: "voice:" + sid, Phone: true, Caller: form.Get("From")}
+	digits := form.Get("Digits")
+	speech := strings.TrimSpace(form.Get("SpeechResult"))
+	switch {
+	case path == PathIncoming:
+		in.Event = dialogs.EventCall
+	case path == PathDialed:
+		in.Event, in.DialStatus = dialogs.EventDialed, form.Get("DialCallStatus")
+	case digits != "":
+		in.Keys = digits
+	case speech != "":
+		if conf, _ := strconv.ParseFloat(form.Get("Confidence"), 64); conf < c.cfg.MinConfidence {
+			in.Event = dialogs.EventNotUnderstood
+		} else {
+			in.Text = speech
+		}
+	default:
+		in.Event = dialogs.EventNoInput
 	}
-	return t
+	return in, true
 }
 
-func sayLang(lang string) string {
-	if lang == "en" {
+func (c *Channel) w(lang dialogs.Lang, key string, kv ...string) string {
+	return c.words.T(lang, key, kv...)
+}
+
+// sayLang is the provider's language code for a conversation language.
+func sayLang(lang dialogs.Lang) string {
+	if lang == knowledge.En {
 		return "en-US"
 	}
 	return "zh-TW"
@@ -194,277 +206,110 @@ func sayLang(lang string) string {
 
 func (c *Channel) url(path string) string { return c.cfg.PublicURL + path }
 
-func (c *Channel) step(ctx context.Context, cl *call, path string, form url.Values) Response {
-	person := "voice:" + form.Get("CallSid")
-	digits := form.Get("Digits")
-	speech := strings.TrimSpace(form.Get("SpeechResult"))
-	switch {
-	case path == PathIncoming && cl.lang == "":
-		return c.langPrompt(cl)
-	case path == PathDialed:
-		if status := form.Get("DialCallStatus"); status == "completed" || status == "" {
-			return Response{Verbs: []any{Say{Language: sayLang(cl.lang), Text: c.w(cl.lang, "goodbye")}, Hangup{}}}
-		}
-		cl.offer = true
-		prompt := c.w(cl.lang, "dial_failed")
-		if cl.hours != "" {
-			prompt = speakable(dialogs.Reply{Text: cl.hours}) + " " + prompt
-		}
-		return c.gatherKeys(cl, 1, prompt)
-	case cl.lang == "":
-		switch digits {
-		case "1":
-			cl.lang = "zh-TW"
-		case "2":
-			cl.lang = "en"
-		default:
-			return c.retry(ctx, cl, person, "")
-		}
-		replies, err := c.cfg.Handler.Handle(ctx, dialogs.Input{Person: person, Event: dialogs.EventStart, LangHint: knowledge.Lang(cl.lang)})
-		if err != nil || len(replies) == 0 {
-			c.cfg.Logger.Error("voice: conversation", "err", err)
-			return c.converse(ctx, cl, dialogs.Input{Person: person, Payload: "handoff:1922"})
-		}
-		// The chat welcome talks of tapping and typing; the phone has its own.
-		replies[0].Speech = c.w(cl.lang, "welcome")
-		cl.misses, cl.page = 0, 0
-		return c.render(cl, replies, "")
-	case cl.offer:
-		cl.offer = false
-		if digits != "1" {
-			return Response{Verbs: []any{Say{Language: sayLang(cl.lang), Text: c.w(cl.lang, "goodbye")}, Hangup{}}}
-		}
-		// Consent by key press; the number is the one calling.
-		var last []dialogs.Reply
-		for _, in := range []dialogs.Input{{Payload: "callback:start"}, {Payload: "callback:yes"}, {Text: form.Get("From")}, {Payload: "callback:when:any"}} {
-			in.Person = person
-			r, err := c.cfg.Handler.Handle(ctx, in)
-			if err != nil {
-				c.cfg.Logger.Error("voice: conversation", "err", err)
-			}
-			last = r
-		}
-		var verbs []any
-		for _, r := range last {
-			verbs = append(verbs, Say{Language: sayLang(cl.lang), Text: speakable(r)})
-		}
-		verbs = append(verbs, Say{Language: sayLang(cl.lang), Text: c.w(cl.lang, "goodbye")}, Hangup{})
-		return Response{Verbs: verbs}
-	}
-	// In the conversation.
-	switch cl.expect {
-	case dialogs.ExpectID:
-		if digits == "" {
-			return c.retry(ctx, cl, person, "")
-		}
-		text := keypadID(digits)
-		cl.typed = text
-		return c.converse(ctx, cl, dialogs.Input{Person: person, Text: text})
-	case dialogs.ExpectCard:
-		if digits == "" {
-			return c.retry(ctx, cl, person, "")
-		}
-		return c.converse(ctx, cl, dialogs.Input{Person: person, Text: digits})
-	case dialogs.ExpectPhone:
-		if digits == "1" && form.Get("From") != "" {
-			return c.converse(ctx, cl, dialogs.Input{Person: person, Text: form.Get("From")})
-		}
-		return c.converse(ctx, cl, dialogs.Input{Person: person, Payload: "callback:no"})
-	}
-	switch {
-	case digits == "0":
-		return c.converse(ctx, cl, dialogs.Input{Person: person, Payload: "handoff:1922"})
-	case digits == "*":
-		cl.misses = 0
-		return c.render(cl, cl.last, "")
-	case digits == "#":
-		return c.converse(ctx, cl, dialogs.Input{Person: person, Text: "menu"})
-	case digits == "9" && len(cl.choices) > 9:
-		cl.page++
-		if cl.page*8 >= len(cl.choices) {
-			cl.page = 0
-		}
-		return c.render(cl, cl.last, "")
-	case digits != "":
-		n, err := strconv.Atoi(digits)
-		idx := cl.page*8 + n - 1
-		limit := 9
-		if len(cl.choices) > 9 {
-			limit = 8
-		}
-		if err != nil || n < 1 || n > limit || idx >= len(cl.choices) {
-			return c.retry(ctx, cl, person, "invalid_choice")
-		}
-		return c.converse(ctx, cl, dialogs.Input{Person: person, Payload: cl.choices[idx].Payload})
-	case speech != "":
-		conf, _ := strconv.ParseFloat(form.Get("Confidence"), 64)
-		if conf < c.cfg.MinConfidence {
-			return c.render(cl, cl.last, c.w(cl.lang, "not_understood"))
-		}
-		return c.converse(ctx, cl, dialogs.Input{Person: person, Text: speech})
-	}
-	return c.retry(ctx, cl, person, "")
-}
-
-// retry answers no input or invalid input (reason names the words to say,
-// "" for no input): re-prompt twice, then transfer.
-func (c *Channel) retry(ctx context.Context, cl *call, person, reason string) Response {
-	cl.misses++
-	if cl.misses > 2 {
-		cl.misses = 0
-		if cl.lang == "" {
-			cl.lang = "zh-TW"
-		}
-		return c.converse(ctx, cl, dialogs.Input{Person: person, Payload: "handoff:1922"})
-	}
-	if cl.lang == "" {
-		return c.langPrompt(cl)
-	}
-	if reason == "" {
-		reason = "no_input"
-	}
-	return c.render(cl, cl.last, c.w(cl.lang, reason))
-}
-
-func (c *Channel) langPrompt(_ *call) Response {
-	return Response{Verbs: []any{
-		Gather{Input: "dtmf", Action: c.url(PathGather), Method: "POST", NumDigits: 1, Timeout: 6, ActionOnEmptyResult: true,
-			Says: []Say{{Language: "zh-TW", Text: c.w("zh-TW", "lang_prompt")}, {Language: "en-US", Text: c.w("en", "lang_prompt")}}},
-		Redirect{Method: "POST", URL: c.url(PathGather)},
-	}}
-}
-
-func (c *Channel) converse(ctx context.Context, cl *call, in dialogs.Input) Response {
-	cl.misses = 0
-	replies, err := c.cfg.Handler.Handle(ctx, in)
-	if err != nil {
-		c.cfg.Logger.Error("voice: conversation", "err", err)
-	}
-	if len(replies) == 0 {
-		return c.render(cl, cl.last, "")
-	}
-	cl.page = 0
-	return c.render(cl, replies, "")
-}
-
-// render speaks replies and ends in a Gather for the next choice or entry,
-// or in a Dial for a handoff.
-func (c *Channel) render(cl *call, replies []dialogs.Reply, lead string) Response {
-	cl.last = replies
-	lang := sayLang(cl.lang)
+// render speaks replies and ends in what the last one waits for: a Gather
+// for a choice, a key or a number typed on the keypad, a Dial for a
+// handoff, or a Hangup.
+func (c *Channel) render(replies []dialogs.Reply) Response {
 	var verbs []any
-	if lead != "" {
-		verbs = append(verbs, Say{Language: lang, Text: lead})
-	}
 	var choices []dialogs.Choice
-	var expect dialogs.Expect
-	for _, r := range replies {
-		if h := r.Handoff; h != nil {
-			return c.dial(cl, verbs, *h)
+	var last dialogs.Reply
+	lang := knowledge.ZhTW
+	for i, r := range replies {
+		if r.Lang != "" {
+			lang = r.Lang
 		}
-		verbs = append(verbs, Say{Language: lang, Text: speakable(r)})
+		if h := r.Handoff; h != nil {
+			return c.dial(verbs, *h, lang)
+		}
+		last = r
+		if i == len(replies)-1 && r.Expect == dialogs.ExpectKey && len(r.Choices) == 0 {
+			break // said inside the Gather below
+		}
+		if text := speakable(r); text != "" {
+			verbs = append(verbs, Say{Language: sayLang(lang), Text: text})
+		}
+		if r.ReadBack != "" {
+			verbs = append(verbs, Say{Language: sayLang(lang), Text: c.w(lang, "you_entered", "groups", groups(r.ReadBack))})
+		}
+		if r.Hangup {
+			return Response{Verbs: append(verbs, Hangup{})}
+		}
 		choices = append(choices, r.Choices...)
-		expect = r.Expect
 	}
-	cl.expect = expect
-	if cl.typed != "" {
-		// Read the ID back in groups, once, then forget it.
-		verbs = append(verbs, Say{Language: lang, Text: c.w(cl.lang, "you_entered", "groups", groups(cl.typed))})
-		cl.typed = ""
-	}
-	switch expect {
+	switch last.Expect {
 	case dialogs.ExpectID:
-		cl.choices = nil
-		return c.gatherEntry(verbs, lang, c.w(cl.lang, "enter_id"))
+		return c.gatherEntry(verbs, lang, c.w(lang, "enter_id"))
 	case dialogs.ExpectCard:
-		cl.choices = nil
-		return c.gatherEntry(verbs, lang, c.w(cl.lang, "enter_card"))
+		return c.gatherEntry(verbs, lang, c.w(lang, "enter_card"))
 	case dialogs.ExpectPhone:
-		cl.choices = nil
-		g := c.gatherKeys(cl, 1, c.w(cl.lang, "enter_phone"))
-		return Response{Verbs: append(verbs, g.Verbs...)}
+		return c.gatherKeys(verbs, []Say{{Language: sayLang(lang), Text: c.w(lang, "enter_phone")}})
+	case dialogs.ExpectKey:
+		// A question answered by one key: all of it inside the Gather,
+		// so the key may interrupt it.
+		var says []Say
+		for _, v := range verbs {
+			if s, ok := v.(Say); ok {
+				says = append(says, s)
+			}
+		}
+		verbs = nil
+		if len(choices) == 0 {
+			says = append(says, Say{Language: sayLang(lang), Text: speakable(last)})
+		}
+		for i, ch := range choices {
+			l := lang
+			if ch.Lang != "" {
+				l = ch.Lang
+			}
+			says = append(says, Say{Language: sayLang(l), Text: c.w(l, "press", "label", ch.Label, "n", strconv.Itoa(i+1))})
+		}
+		return c.gatherKeys(verbs, says)
 	}
-	cl.choices = choices
+	page, more := dialogs.KeyPage(choices, last.Page)
 	var prompt []Say
-	page := choices
-	if len(choices) > 9 {
-		start := min(cl.page*8, len(choices))
-		page = choices[start:min(start+8, len(choices))]
-	}
 	for i, ch := range page {
-		prompt = append(prompt, Say{Language: lang, Text: c.w(cl.lang, "press", "label", ch.Label, "n", strconv.Itoa(i+1))})
+		prompt = append(prompt, Say{Language: sayLang(lang), Text: c.w(lang, "press", "label", ch.Label, "n", strconv.Itoa(i+1))})
 	}
-	if len(choices) > 9 {
-		prompt = append(prompt, Say{Language: lang, Text: c.w(cl.lang, "more")})
+	if more {
+		prompt = append(prompt, Say{Language: sayLang(lang), Text: c.w(lang, "more")})
 	}
-	prompt = append(prompt, Say{Language: lang, Text: c.w(cl.lang, "menu_tail")})
+	prompt = append(prompt, Say{Language: sayLang(lang), Text: c.w(lang, "menu_tail")})
 	verbs = append(verbs,
 		Gather{Input: "dtmf speech", Action: c.url(PathGather), Method: "POST", NumDigits: 1, Timeout: 6,
-			Language: lang, SpeechTimeout: "auto", ActionOnEmptyResult: true, Says: prompt},
+			Language: sayLang(lang), SpeechTimeout: "auto", ActionOnEmptyResult: true, Says: prompt},
 		Redirect{Method: "POST", URL: c.url(PathGather)})
 	return Response{Verbs: verbs}
 }
 
-func (c *Channel) gatherEntry(verbs []any, lang, prompt string) Response {
+func (c *Channel) gatherEntry(verbs []any, lang dialogs.Lang, prompt string) Response {
 	return Response{Verbs: append(verbs,
 		Gather{Input: "dtmf", Action: c.url(PathGather), Method: "POST", FinishOnKey: "#", Timeout: 12,
-			ActionOnEmptyResult: true, Says: []Say{{Language: lang, Text: prompt}}},
+			ActionOnEmptyResult: true, Says: []Say{{Language: sayLang(lang), Text: prompt}}},
 		Redirect{Method: "POST", URL: c.url(PathGather)})}
 }
 
-func (c *Channel) gatherKeys(cl *call, n int, prompt string) Response {
-	lang := sayLang(cl.lang)
-	return Response{Verbs: []any{
-		Gather{Input: "dtmf", Action: c.url(PathGather), Method: "POST", NumDigits: n, Timeout: 8,
-			ActionOnEmptyResult: true, Says: []Say{{Language: lang, Text: prompt}}},
-		Redirect{Method: "POST", URL: c.url(PathGather)},
-	}}
-}
-
-// dial says the reference slowly twice and connects the line.
-func (c *Channel) dial(cl *call, verbs []any, h dialogs.Handoff) Response {
-	lang := sayLang(cl.lang)
-	name := c.w(cl.lang, "line_"+h.Line)
-	if h.Line == dialogs.LineCounty || name == "" {
-		name = c.w(cl.lang, "line_county")
-	}
-	text := c.w(cl.lang, "transfer_no_ref", "line", name)
-	if h.Ticket != "" {
-		text = c.w(cl.lang, "transfer", "line", name, "ref", spell(h.Ticket))
-	}
-	cl.choices, cl.expect, cl.hours = nil, "", h.Hours
+func (c *Channel) gatherKeys(verbs []any, says []Say) Response {
 	return Response{Verbs: append(verbs,
-		Say{Language: lang, Text: text},
-		Dial{Action: c.url(PathDialed), Method: "POST", Timeout: 30, Number: dialTo(h)},
+		Gather{Input: "dtmf", Action: c.url(PathGather), Method: "POST", NumDigits: 1, Timeout: 8,
+			ActionOnEmptyResult: true, Says: says},
+		Redirect{Method: "POST", URL: c.url(PathGather)},
 	)}
 }
 
-// keypadID turns keypad digits into an ID: the letter as its two-digit
-// place in the alphabet (01 = A … 26 = Z), then the nine digits; an
-// old-format resident number has a second letter (A–D), entered the same way
-// (12 keys in all). Anything else is passed on as typed, for the
-// conversation to explain.
-func keypadID(d string) string {
-	letter := func(s string) (string, bool) {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 26 {
-			return "", false
-		}
-		return string(rune('A' + n - 1)), true
+// dial says the reference slowly twice and connects the line.
+func (c *Channel) dial(verbs []any, h dialogs.Handoff, lang dialogs.Lang) Response {
+	name := c.w(lang, "line_"+h.Line)
+	if h.Line != dialogs.Line1922 && h.Line != dialogs.LineNHIA {
+		name = c.w(lang, "line_county")
 	}
-	switch len(d) {
-	case 11:
-		if l, ok := letter(d[:2]); ok {
-			return l + d[2:]
-		}
-	case 12:
-		l1, ok1 := letter(d[:2])
-		l2, ok2 := letter(d[2:4])
-		if ok1 && ok2 {
-			return l1 + l2 + d[4:]
-		}
+	text := c.w(lang, "transfer_no_ref", "line", name)
+	if h.Ticket != "" {
+		text = c.w(lang, "transfer", "line", name, "ref", dialogs.Spell(h.Ticket))
 	}
-	return d
+	return Response{Verbs: append(verbs,
+		Say{Language: sayLang(lang), Text: text},
+		Dial{Action: c.url(PathDialed), Method: "POST", Timeout: 30, Number: dialTo(h)},
+	)}
 }
 
 // groups reads an ID back in small groups: "A, 1 2 3, 4 5 6, 7 8 9".
@@ -479,17 +324,6 @@ func groups(id string) string {
 		n := min(3, len(rest))
 		parts = append(parts, strings.Join(strings.Split(rest[:n], ""), " "))
 		rest = rest[n:]
-	}
-	return strings.Join(parts, ", ")
-}
-
-// spell reads a reference slowly: "K, 7, M, 4, 2, Q".
-func spell(ref string) string {
-	var parts []string
-	for _, r := range ref {
-		if r != '-' {
-			parts = append(parts, string(r))
-		}
 	}
 	return strings.Join(parts, ", ")
 }

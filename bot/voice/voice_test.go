@@ -50,17 +50,9 @@ func TestSignatureVector(t *testing.T) {
 	}
 }
 
-func TestKeypad(t *testing.T) {
-	for in, want := range map[string]string{"01123456789": "A123456789", "26123456789": "Z123456789", "27123456789": "27123456789", "0112345": "0112345", "010300000003": "AC00000003", "012700000003": "012700000003"} {
-		if got := keypadID(in); got != want {
-			t.Errorf("keypadID(%s) = %s, want %s", in, got, want)
-		}
-	}
+func TestGroups(t *testing.T) {
 	if got := groups("A123456789"); got != "A, 1 2 3, 4 5 6, 7 8 9" {
 		t.Errorf("groups = %q", got)
-	}
-	if got := spell("K7M-42Q"); got != "K, 7, M, 4, 2, Q" {
-		t.Errorf("spell = %q", got)
 	}
 }
 
