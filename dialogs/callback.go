@@ -27,7 +27,7 @@ func (t *turn) callbackPayload(arg CallbackStep) {
 		t.prompt()
 	case arg == CallbackNo:
 		s.Phone, s.Invalid, s.Node = "", 0, NodeMenu
-		t.say(Reply{Text: t.w("callback_declined"), Choices: []Choice{t.menuChoice()}})
+		t.say(Reply{Text: t.w(wCallbackDeclined), Choices: []Choice{t.menuChoice()}})
 	case strings.HasPrefix(string(arg), string(CallbackWhen)) && s.Node == NodeCallbackTime && s.Phone != "":
 		when := strings.TrimPrefix(string(arg), string(CallbackWhen))
 		if !slices.Contains(callbackTimes, when) {
@@ -41,7 +41,7 @@ func (t *turn) callbackPayload(arg CallbackStep) {
 			return
 		}
 		t.say(Reply{
-			Text:     t.w("callback_done", "phone", phone.Masked(), "when", t.w("when_"+when), "ref", s.LastTicket),
+			Text:     t.w(wCallbackDone, "phone", phone.Masked(), "when", t.w(whenWords[when]), "ref", s.LastTicket),
 			Choices:  []Choice{t.menuChoice()},
 			Callback: &CallbackRequest{Ticket: s.LastTicket, Phone: phone.Number(), Masked: phone.Masked(), When: when},
 		})
@@ -64,8 +64,8 @@ func (t *turn) phoneEntered(text string) {
 		if errors.As(err, &pe) {
 			hint = pe.Hint(string(t.s.Lang))
 		}
-		t.say(Reply{Text: t.w("invalid_entry", "hint", hint, "count", strconv.Itoa(t.s.Invalid), "max", strconv.Itoa(MaxInvalid)),
-			Choices: []Choice{{Label: t.w("choice_cancel"), Payload: PayloadCallback(CallbackNo)}}})
+		t.say(Reply{Text: t.w(wInvalidEntry, "hint", hint, "count", strconv.Itoa(t.s.Invalid), "max", strconv.Itoa(MaxInvalid)),
+			Choices: []Choice{{Label: t.w(wChoiceCancel), Payload: PayloadCallback(CallbackNo)}}})
 		return
 	}
 	t.s.Phone, t.s.Invalid, t.s.Node = p.Number(), 0, NodeCallbackTime
@@ -75,6 +75,6 @@ func (t *turn) phoneEntered(text string) {
 // callbackFailed replaces the confirmation of a call-back that could not
 // be stored.
 func (e *Engine) callbackFailed(s *Session, r *Reply) {
-	r.Text = e.cfg.Words.T(s.Lang, "callback_failed")
+	r.Text = e.cfg.Words.T(s.Lang, wCallbackFailed)
 	r.Speech = ""
 }

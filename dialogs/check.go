@@ -20,7 +20,7 @@ func (t *turn) verifyPayload(arg VerifyStep) {
 		t.prompt()
 	case VerifyCancel:
 		t.leaveForm()
-		t.menu("menu")
+		t.menu(wMenu)
 	case VerifyYes, VerifyNo:
 		if t.s.Node != NodeVerifyConfirm || t.s.ID == "" {
 			t.stale()
@@ -66,11 +66,11 @@ func (t *turn) confirmPrompt() {
 		return
 	}
 	t.say(Reply{
-		Text:   t.w("verify_confirm", "kind", t.w("kind_"+string(id.Kind())), "masked", id.Masked()),
-		Speech: t.w("verify_confirm_spoken", "kind", t.w("kind_"+string(id.Kind()))),
+		Text:   t.w(wVerifyConfirm, "kind", t.w(kindWords[id.Kind()]), "masked", id.Masked()),
+		Speech: t.w(wVerifyConfirmSpoken, "kind", t.w(kindWords[id.Kind()])),
 		Choices: []Choice{
-			{Label: t.w("choice_yes"), Payload: PayloadVerify(VerifyYes)},
-			{Label: t.w("choice_reenter"), Payload: PayloadVerify(VerifyNo)},
+			{Label: t.w(wChoiceYes), Payload: PayloadVerify(VerifyYes)},
+			{Label: t.w(wChoiceReenter), Payload: PayloadVerify(VerifyNo)},
 			t.cancelChoice(),
 		},
 	})
@@ -85,7 +85,7 @@ func (t *turn) invalid(err error) {
 		t.s.wipeNumbers()
 		t.s.Node = NodeMenu
 		t.e.cfg.Logger.Info("number check ended", "reason", ReasonInvalid)
-		t.say(Reply{Text: t.w("too_many_invalid", "max", strconv.Itoa(MaxInvalid))})
+		t.say(Reply{Text: t.w(wTooManyInvalid, "max", strconv.Itoa(MaxInvalid))})
 		t.handoff(Line1922, ReasonInvalid)
 		return
 	}
@@ -95,7 +95,7 @@ func (t *turn) invalid(err error) {
 		hint = h.Hint(string(t.s.Lang))
 	}
 	t.say(Reply{
-		Text:    t.w("invalid_entry", "hint", hint, "count", strconv.Itoa(t.s.Invalid), "max", strconv.Itoa(MaxInvalid)),
+		Text:    t.w(wInvalidEntry, "hint", hint, "count", strconv.Itoa(t.s.Invalid), "max", strconv.Itoa(MaxInvalid)),
 		Choices: t.currentChoices(),
 	})
 }
@@ -103,7 +103,7 @@ func (t *turn) invalid(err error) {
 // currentChoices are the choices of the current form step.
 func (t *turn) currentChoices() []Choice {
 	if t.s.Node == NodeVerifyCard {
-		return []Choice{{Label: t.w("choice_no_card"), Payload: PayloadVerify(VerifyNoCard)}, t.cancelChoice()}
+		return []Choice{{Label: t.w(wChoiceNoCard), Payload: PayloadVerify(VerifyNoCard)}, t.cancelChoice()}
 	}
 	return []Choice{t.cancelChoice()}
 }
@@ -138,21 +138,21 @@ func (t *turn) cardEntered(text string) {
 	}
 	if !allowed {
 		t.e.cfg.Logger.Info("number check refused", "reason", ReasonRateLimited)
-		t.say(Reply{Text: t.w("rate_limited", "max", strconv.Itoa(t.e.cfg.LookupLimit))})
+		t.say(Reply{Text: t.w(wRateLimited, "max", strconv.Itoa(t.e.cfg.LookupLimit))})
 		t.handoff(Line1922, ReasonRateLimited)
 		return
 	}
 	if !t.e.cfg.Channels.Allow(t.ctx, channelOf(t.s.Person)) {
 		t.e.cfg.Logger.Warn("number check refused", "reason", "channel_busy")
-		t.say(Reply{Text: t.w("channel_busy"), Choices: []Choice{
-			{Label: t.w("choice_check_again"), Payload: PayloadVerify(VerifyStart)}, t.menuChoice(),
+		t.say(Reply{Text: t.w(wChannelBusy), Choices: []Choice{
+			{Label: t.w(wChoiceCheckAgain), Payload: PayloadVerify(VerifyStart)}, t.menuChoice(),
 		}})
 		return
 	}
 	failKey := "idfail:" + t.e.cfg.Hasher.Hash(id.Number())
 	if n, err := t.e.cfg.Failures.Count(t.ctx, failKey); err == nil && n >= t.e.cfg.MaxFailures {
 		t.e.cfg.Logger.Info("number check refused", "reason", ReasonIDFailures)
-		t.say(Reply{Text: t.w("id_paused")})
+		t.say(Reply{Text: t.w(wIDPaused)})
 		t.handoff(Line1922, ReasonIDFailures)
 		return
 	}
@@ -160,7 +160,7 @@ func (t *turn) cardEntered(text string) {
 	if err != nil {
 		t.e.cfg.Logger.Warn("registry lookup failed", "err", err)
 		t.e.cfg.Observe("turn_failure", CauseRegistry)
-		t.say(Reply{Text: t.w("registry_unavailable")})
+		t.say(Reply{Text: t.w(wRegistryUnavailable)})
 		t.handoff(Line1922, ReasonUnavailable)
 		return
 	}
@@ -177,39 +177,40 @@ func (t *turn) cardEntered(text string) {
 
 // outcome explains a diagnosis and offers what comes next.
 func (t *turn) outcome(d verify.Diagnosis) {
-	outcome := string(d.Outcome)
-	cleared := "\n\n" + t.w("numbers_cleared")
+	cleared := "\n\n" + t.w(wNumbersCleared)
 	var choices []Choice
 	if it, ok := t.e.cfg.Topics.Item(d.Item); ok {
-		choices = append(choices, Choice{Label: t.w("choice_read_qa", "title", it.Title(t.s.Lang)), Payload: PayloadFAQ(it.ID)})
+		choices = append(choices, Choice{Label: t.w(wChoiceReadQA, "title", it.Title(t.s.Lang)), Payload: PayloadFAQ(it.ID)})
 	}
-	switch outcome {
-	case "mismatch":
+	checkAgain := Choice{Label: t.w(wChoiceCheckAgain), Payload: PayloadVerify(VerifyStart)}
+	if d.Outcome != verify.Mismatch {
+		t.s.Mismatches = 0
+	}
+	switch d.Outcome {
+	case verify.Mismatch:
 		t.s.Mismatches++
 		if t.s.Mismatches >= 2 {
 			t.s.Mismatches = 0
-			t.say(Reply{Text: t.w("outcome_mismatch") + "\n\n" + t.w("mismatch_again") + cleared})
+			t.say(Reply{Text: t.w(wOutcomeMismatch) + "\n\n" + t.w(wMismatchAgain) + cleared})
 			t.handoff(Line1922, ReasonMismatch)
 			return
 		}
-		choices = append(choices, Choice{Label: t.w("choice_check_again"), Payload: PayloadVerify(VerifyStart)})
-		t.say(Reply{Text: t.w("outcome_mismatch") + cleared, Choices: append(choices, t.menuChoice())})
-		return
-	case "duplicate_id":
-		t.s.Mismatches = 0
-		t.say(Reply{Text: t.w("outcome_duplicate_id") + cleared, Choices: choices})
-		t.handoff(Line1922, outcome)
-		return
-	case "card_too_new":
-		t.s.Mismatches = 0
-		t.say(Reply{Text: t.w("outcome_card_too_new", "retry_at", t.clock(d.RetryAfter)) + cleared,
+		t.say(Reply{Text: t.w(wOutcomeMismatch) + cleared, Choices: append(choices, checkAgain, t.menuChoice())})
+	case verify.DuplicateID:
+		t.say(Reply{Text: t.w(wOutcomeDuplicateID) + cleared, Choices: choices})
+		t.handoff(Line1922, string(d.Outcome))
+	case verify.CardTooNew:
+		t.say(Reply{Text: t.w(wOutcomeCardTooNew, "retry_at", t.clock(d.RetryAfter)) + cleared,
 			Choices: append(choices, t.menuChoice())})
-		return
+	case verify.Verified, verify.VerifiedRecordMoved, verify.UseNumberOnCard, verify.UseNewNumber:
+		t.say(Reply{Text: t.w(outcomeWords[d.Outcome]) + cleared, Choices: append(choices, checkAgain, t.menuChoice())})
 	default:
-		t.s.Mismatches = 0
-		choices = append(choices, Choice{Label: t.w("choice_check_again"), Payload: PayloadVerify(VerifyStart)})
+		// A diagnosis this engine does not know: say it could not be
+		// checked rather than guess.
+		t.e.cfg.Logger.Error("unknown diagnosis", "outcome", string(d.Outcome))
+		t.say(Reply{Text: t.w(wRegistryUnavailable)})
+		t.handoff(Line1922, ReasonUnavailable)
 	}
-	t.say(Reply{Text: t.w("outcome_"+outcome) + cleared, Choices: append(choices, t.menuChoice())})
 }
 
 // clock formats a time as Taiwan wall-clock time, with the date when it is

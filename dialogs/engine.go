@@ -184,11 +184,11 @@ func (e *Engine) handle(ctx context.Context, s *Session, in Input, opts handleOp
 		}
 	} else if t.now.Sub(s.Updated) > e.cfg.Idle && s.busy() {
 		t.reset()
-		t.say(Reply{Text: t.w("expired", "minutes", strconv.Itoa(int(e.cfg.Idle.Minutes())))})
+		t.say(Reply{Text: t.w(wExpired, "minutes", strconv.Itoa(int(e.cfg.Idle.Minutes())))})
 		if in.Payload == "" && in.Event == "" {
 			// What the person typed belonged to the old flow; show the menu.
 			s.Updated = t.now
-			t.menu("menu")
+			t.menu(wMenu)
 			return t.done()
 		}
 	}
@@ -200,16 +200,16 @@ func (e *Engine) handle(ctx context.Context, s *Session, in Input, opts handleOp
 		t.voice(in)
 	case in.Event == EventFollow || in.Event == EventStart:
 		t.reset()
-		t.menu("welcome")
+		t.menu(wWelcome)
 	case in.Event == EventUnsupported:
 		// A sticker, a photo, a voice message: nothing of it is kept; a
 		// form in progress waits for what it asked.
 		if t.s.Node != NodeMenu {
-			t.say(Reply{Text: t.w("unsupported_message")})
+			t.say(Reply{Text: t.w(wUnsupportedMessage)})
 			t.prompt()
 			break
 		}
-		t.menu("unsupported_message")
+		t.menu(wUnsupportedMessage)
 	case in.Payload != "":
 		t.payload(in.Payload)
 	default:
@@ -296,7 +296,7 @@ func (t *turn) payload(raw string) {
 	switch p.Action {
 	case ActMenu:
 		t.leaveForm()
-		t.menu("menu")
+		t.menu(wMenu)
 	case ActLang:
 		if p.Arg == "other" {
 			t.switchLang(otherLang(t.s.Lang))
@@ -354,7 +354,7 @@ func (t *turn) topicReason() string {
 }
 
 func (t *turn) stale() {
-	t.say(Reply{Text: t.w("stale_choice")})
+	t.say(Reply{Text: t.w(wStaleChoice)})
 	t.prompt()
 }
 
@@ -362,7 +362,7 @@ func (t *turn) stale() {
 // without a result.
 func (t *turn) leaveForm() {
 	if t.s.Node == NodeVerifyID || t.s.Node == NodeVerifyConfirm || t.s.Node == NodeVerifyCard {
-		t.say(Reply{Text: t.w("form_cancelled")})
+		t.say(Reply{Text: t.w(wFormCancelled)})
 	}
 	t.s.wipeNumbers()
 	t.s.Node, t.s.Pending, t.s.Phone = NodeMenu, "", ""
@@ -370,7 +370,7 @@ func (t *turn) leaveForm() {
 
 func (t *turn) switchLang(l Lang) {
 	t.s.Lang, t.s.LangSet = l, true
-	t.say(Reply{Text: t.w("lang_switched")})
+	t.say(Reply{Text: t.w(wLangSwitched)})
 	t.prompt()
 }
 
@@ -378,38 +378,38 @@ func (t *turn) switchLang(l Lang) {
 func (t *turn) prompt() {
 	switch t.s.Node {
 	case NodeVerifyID:
-		t.say(Reply{Text: t.w("verify_ask_id"), Speech: t.w("verify_ask_id_spoken"), Choices: []Choice{t.cancelChoice()}})
+		t.say(Reply{Text: t.w(wVerifyAskID), Speech: t.w(wVerifyAskIDSpoken), Choices: []Choice{t.cancelChoice()}})
 	case NodeVerifyConfirm:
 		t.confirmPrompt()
 	case NodeVerifyCard:
-		t.say(Reply{Text: t.w("verify_ask_card"), Speech: t.w("verify_ask_card_spoken"), Choices: []Choice{
-			{Label: t.w("choice_no_card"), Payload: PayloadVerify(VerifyNoCard)}, t.cancelChoice(),
+		t.say(Reply{Text: t.w(wVerifyAskCard), Speech: t.w(wVerifyAskCardSpoken), Choices: []Choice{
+			{Label: t.w(wChoiceNoCard), Payload: PayloadVerify(VerifyNoCard)}, t.cancelChoice(),
 		}})
 	case NodeCounty:
 		t.askCounty()
 	case NodeCallbackAsk:
-		t.say(Reply{Text: t.w("callback_consent"), Choices: []Choice{
-			{Label: t.w("choice_callback_yes"), Payload: PayloadCallback(CallbackYes)},
-			{Label: t.w("choice_callback_no"), Payload: PayloadCallback(CallbackNo)},
+		t.say(Reply{Text: t.w(wCallbackConsent), Choices: []Choice{
+			{Label: t.w(wChoiceCallbackYes), Payload: PayloadCallback(CallbackYes)},
+			{Label: t.w(wChoiceCallbackNo), Payload: PayloadCallback(CallbackNo)},
 		}})
 	case NodeCallbackPhone:
-		t.say(Reply{Text: t.w("callback_ask_phone"), Choices: []Choice{{Label: t.w("choice_cancel"), Payload: PayloadCallback(CallbackNo)}}})
+		t.say(Reply{Text: t.w(wCallbackAskPhone), Choices: []Choice{{Label: t.w(wChoiceCancel), Payload: PayloadCallback(CallbackNo)}}})
 	case NodeCallbackTime:
 		var choices []Choice
 		for _, w := range callbackTimes {
-			choices = append(choices, Choice{Label: t.w("when_" + w), Payload: PayloadCallbackWhen(w)})
+			choices = append(choices, Choice{Label: t.w(whenWords[w]), Payload: PayloadCallbackWhen(w)})
 		}
-		t.say(Reply{Text: t.w("callback_ask_time"), Choices: choices})
+		t.say(Reply{Text: t.w(wCallbackAskTime), Choices: choices})
 	default:
-		t.menu("menu")
+		t.menu(wMenu)
 	}
 }
 
 func (t *turn) cancelChoice() Choice {
-	return Choice{Label: t.w("choice_cancel"), Payload: PayloadVerify(VerifyCancel)}
+	return Choice{Label: t.w(wChoiceCancel), Payload: PayloadVerify(VerifyCancel)}
 }
 
-func (t *turn) menuChoice() Choice { return Choice{Label: t.w("choice_menu"), Payload: PayloadMenu()} }
+func (t *turn) menuChoice() Choice { return Choice{Label: t.w(wChoiceMenu), Payload: PayloadMenu()} }
 
 // channelOf is the channel part of a person key ("line:U…" → "line").
 func channelOf(person string) string {

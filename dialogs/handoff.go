@@ -21,10 +21,10 @@ func telLink(number string) Link {
 
 // askPerson asks which kind of help the person needs.
 func (t *turn) askPerson() {
-	t.say(Reply{Text: t.w("person_ask"), Choices: []Choice{
-		{Label: t.w("choice_line_1922"), Payload: PayloadHandoff(Line1922)},
-		{Label: t.w("choice_line_nhia"), Payload: PayloadHandoff(LineNHIA)},
-		{Label: t.w("choice_line_county"), Payload: PayloadHandoff(LineCounty)},
+	t.say(Reply{Text: t.w(wPersonAsk), Choices: []Choice{
+		{Label: t.w(wChoiceLine1922), Payload: PayloadHandoff(Line1922)},
+		{Label: t.w(wChoiceLineNHIA), Payload: PayloadHandoff(LineNHIA)},
+		{Label: t.w(wChoiceLineCounty), Payload: PayloadHandoff(LineCounty)},
 		t.menuChoice(),
 	}})
 }
@@ -34,7 +34,7 @@ func (t *turn) askCounty() {
 	for _, c := range t.e.cfg.Directory.Counties() {
 		choices = append(choices, Choice{Label: c.Name[t.s.Lang], Payload: PayloadCounty(c.Code)})
 	}
-	t.say(Reply{Text: t.w("county_ask"), Choices: choices})
+	t.say(Reply{Text: t.w(wCountyAsk), Choices: choices})
 }
 
 // handoff hands the person to a line; a county handoff first asks which
@@ -45,8 +45,16 @@ func (t *turn) handoff(line, reason string) {
 		t.askCounty()
 		return
 	}
+	t.handoffTo(t.lineHandoff(line, reason))
+}
+
+// lineHandoff is the handoff to one of the directory's lines.
+func (t *turn) lineHandoff(line, reason string) Handoff {
 	h := t.e.cfg.Directory.Line(line)
-	t.handoffTo(line, "", h.Name[t.s.Lang], h.Number, dialNumber(h.Dial, h.Number), h.Hours[t.s.Lang], reason)
+	return Handoff{
+		Line: line, Name: h.Name[t.s.Lang], Number: h.Number, Dial: dialNumber(h.Dial, h.Number),
+		Hours: h.Hours[t.s.Lang], Reason: reason,
+	}
 }
 
 func (t *turn) countyChosen(c County) {
@@ -56,22 +64,28 @@ func (t *turn) countyChosen(c County) {
 	}
 	t.s.Node, t.s.Pending = NodeMenu, ""
 	if c.Number == "" {
-		t.say(Reply{Text: t.w("handoff_county_unconfigured", "county", c.Name[t.s.Lang])})
-		h := t.e.cfg.Directory.Line(Line1922)
-		t.handoffTo(Line1922, c.Code, h.Name[t.s.Lang], h.Number, dialNumber(h.Dial, h.Number), h.Hours[t.s.Lang], reason)
+		t.say(Reply{Text: t.w(wHandoffCountyUnconfigured, "county", c.Name[t.s.Lang])})
+		h := t.lineHandoff(Line1922, reason)
+		h.County = c.Code
+		t.handoffTo(h)
 		return
 	}
-	t.handoffTo(LineCounty, c.Code, t.w("county_line", "county", c.Name[t.s.Lang]), c.Number, dialNumber(c.Dial, c.Number), c.Hours[t.s.Lang], reason)
+	t.handoffTo(Handoff{
+		Line: LineCounty, County: c.Code, Name: t.w(wCountyLine, "county", c.Name[t.s.Lang]),
+		Number: c.Number, Dial: dialNumber(c.Dial, c.Number), Hours: c.Hours[t.s.Lang], Reason: reason,
+	})
 }
 
-func (t *turn) handoffTo(line, county, name, number, dial, hours, reason string) {
-	t.e.cfg.Logger.Info("handoff", "line", line, "county", county, "reason", reason)
-	t.e.cfg.Observe("handoff", line)
+// handoffTo tells the person which line to call and what to say there;
+// the Conversation opens the ticket the Handoff asks for.
+func (t *turn) handoffTo(h Handoff) {
+	t.e.cfg.Logger.Info("handoff", "line", h.Line, "county", h.County, "reason", h.Reason)
+	t.e.cfg.Observe("handoff", h.Line)
 	t.say(Reply{
-		Text:    t.w("handoff", "name", name, "number", number, "hours", hours, "reason", t.reasonText(reason)),
+		Text:    t.w(wHandoff, "name", h.Name, "number", h.Number, "hours", h.Hours, "reason", t.reasonText(h.Reason)),
 		Choices: []Choice{t.menuChoice()},
-		Links:   []Link{t.telLink(number)},
-		Handoff: &Handoff{Line: line, County: county, Number: number, Dial: dial, Hours: hours, Reason: reason},
+		Links:   []Link{t.telLink(h.Number)},
+		Handoff: &h,
 	})
 }
 
@@ -84,15 +98,13 @@ func (t *turn) reasonText(reason string) string { return t.e.ReasonText(t.s.Lang
 func (e *Engine) ReasonText(lang Lang, reason string) string {
 	if id, ok := strings.CutPrefix(reason, "faq:"); ok {
 		if it, ok := e.cfg.Topics.Item(id); ok {
-			return e.cfg.Words.T(lang, "reason_faq", "title", it.Title(lang))
+			return e.cfg.Words.T(lang, wReasonFaq, "title", it.Title(lang))
 		}
 	}
-	switch reason {
-	case ReasonAsked, ReasonNoMatch, ReasonInvalid, ReasonRateLimited, ReasonUnavailable,
-		ReasonMismatch, ReasonNoCard, ReasonIDFailures, "duplicate_id":
-		return e.cfg.Words.T(lang, "reason_"+reason)
+	if key, ok := reasonWords[reason]; ok {
+		return e.cfg.Words.T(lang, key)
 	}
-	return e.cfg.Words.T(lang, "reason_"+ReasonAsked)
+	return e.cfg.Words.T(lang, wReasonAsked)
 }
 
 // Apology is what a person hears when their message could not be handled
@@ -101,10 +113,13 @@ func (e *Engine) ReasonText(lang Lang, reason string) string {
 func (e *Engine) Apology(lang Lang) []Reply {
 	h := e.cfg.Directory.Line(Line1922)
 	return []Reply{{
-		Text:    e.cfg.Words.T(lang, "turn_failed"),
-		Lang:    lang,
-		Links:   []Link{telLink(h.Number)},
-		Handoff: &Handoff{Line: Line1922, Number: h.Number, Dial: dialNumber(h.Dial, h.Number), Hours: h.Hours[lang], Reason: ReasonFailure},
+		Text:  e.cfg.Words.T(lang, wTurnFailed),
+		Lang:  lang,
+		Links: []Link{telLink(h.Number)},
+		Handoff: &Handoff{
+			Line: Line1922, Name: h.Name[lang], Number: h.Number, Dial: dialNumber(h.Dial, h.Number),
+			Hours: h.Hours[lang], Reason: ReasonFailure,
+		},
 	}}
 }
 
@@ -113,14 +128,14 @@ func (e *Engine) Apology(lang Lang) []Reply {
 func (e *Engine) ticketOpened(s *Session, r *Reply, ref string, callbacks bool) {
 	r.Handoff.Ticket = ref
 	s.LastTicket = ref
-	r.Text += "\n\n" + e.cfg.Words.T(s.Lang, "ticket_ref", "ref", ref)
+	r.Text += "\n\n" + e.cfg.Words.T(s.Lang, wTicketRef, "ref", ref)
 	if callbacks {
-		r.Choices = append([]Choice{{Label: e.cfg.Words.T(s.Lang, "choice_callback"), Payload: PayloadCallback(CallbackStart)}}, r.Choices...)
+		r.Choices = append([]Choice{{Label: e.cfg.Words.T(s.Lang, wChoiceCallback), Payload: PayloadCallback(CallbackStart)}}, r.Choices...)
 	}
 }
 
 // ticketFailed says, under a handoff, that no reference could be opened:
 // the person still has the line to call.
 func (e *Engine) ticketFailed(s *Session, r *Reply) {
-	r.Text += "\n\n" + e.cfg.Words.T(s.Lang, "ticket_failed")
+	r.Text += "\n\n" + e.cfg.Words.T(s.Lang, wTicketFailed)
 }

@@ -19,9 +19,9 @@ func (t *turn) menu(key string) {
 		choices = append(choices, Choice{Label: it.Title(t.s.Lang), Payload: PayloadFAQ(it.ID)})
 	}
 	choices = append(choices,
-		Choice{Label: t.w("choice_verify"), Payload: PayloadVerify(VerifyStart)},
-		Choice{Label: t.w("choice_person"), Payload: PayloadPerson()},
-		Choice{Label: t.w("choice_other_lang"), Payload: PayloadLang(otherLang(t.s.Lang))},
+		Choice{Label: t.w(wChoiceVerify), Payload: PayloadVerify(VerifyStart)},
+		Choice{Label: t.w(wChoicePerson), Payload: PayloadPerson()},
+		Choice{Label: t.w(wChoiceOtherLang), Payload: PayloadLang(otherLang(t.s.Lang))},
 	)
 	t.say(Reply{Text: t.w(key), Choices: choices})
 }
@@ -45,12 +45,12 @@ func (t *turn) followUp(f string) (Choice, bool) {
 	kind, arg, _ := strings.Cut(f, ":")
 	switch kind {
 	case "verify":
-		return Choice{Label: t.w("choice_verify"), Payload: PayloadVerify(VerifyStart)}, true
+		return Choice{Label: t.w(wChoiceVerify), Payload: PayloadVerify(VerifyStart)}, true
 	case "hotline":
-		return Choice{Label: t.w("choice_line_" + arg), Payload: PayloadHandoff(arg)}, true
+		return Choice{Label: t.w(lineChoiceWords[arg]), Payload: PayloadHandoff(arg)}, true
 	case "faq":
 		if it, ok := t.e.cfg.Topics.Item(arg); ok {
-			return Choice{Label: t.w("choice_read_qa", "title", it.Title(t.s.Lang)), Payload: PayloadFAQ(it.ID)}, true
+			return Choice{Label: t.w(wChoiceReadQA, "title", it.Title(t.s.Lang)), Payload: PayloadFAQ(it.ID)}, true
 		}
 	}
 	return Choice{}, false
@@ -66,11 +66,11 @@ func (t *turn) text(raw string) {
 		return
 	case greetings[cmd]:
 		t.leaveForm()
-		t.menu("welcome")
+		t.menu(wWelcome)
 		return
 	case menuWords[cmd]:
 		t.leaveForm()
-		t.menu("menu")
+		t.menu(wMenu)
 		return
 	case langWords[cmd] != "":
 		t.switchLang(langWords[cmd])
@@ -84,7 +84,7 @@ func (t *turn) text(raw string) {
 		return
 	case cancelWords[cmd] && t.s.Node != NodeMenu:
 		t.leaveForm()
-		t.menu("menu")
+		t.menu(wMenu)
 		return
 	}
 	switch t.s.Node {
@@ -108,7 +108,7 @@ func (t *turn) text(raw string) {
 	case NodeCounty:
 		c, ok := t.e.cfg.Directory.FindCounty(text)
 		if !ok {
-			t.say(Reply{Text: t.w("county_unknown")})
+			t.say(Reply{Text: t.w(wCountyUnknown)})
 			t.askCounty()
 			return
 		}
@@ -178,14 +178,14 @@ func (t *turn) question(text string) {
 		t.e.cfg.Logger.Debug("question not matched", "misses", t.s.Misses)
 		if t.s.Misses >= 2 {
 			t.say(Reply{
-				Text:    t.w("no_match_again"),
-				Choices: []Choice{{Label: t.w("choice_person"), Payload: PayloadPerson()}, t.menuChoice()},
+				Text:    t.w(wNoMatchAgain),
+				Choices: []Choice{{Label: t.w(wChoicePerson), Payload: PayloadPerson()}, t.menuChoice()},
 				Links:   []Link{t.telLink(t.e.cfg.Directory.Line(Line1922).Number)},
 			})
 			return
 		}
 		t.say(Reply{
-			Text:    t.w("no_match"),
+			Text:    t.w(wNoMatch),
 			Choices: []Choice{t.menuChoice()},
 			Links:   []Link{t.telLink(t.e.cfg.Directory.Line(Line1922).Number)},
 		})
@@ -202,7 +202,7 @@ func (t *turn) question(text string) {
 			}
 		}
 		choices = append(choices, t.menuChoice())
-		t.say(Reply{Text: t.w("did_you_mean"), Choices: choices})
+		t.say(Reply{Text: t.w(wDidYouMean), Choices: choices})
 	}
 }
 
@@ -242,9 +242,9 @@ func hasLetters(s string) bool {
 // sharedNote answers a message from a chat others read: how to talk
 // privately, and nothing else.
 func (e *Engine) sharedNote(in Input, lang Lang) []Reply {
-	r := Reply{Text: e.cfg.Words.T(lang, "group_note"), Lang: lang}
+	r := Reply{Text: e.cfg.Words.T(lang, wGroupNote), Lang: lang}
 	if in.PrivateLink != "" {
-		r.Links = []Link{{Label: e.cfg.Words.T(lang, "choice_private_chat"), URL: in.PrivateLink}}
+		r.Links = []Link{{Label: e.cfg.Words.T(lang, wChoicePrivateChat), URL: in.PrivateLink}}
 	}
 	return []Reply{r}
 }

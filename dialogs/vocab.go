@@ -87,6 +87,8 @@ type Handoff struct {
 	// County is the county code when Line is "county" (or when a county
 	// without a configured number fell back to 1922).
 	County string
+	// Name is the line's name in the reply's language.
+	Name string
 	// Number is the number to call.
 	Number string
 	// Dial is Number in international form for a phone system to dial

@@ -20,32 +20,6 @@ type Words struct {
 //go:embed data/words.toml
 var defaultWords []byte
 
-// wordKeys are the keys the engine uses; the words file must have exactly
-// these, each in every language with the same placeholders.
-var wordKeys = []string{
-	"welcome", "menu", "choice_verify", "choice_person", "choice_menu", "choice_other_lang",
-	"lang_switched", "answer_more", "did_you_mean", "no_match", "no_match_again",
-	"verify_ask_id", "verify_confirm", "kind_national", "kind_arc_new", "kind_arc_old",
-	"choice_yes", "choice_reenter", "verify_ask_card", "choice_no_card", "choice_cancel",
-	"invalid_entry", "too_many_invalid", "rate_limited", "registry_unavailable",
-	"form_cancelled", "numbers_cleared",
-	"outcome_verified", "outcome_card_too_new", "outcome_verified_record_moved",
-	"outcome_use_number_on_card", "outcome_use_new_number", "outcome_duplicate_id",
-	"outcome_mismatch", "mismatch_again", "choice_read_qa", "choice_check_again",
-	"person_ask", "choice_line_1922", "choice_line_nhia", "choice_line_county",
-	"county_ask", "county_unknown", "county_line", "ticket_ref", "handoff", "handoff_county_unconfigured",
-	"expired", "stale_choice",
-	"reason_asked", "reason_no_match", "reason_invalid_entries", "reason_rate_limited",
-	"reason_registry_unavailable", "reason_mismatch_twice", "reason_no_card",
-	"reason_duplicate_id", "reason_faq", "reason_id_failures", "channel_busy", "id_paused",
-	"choice_callback", "callback_consent", "choice_callback_yes", "choice_callback_no", "callback_ask_phone",
-	"callback_ask_time", "when_morning", "when_afternoon", "when_evening", "when_any", "callback_done",
-	"callback_declined", "callback_failed", "verify_ask_id_spoken", "verify_ask_card_spoken", "verify_confirm_spoken",
-	"turn_failed", "ticket_failed", "group_note", "choice_private_chat", "unsupported_message",
-	"lang_name", "voice_hello", "voice_welcome", "voice_invalid_choice", "voice_no_input", "voice_not_understood",
-	"voice_dial_failed", "voice_dial_failed_no_callback", "voice_callback_done", "voice_goodbye",
-}
-
 // DefaultWords returns the shipped words (checked by the tests).
 func DefaultWords() (*Words, error) { return ParseWords("words.toml", defaultWords) }
 
