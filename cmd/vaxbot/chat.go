@@ -50,7 +50,12 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	send := func(in dialogs.Input) ([]dialogs.Choice, error) {
 		replies, err := conv.Handle(ctx, in)
 		if err != nil {
-			return nil, err
+			// The person still gets the apology the conversation gives
+			// for a failure; the cause goes to stderr.
+			fmt.Fprintln(stderr, "vaxbot:", err)
+			if len(replies) == 0 {
+				return nil, err
+			}
 		}
 		choices, err := dialogs.RenderText(stdout, replies)
 		fmt.Fprintln(stdout)
