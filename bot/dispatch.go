@@ -3,17 +3,30 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/patrickmn/go-cache"
 	"github.com/vaxbot/vaxbot/dialogs"
 )
 
-// Handler runs the conversation for one input (dialogs.Conversation).
+// Handler runs the conversation for one input (dialogs.Conversation). When
+// it fails it may return replies (an apology) together with the error: they
+// are delivered. A Handler that also has the method of apologizer
+// (dialogs.Conversation does) gives the apology the person hears when
+// Handle panics.
 type Handler interface {
 	Handle(ctx context.Context, in dialogs.Input) ([]dialogs.Reply, error)
+}
+
+// apologizer gives what a person hears when their input could not be
+// handled at all.
+type apologizer interface {
+	Apology(in dialogs.Input) []dialogs.Reply
 }
 
 // DispatcherConfig sets up a Dispatcher.
@@ -39,11 +52,16 @@ type DispatcherConfig struct {
 	Dedupe Deduper
 }
 
-// Deduper remembers event ids. Seen reports whether id was seen before and
-// remembers it; Forget drops it.
+// Deduper remembers event ids in a store shared by replicas. The webhook
+// handler calls it while the platform waits: ctx bounds each call, and an
+// implementation should bound it further (a fraction of a second).
 type Deduper interface {
-	Seen(key string) bool
-	Forget(key string)
+	// Seen reports whether key was seen before, and remembers it. On an
+	// error the dispatcher takes the event as new: a rare duplicate reply
+	// beats a lost one.
+	Seen(ctx context.Context, key string) (bool, error)
+	// Forget drops key, so that a redelivery is taken.
+	Forget(ctx context.Context, key string) error
 }
 
 // Defaults of DispatcherConfig: 32 768 events may wait in all.
@@ -69,6 +87,9 @@ type Dispatcher struct {
 	closed  bool
 	baseCtx context.Context
 	cancel  context.CancelFunc
+	// dedupeDown is set while the shared Deduper fails, so that an outage
+	// is logged once, not once an event.
+	dedupeDown atomic.Bool
 }
 
 // ErrOverloaded is returned by Enqueue when a worker's queue is full.
@@ -109,25 +130,48 @@ func NewDispatcher(cfg DispatcherConfig) *Dispatcher {
 }
 
 // Seen reports whether a channel's event id was seen before, and remembers
-// it. go-cache's Add is an atomic check-and-set.
-func (d *Dispatcher) Seen(channel, id string) bool {
+// it. go-cache's Add is an atomic check-and-set. When the shared Deduper
+// fails the event is taken as new: the failure is counted and logged once
+// until the store answers again.
+func (d *Dispatcher) Seen(ctx context.Context, channel, id string) bool {
 	if id == "" {
 		return false
 	}
 	if d.cfg.Dedupe != nil {
-		return d.cfg.Dedupe.Seen(channel + ":" + id)
+		seen, err := d.cfg.Dedupe.Seen(ctx, channel+":"+id)
+		d.dedupeResult(channel, "seen", err)
+		return err == nil && seen
 	}
 	return d.seen.Add(channel+":"+id, struct{}{}, cache.DefaultExpiration) != nil
 }
 
 // Forget drops an event id, so that an event that could not be queued can
 // be redelivered.
-func (d *Dispatcher) Forget(channel, id string) {
+func (d *Dispatcher) Forget(ctx context.Context, channel, id string) {
+	if id == "" {
+		return
+	}
 	if d.cfg.Dedupe != nil {
-		d.cfg.Dedupe.Forget(channel + ":" + id)
+		d.dedupeResult(channel, "forget", d.cfg.Dedupe.Forget(ctx, channel+":"+id))
 		return
 	}
 	d.seen.Delete(channel + ":" + id)
+}
+
+// dedupeResult counts a failed call to the shared Deduper, and logs the
+// first failure of an outage and its end.
+func (d *Dispatcher) dedupeResult(channel, op string, err error) {
+	if err == nil {
+		if d.dedupeDown.Load() && d.dedupeDown.CompareAndSwap(true, false) {
+			d.cfg.Logger.Info("event ids: the shared store answers again")
+		}
+		return
+	}
+	d.cfg.Metrics.DedupeFailure(channel, op)
+	if d.dedupeDown.CompareAndSwap(false, true) {
+		d.cfg.Logger.Warn("event ids: the shared store failed; events are taken as new until it answers (logged once)",
+			"channel", channel, "op", op, "err", err)
+	}
 }
 
 // Enqueue queues an event for its person's worker without waiting.
@@ -162,26 +206,70 @@ func (d *Dispatcher) work(q chan job) {
 	}
 }
 
+// run handles one event and delivers its replies. A panic in the channel
+// or the Handler ends this event only: it is logged and counted, the person
+// gets the apology when the Handler can give one, and the worker goes on.
 func (d *Dispatcher) run(j job) {
 	ctx, cancel := context.WithTimeout(d.baseCtx, d.cfg.Timeout)
 	defer cancel()
 	name := j.ch.Name()
 	if p, ok := j.ch.(Preparer); ok {
-		p.Prepare(ctx, j.ev)
+		// Preparing only helps (an animation, a deleted message): the
+		// event is handled even when it panics.
+		d.guard(j, "prepare", func() { p.Prepare(ctx, j.ev) })
 	}
-	replies, err := d.cfg.Handler.Handle(ctx, j.ev.Input)
+	var replies []dialogs.Reply
+	var err error
+	if !d.guard(j, "handle", func() { replies, err = d.cfg.Handler.Handle(ctx, j.ev.Input) }) {
+		replies, err = d.apology(j)
+	}
 	if err != nil {
-		d.cfg.Logger.Error("conversation failed", "channel", name, "type", j.ev.Type, "err", err)
+		// Replies that come with the error are the apology: delivered below.
+		d.cfg.Logger.Error("conversation failed", "channel", name, "type", j.ev.Type, "apology", len(replies) > 0, "err", err)
 	}
 	if len(replies) == 0 {
 		return
 	}
-	if err := j.ch.Deliver(ctx, j.ev, replies); err != nil {
+	if !d.guard(j, "deliver", func() { err = j.ch.Deliver(ctx, j.ev, replies) }) {
+		// Counted as a panic already.
 		d.cfg.Metrics.Reply(name, "lost")
+		return
+	}
+	if err != nil {
+		d.cfg.Metrics.Reply(name, "lost")
+		d.cfg.Metrics.TurnFailure(CauseDeliver)
 		d.cfg.Logger.Warn("replies lost", "channel", name, "type", j.ev.Type, "err", err)
 		return
 	}
 	d.cfg.Metrics.ReplySeconds(name, time.Since(j.received).Seconds())
+}
+
+// apology is what the person hears when the Handler panicked: its
+// Apology, when it has one (itself guarded).
+func (d *Dispatcher) apology(j job) (replies []dialogs.Reply, err error) {
+	err = errors.New("bot: the handler panicked")
+	a, ok := d.cfg.Handler.(apologizer)
+	if !ok {
+		return nil, err
+	}
+	d.guard(j, "apology", func() { replies = a.Apology(j.ev.Input) })
+	return replies, err
+}
+
+// guard runs f and reports whether it returned without panicking. A panic
+// is logged with its type and stack, never its value (it may quote what
+// the person typed), and counted.
+func (d *Dispatcher) guard(j job, stage string, f func()) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			d.cfg.Metrics.TurnFailure(dialogs.CausePanic)
+			d.cfg.Logger.Error("panic in the dispatcher", "channel", j.ch.Name(), "type", j.ev.Type, "stage", stage,
+				"panic_type", fmt.Sprintf("%T", p), "stack", string(debug.Stack()))
+			ok = false
+		}
+	}()
+	f()
+	return true
 }
 
 // Close stops taking events and waits until the queued ones are handled and

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/VictoriaMetrics/metrics"
+	"github.com/vaxbot/vaxbot/dialogs"
 )
 
 // Metrics counts what the server does, in Prometheus text format. Labels
@@ -25,8 +26,26 @@ type metricKey struct {
 	n            int // how many label values
 }
 
-// NewMetrics returns an empty set of metrics.
-func NewMetrics() *Metrics { return &Metrics{set: metrics.NewSet()} }
+// CauseDeliver is the cause of a failed turn whose replies were lost on the
+// way to the platform (the other causes are dialogs.Cause…).
+const CauseDeliver = "deliver"
+
+// turnFailureCauses are the causes of vaxbot_turn_failures_total, whose
+// series exist from the start at 0: a dashboard or an alert on a rate sees
+// the first failure as an increase, not as a new series.
+var turnFailureCauses = []string{
+	dialogs.CauseLock, dialogs.CauseStore, dialogs.CauseTicket, dialogs.CausePanic, dialogs.CauseRegistry, CauseDeliver,
+}
+
+// NewMetrics returns a set of metrics, with the series of
+// vaxbot_turn_failures_total at 0.
+func NewMetrics() *Metrics {
+	m := &Metrics{set: metrics.NewSet()}
+	for _, cause := range turnFailureCauses {
+		m.counter(turnFailures, cause)
+	}
+	return m
+}
 
 func (k metricKey) name() string {
 	switch k.n {
@@ -39,7 +58,11 @@ func (k metricKey) name() string {
 }
 
 // inc adds one to the counter named by format with up to two label values.
-func (m *Metrics) inc(format string, labels ...string) {
+func (m *Metrics) inc(format string, labels ...string) { m.counter(format, labels...).Inc() }
+
+// counter returns the counter named by format with up to two label values,
+// creating it at 0.
+func (m *Metrics) counter(format string, labels ...string) *metrics.Counter {
 	k := metricKey{format: format, n: len(labels)}
 	if len(labels) > 0 {
 		k.a = labels[0]
@@ -51,7 +74,7 @@ func (m *Metrics) inc(format string, labels ...string) {
 	if !ok {
 		c, _ = m.counters.LoadOrStore(k, m.set.GetOrCreateCounter(k.name()))
 	}
-	c.(*metrics.Counter).Inc()
+	return c.(*metrics.Counter)
 }
 
 // observe records v in the histogram named by format with one label value.
@@ -94,9 +117,33 @@ func (m *Metrics) ReplySeconds(channel string, s float64) {
 	m.observe(`vaxbot_reply_duration_seconds{channel=%q}`, channel, s)
 }
 
+// turnFailures counts turns that ended in an apology or in silence, by
+// cause.
+const turnFailures = `vaxbot_turn_failures_total{cause=%q}`
+
+// TurnFailure counts a turn that failed: the person got the apology, or
+// nothing when the replies were lost (CauseDeliver).
+func (m *Metrics) TurnFailure(cause string) { m.inc(turnFailures, cause) }
+
+// HTTPPanic counts a request whose handler panicked (answered 500). route is
+// one of a few fixed names, never the request's path.
+func (m *Metrics) HTTPPanic(route string) { m.inc(`vaxbot_http_panics_total{route=%q}`, route) }
+
+// DedupeFailure counts a call to the shared store of event ids that failed
+// (op "seen" or "forget"): the event was taken as new.
+func (m *Metrics) DedupeFailure(channel, op string) {
+	m.inc(`vaxbot_dedupe_failures_total{channel=%q,op=%q}`, channel, op)
+}
+
 // Observe counts the conversation's events (dialogs.Config.Observe).
 func (m *Metrics) Observe(kind, value string) {
 	switch kind {
+	case "turn_failure":
+		m.TurnFailure(value)
+	case "ticket":
+		m.inc(`vaxbot_tickets_opened_total{line=%q}`, value)
+	case "callback":
+		m.inc(`vaxbot_callbacks_stored_total`)
 	case "answer":
 		m.inc(`vaxbot_answers_total{item=%q}`, value)
 	case "abstain":

@@ -33,3 +33,42 @@ func TestMetricsNames(t *testing.T) {
 		t.Errorf("a name was formatted without its labels:\n%s", b.String())
 	}
 }
+
+// TestMetricsTurnFailures: every cause of a failed turn is a series from
+// the start, at 0; the conversation's kinds are counted under their names.
+func TestMetricsTurnFailures(t *testing.T) {
+	m := NewMetrics()
+	var b bytes.Buffer
+	m.WritePrometheus(&b)
+	for _, cause := range []string{"lock", "store", "ticket", "panic", "registry", "deliver"} {
+		if want := `vaxbot_turn_failures_total{cause="` + cause + `"} 0`; !strings.Contains(b.String(), want+"\n") {
+			t.Errorf("no %s at start in:\n%s", want, b.String())
+		}
+	}
+	tests := []struct {
+		name        string
+		kind, value string
+		want        string
+	}{
+		{"a panic", "turn_failure", "panic", `vaxbot_turn_failures_total{cause="panic"} 1`},
+		{"the store", "turn_failure", "store", `vaxbot_turn_failures_total{cause="store"} 1`},
+		{"a ticket", "ticket", "1922", `vaxbot_tickets_opened_total{line="1922"} 1`},
+		{"a call-back", "callback", "", `vaxbot_callbacks_stored_total 1`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m.Observe(tt.kind, tt.value)
+			b.Reset()
+			m.WritePrometheus(&b)
+			if !strings.Contains(b.String(), tt.want+"\n") {
+				t.Errorf("no %s in:\n%s", tt.want, b.String())
+			}
+		})
+	}
+	m.TurnFailure(CauseDeliver)
+	b.Reset()
+	m.WritePrometheus(&b)
+	if want := `vaxbot_turn_failures_total{cause="deliver"} 1`; !strings.Contains(b.String(), want+"\n") {
+		t.Errorf("no %s in:\n%s", want, b.String())
+	}
+}

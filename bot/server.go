@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -43,6 +44,10 @@ type Voice interface {
 // voiceTimeout bounds one voice step; providers wait about 15 s.
 const voiceTimeout = 10 * time.Second
 
+// webhookTimeout bounds what a webhook waits for (the shared store of event
+// ids) while the platform waits for its answer.
+const webhookTimeout = 5 * time.Second
+
 // Server is the fasthttp server with the webhook, health and metrics routes.
 type Server struct {
 	cfg      ServerConfig
@@ -70,6 +75,7 @@ func NewServer(cfg ServerConfig) *Server {
 		Name:               "vaxbot",
 		Handler:            s.Handle,
 		ErrorHandler:       s.handleError,
+		Logger:             fasthttpLogger{l: cfg.Logger},
 		MaxRequestBodySize: cfg.MaxBody,
 		ReadTimeout:        10 * time.Second,
 		WriteTimeout:       10 * time.Second,
@@ -109,6 +115,52 @@ func (s *Server) handleError(ctx *fasthttp.RequestCtx, err error) {
 	ctx.Error("cannot read request", fasthttp.StatusBadRequest)
 }
 
+// fasthttpLogger takes fasthttp's own messages to the server's logger
+// without their arguments: they may quote the bytes of a request, and a
+// request's body holds what a person typed.
+type fasthttpLogger struct{ l *slog.Logger }
+
+// Printf implements fasthttp.Logger: the format is logged, the arguments
+// are dropped.
+func (f fasthttpLogger) Printf(format string, args ...any) {
+	f.l.Warn("fasthttp: "+format, "args_dropped", len(args))
+}
+
+// recoverPanic, deferred by Handle, answers 500 when a handler panicked:
+// nothing was acknowledged, so the platform delivers the event again. The
+// panic is logged with its type and stack, never its value nor the
+// request's body or path (a ticket reference, a person's text), and
+// counted; the server goes on serving.
+func (s *Server) recoverPanic(ctx *fasthttp.RequestCtx) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	route := routeOf(string(ctx.Path()))
+	s.cfg.Metrics.HTTPPanic(route)
+	s.cfg.Logger.Error("panic in a request handler; answered 500", "route", route, "method", string(ctx.Method()),
+		"panic_type", fmt.Sprintf("%T", p), "stack", string(debug.Stack()))
+	ctx.Response.Reset()
+	ctx.Error("internal error\n", fasthttp.StatusInternalServerError)
+}
+
+// routeOf names the route of path for metrics and logs, from a fixed set.
+func routeOf(path string) string {
+	switch {
+	case path == "/healthz" || path == "/readyz":
+		return "health"
+	case path == "/metrics":
+		return "metrics"
+	case strings.HasPrefix(path, "/ops/"):
+		return "ops"
+	case strings.HasPrefix(path, "/voice/"):
+		return "voice"
+	case strings.HasPrefix(path, "/webhook/"):
+		return "webhook_" + channelOf(path)
+	}
+	return "other"
+}
+
 func channelOf(path string) string {
 	if name, ok := strings.CutPrefix(path, "/webhook/"); ok {
 		if _, known := knownChannels[name]; known {
@@ -121,8 +173,10 @@ func channelOf(path string) string {
 // knownChannels bounds the channel label of metrics to names we serve.
 var knownChannels = map[string]struct{}{"line": {}, "telegram": {}, "voice": {}}
 
-// Handle routes one request.
+// Handle routes one request. A panic below it answers 500 and ends that
+// request only.
 func (s *Server) Handle(ctx *fasthttp.RequestCtx) {
+	defer s.recoverPanic(ctx)
 	path := string(ctx.Path())
 	switch path {
 	case "/healthz":
@@ -234,15 +288,17 @@ func (s *Server) webhook(ctx *fasthttp.RequestCtx, ch Channel) {
 		ctx.Error("cannot parse body\n", fasthttp.StatusBadRequest)
 		return
 	}
+	c, cancel := context.WithTimeout(context.Background(), webhookTimeout)
+	defer cancel()
 	for _, ev := range events {
-		if s.cfg.Dispatcher.Seen(name, ev.ID) {
+		if s.cfg.Dispatcher.Seen(c, name, ev.ID) {
 			s.cfg.Metrics.Duplicate(name)
 			continue
 		}
 		s.cfg.Metrics.EventIn(name, ev.Type)
 		if err := s.cfg.Dispatcher.Enqueue(ch, ev); err != nil {
 			// Let the platform deliver it again later.
-			s.cfg.Dispatcher.Forget(name, ev.ID)
+			s.cfg.Dispatcher.Forget(c, name, ev.ID)
 			s.cfg.Metrics.Rejected(name, "overloaded")
 			s.cfg.Logger.Warn("event not queued", "channel", name, "err", err)
 			ctx.Error("busy, retry later\n", fasthttp.StatusServiceUnavailable)

@@ -31,8 +31,9 @@ var ErrLost = errors.New("line: replies lost")
 
 // Prepare arranges the loading animation when the person has just sent what
 // looks like a card number, the step that runs a registry lookup: it is
-// shown if the replies are not ready within Config.LoadingDelay.
-func (c *Channel) Prepare(_ context.Context, ev bot.Event) {
+// shown if the replies are not ready within Config.LoadingDelay. ctx, the
+// event's, bounds the animation's call.
+func (c *Channel) Prepare(ctx context.Context, ev bot.Event) {
 	r, ok := ev.Reply.(replyTo)
 	if !ok || ev.Input.Text == "" {
 		return
@@ -48,7 +49,7 @@ func (c *Channel) Prepare(_ context.Context, ev bot.Event) {
 	p.timer = time.AfterFunc(c.cfg.LoadingDelay, func() {
 		defer close(p.done)
 		defer c.loading.CompareAndDelete(r.token, p)
-		if _, err := c.api.ShowLoadingAnimation(&messaging_api.ShowLoadingAnimationRequest{ChatId: r.userID, LoadingSeconds: 5}); err != nil {
+		if _, err := c.showLoading(ctx, r.userID); err != nil {
 			c.cfg.Logger.Debug("line: loading animation failed", "err", err)
 		}
 	})
@@ -100,7 +101,7 @@ func (c *Channel) Deliver(ctx context.Context, ev bot.Event, replies []dialogs.R
 	}
 	deadline := r.received.Add(replyWindow)
 	if r.token != "" && c.cfg.Now().Before(deadline) {
-		err := c.retry(ctx, deadline, func() (*http.Response, error) { return c.reply(r.token, msgs) })
+		err := c.retry(ctx, deadline, func() (*http.Response, error) { return c.reply(ctx, r.token, msgs) })
 		if err == nil {
 			c.cfg.Metrics.Reply("line", "sent")
 			return nil
@@ -119,10 +120,7 @@ func (c *Channel) Deliver(ctx context.Context, ev bot.Event, replies []dialogs.R
 		return fmt.Errorf("line: reply token expired and push fallback is off: %w", ErrLost)
 	}
 	key := retryKey()
-	err := c.retry(ctx, time.Time{}, func() (*http.Response, error) {
-		res, _, err := c.api.PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{To: r.userID, Messages: msgs}, key)
-		return res, err
-	})
+	err := c.retry(ctx, time.Time{}, func() (*http.Response, error) { return c.push(ctx, r.userID, msgs, key) })
 	if err != nil {
 		c.cfg.Metrics.Reply("line", "failed")
 		return fmt.Errorf("line: push: %w: %w", ErrLost, err)
@@ -131,23 +129,72 @@ func (c *Channel) Deliver(ctx context.Context, ev bot.Event, replies []dialogs.R
 	return nil
 }
 
-// replyPath is the Messaging API's reply endpoint.
-const replyPath = "/v2/bot/message/reply"
+// The Messaging API's endpoints that Deliver and Prepare call.
+const (
+	replyPath   = "/v2/bot/message/reply"
+	pushPath    = "/v2/bot/message/push"
+	loadingPath = "/v2/bot/chat/loading/start"
+)
 
-// reply is the SDK's ReplyMessageWithHttpInfo with the request body written
-// from the cached encodings of the messages: through the SDK's client (its
-// endpoint, token and headers: MessagingApiAPI.Url and Do), byte for byte
-// the body the SDK sends (TestReplyBodyIsTheSDKs). The SDK would encode the
-// cached messages again and compact the JSON twice over, the costliest step
-// of a reply (README, "The server under load").
-func (c *Channel) reply(token string, msgs []messaging_api.MessageInterface) (*http.Response, error) {
+// The API calls are the SDK's …WithHttpInfo methods, made through the SDK's
+// client (its endpoint, token and headers: MessagingApiAPI.Url and Do) with
+// a request that carries the event's context, so that the dispatcher's
+// timeout and shutdown end a call that hangs. The SDK's own methods take no
+// context, and its WithContext would change the client every event shares.
+
+// reply sends the reply with the request body written from the cached
+// encodings of the messages: byte for byte the body the SDK sends
+// (TestReplyBodyIsTheSDKs). The SDK would encode the cached messages again
+// and compact the JSON twice over, the costliest step of a reply (README,
+// "The server under load").
+func (c *Channel) reply(ctx context.Context, token string, msgs []messaging_api.MessageInterface) (*http.Response, error) {
 	body, err := replyBody(token, msgs)
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequest(http.MethodPost, c.api.Url(replyPath), bytes.NewReader(body))
+	return c.call(ctx, replyPath, body, nil, &messaging_api.ReplyMessageResponse{})
+}
+
+// push is the SDK's PushMessageWithHttpInfo with ctx; key is the
+// X-Line-Retry-Key that makes LINE send a retried push once.
+func (c *Channel) push(ctx context.Context, to string, msgs []messaging_api.MessageInterface, key string) (*http.Response, error) {
+	body, err := sdkJSON(&messaging_api.PushMessageRequest{To: to, Messages: msgs})
 	if err != nil {
 		return nil, err
+	}
+	return c.call(ctx, pushPath, body, http.Header{"X-Line-Retry-Key": {key}}, &messaging_api.PushMessageResponse{})
+}
+
+// showLoading is the SDK's ShowLoadingAnimationWithHttpInfo with ctx.
+func (c *Channel) showLoading(ctx context.Context, chatID string) (*http.Response, error) {
+	body, err := sdkJSON(&messaging_api.ShowLoadingAnimationRequest{ChatId: chatID, LoadingSeconds: 5})
+	if err != nil {
+		return nil, err
+	}
+	return c.call(ctx, loadingPath, body, nil, &map[string]any{})
+}
+
+// sdkJSON encodes a request as the SDK does (json.Encoder: a final newline).
+func sdkJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// call POSTs body to path through the SDK's client with ctx and decodes the
+// answer into out, as the SDK's methods do: a status other than 2xx is an
+// error that quotes the API's answer, returned with the response.
+func (c *Channel) call(ctx context.Context, path string, body []byte, header http.Header, out any) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.api.Url(path), bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
 	}
 	req.Header.Set("Content-Type", "application/json; charset=UTF-8")
 	res, err := c.api.Do(req)
@@ -159,8 +206,7 @@ func (c *Channel) reply(token string, msgs []messaging_api.MessageInterface) (*h
 		b, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
 		return res, fmt.Errorf("unexpected status code: %d, %s", res.StatusCode, b)
 	}
-	var out messaging_api.ReplyMessageResponse
-	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
 		return res, fmt.Errorf("failed to decode JSON: %w", err)
 	}
 	return res, nil
@@ -225,6 +271,10 @@ func (c *Channel) retry(ctx context.Context, deadline time.Time, do func() (*htt
 		res, err := do()
 		if err == nil {
 			return nil
+		}
+		if ctx.Err() != nil {
+			// Cancelled or timed out: no further try.
+			return fmt.Errorf("%w (%w)", ctx.Err(), err)
 		}
 		last = err
 		status := 0

@@ -50,19 +50,18 @@ func proxied(apiBase string, proxy func(*http.Request) (*url.URL, error)) bool {
 }
 
 // fastTransport is an http.RoundTripper over fasthttp's client, for the
-// SDK's http.Client: the request is written and its answer read in the
-// calling goroutine, where net/http hands each call to two goroutines of
-// the connection. A context's deadline bounds the call; a cancellation
-// without a deadline is not seen until the call ends.
+// SDK's http.Client. fasthttp knows deadlines, not contexts: a context's
+// deadline bounds the call, and when the context can be cancelled the call
+// runs in a goroutine of its own, so that a cancellation (the server
+// shutting down) ends the wait at once; the abandoned call ends at its
+// deadline (the http.Client's timeout sets one).
 type fastTransport struct {
 	c *fasthttp.Client
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	freq, fres := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-	defer fasthttp.ReleaseRequest(freq)
-	defer fasthttp.ReleaseResponse(fres)
+	freq := fasthttp.AcquireRequest()
 	freq.Header.SetMethod(req.Method)
 	freq.SetRequestURI(req.URL.String())
 	if req.Host != "" {
@@ -77,10 +76,42 @@ func (t fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		body, err := io.ReadAll(req.Body)
 		req.Body.Close()
 		if err != nil {
+			fasthttp.ReleaseRequest(freq)
 			return nil, fmt.Errorf("line: read request body: %w", err)
 		}
 		freq.SetBodyRaw(body)
 	}
+	ctx := req.Context()
+	if ctx.Done() == nil {
+		return t.do(req, freq)
+	}
+	if err := ctx.Err(); err != nil {
+		fasthttp.ReleaseRequest(freq)
+		return nil, err
+	}
+	type result struct {
+		res *http.Response
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := t.do(req, freq)
+		done <- result{res, err}
+	}()
+	select {
+	case r := <-done:
+		return r.res, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// do sends freq, releases it, and returns the answer as an http.Response
+// for req.
+func (t fastTransport) do(req *http.Request, freq *fasthttp.Request) (*http.Response, error) {
+	fres := fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(freq)
+	defer fasthttp.ReleaseResponse(fres)
 	var err error
 	if deadline, ok := req.Context().Deadline(); ok {
 		err = t.c.DoDeadline(freq, fres, deadline)

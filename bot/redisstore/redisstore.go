@@ -27,11 +27,7 @@ type Client struct {
 
 // Open connects to addr (host:port, or a redis:// URL) and checks it answers.
 func Open(ctx context.Context, addr, prefix string) (*Client, error) {
-	opts := &redis.Options{Addr: addr}
-	if u, err := redis.ParseURL(addr); err == nil {
-		opts = u
-	}
-	rdb := redis.NewClient(opts)
+	rdb := redis.NewClient(options(addr))
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		rdb.Close()
 		return nil, fmt.Errorf("redisstore: connect: %w", err)
@@ -40,6 +36,18 @@ func Open(ctx context.Context, addr, prefix string) (*Client, error) {
 		prefix = "vaxbot:"
 	}
 	return &Client{rdb: rdb, prefix: prefix}, nil
+}
+
+// options reads addr (host:port, or a redis:// URL) into the client's
+// options. Every call ends with its context: go-redis ignores a context's
+// deadline unless told, and waits for its own timeouts (seconds) instead.
+func options(addr string) *redis.Options {
+	opts := &redis.Options{Addr: addr}
+	if u, err := redis.ParseURL(addr); err == nil {
+		opts = u
+	}
+	opts.ContextTimeoutEnabled = true
+	return opts
 }
 
 // Close closes the connection.
@@ -227,22 +235,33 @@ type Dedupe struct {
 	ttl time.Duration
 }
 
+// DedupeTimeout bounds each call of Dedupe: the webhook handler makes them
+// while the platform waits for its answer, and Redis answers in well under
+// a millisecond when it is up.
+const DedupeTimeout = 250 * time.Millisecond
+
 // Dedupe returns event-id memory of the given length.
 func (c *Client) Dedupe(ttl time.Duration) *Dedupe { return &Dedupe{c: c, ttl: ttl} }
 
-// Seen reports whether key was seen before and remembers it. When Redis
-// does not answer, the event is taken as new: a rare duplicate reply beats a
-// lost one.
-func (d *Dedupe) Seen(key string) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+// Seen reports whether key was seen before and remembers it, within ctx and
+// DedupeTimeout. On an error it reports false with the error: the caller
+// takes the event as new, since a rare duplicate reply beats a lost one.
+func (d *Dedupe) Seen(ctx context.Context, key string) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, DedupeTimeout)
 	defer cancel()
 	ok, err := d.c.rdb.SetNX(ctx, d.c.prefix+"e:"+key, 1, d.ttl).Result()
-	return err == nil && !ok
+	if err != nil {
+		return false, fmt.Errorf("redisstore: event id: %w", err)
+	}
+	return !ok, nil
 }
 
-// Forget drops key.
-func (d *Dedupe) Forget(key string) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+// Forget drops key, within ctx and DedupeTimeout.
+func (d *Dedupe) Forget(ctx context.Context, key string) error {
+	ctx, cancel := context.WithTimeout(ctx, DedupeTimeout)
 	defer cancel()
-	d.c.rdb.Del(ctx, d.c.prefix+"e:"+key)
+	if err := d.c.rdb.Del(ctx, d.c.prefix+"e:"+key).Err(); err != nil {
+		return fmt.Errorf("redisstore: forget event id: %w", err)
+	}
+	return nil
 }

@@ -3,12 +3,14 @@ package redisstore
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/vaxbot/vaxbot/dialogs"
 	"github.com/vaxbot/vaxbot/dialogs/dialogstest"
 	"github.com/vaxbot/vaxbot/dialogs/tickets"
@@ -138,12 +140,71 @@ func TestWindowAndDedupe(t *testing.T) {
 		t.Errorf("count of a new key %d", n)
 	}
 	d := c.Dedupe(time.Minute)
-	if d.Seen("line:ev1") || !d.Seen("line:ev1") {
-		t.Error("dedupe")
+	for i, want := range []bool{false, true} {
+		if seen, err := d.Seen(ctx, "line:ev1"); seen != want || err != nil {
+			t.Errorf("Seen #%d = %v, %v; want %v", i+1, seen, err, want)
+		}
 	}
-	d.Forget("line:ev1")
-	if d.Seen("line:ev1") {
-		t.Error("forgotten id still seen")
+	if err := d.Forget(ctx, "line:ev1"); err != nil {
+		t.Fatal(err)
+	}
+	if seen, err := d.Seen(ctx, "line:ev1"); seen || err != nil {
+		t.Errorf("forgotten id: Seen = %v, %v", seen, err)
+	}
+}
+
+// TestDedupeUnreachable: with Redis gone, Seen and Forget fail within
+// DedupeTimeout and Seen reports the event as new, so that it is handled.
+func TestDedupeUnreachable(t *testing.T) {
+	// Nothing listens on port 1; a listener that accepts and never
+	// answers stands for a Redis that hangs.
+	hang, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hang.Close()
+	go func() {
+		for {
+			conn, err := hang.Accept()
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+		}
+	}()
+	tests := []struct {
+		name string
+		addr string
+		ctx  func() (context.Context, context.CancelFunc)
+	}{
+		{"refused", "127.0.0.1:1", func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }},
+		{"hangs", hang.Addr().String(), func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }},
+		{"hangs, shorter context", hang.Addr().String(), func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 50*time.Millisecond)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &Client{rdb: redis.NewClient(options(tt.addr)), prefix: "vaxbot-test:"}
+			defer c.Close()
+			d := c.Dedupe(time.Minute)
+			ctx, cancel := tt.ctx()
+			defer cancel()
+			start := time.Now()
+			seen, err := d.Seen(ctx, "line:ev1")
+			if seen || err == nil {
+				t.Errorf("Seen = %v, %v; want false and an error", seen, err)
+			}
+			if err := d.Forget(ctx, "line:ev1"); err == nil {
+				t.Error("Forget did not fail")
+			}
+			if took := time.Since(start); took > 2*DedupeTimeout+200*time.Millisecond {
+				t.Errorf("took %v, want within twice %v", took, DedupeTimeout)
+			}
+			if err != nil && !strings.HasPrefix(err.Error(), "redisstore: ") {
+				t.Errorf("error %q without the package prefix", err)
+			}
+		})
 	}
 }
 
