@@ -36,6 +36,10 @@ func (t *turn) verifyPayload(arg VerifyStep) {
 			t.s.ID, t.s.Node = "", NodeVerifyID
 		}
 		t.prompt()
+	case VerifyReplaced:
+		// QA item 7's last step: the card was replaced and it still fails.
+		t.leaveForm()
+		t.handoff(Line1922, string(verify.DuplicateID))
 	case VerifyNoCard:
 		// Without a card there is nothing to check (QA item 4): the local
 		// government registers such people.
@@ -197,12 +201,14 @@ func (t *turn) outcome(d verify.Diagnosis) {
 		}
 		t.say(Reply{Text: t.w(wOutcomeMismatch) + cleared, Choices: append(choices, checkAgain, t.menuChoice())})
 	case verify.DuplicateID:
-		t.say(Reply{Text: t.w(wOutcomeDuplicateID) + cleared, Choices: choices})
-		t.handoff(Line1922, string(d.Outcome))
+		// QA item 7: replacing the card comes first; 1922 only when a
+		// replaced card still fails.
+		t.say(Reply{Text: t.w(wOutcomeDuplicateID) + cleared, Choices: append(choices,
+			Choice{Label: t.w(wChoiceReplacedStillFails), Payload: PayloadVerify(VerifyReplaced)}, t.menuChoice())})
 	case verify.CardTooNew:
 		t.say(Reply{Text: t.w(wOutcomeCardTooNew, "retry_at", t.clock(d.RetryAfter)) + cleared,
 			Choices: append(choices, t.menuChoice())})
-	case verify.Verified, verify.VerifiedRecordMoved, verify.UseNumberOnCard, verify.UseNewNumber:
+	case verify.Verified, verify.VerifiedRecordMoved, verify.UseNumberOnCard, verify.CardShowsOldNumber, verify.UseNewNumber:
 		t.say(Reply{Text: t.w(outcomeWords[d.Outcome]) + cleared, Choices: append(choices, checkAgain, t.menuChoice())})
 	default:
 		// A diagnosis this engine does not know: say it could not be

@@ -43,7 +43,8 @@ func Example() {
 	// Pick a topic, or type your question:
 	// You typed a national ID number: A12*****89 (the middle is hidden to protect you). Is that the right number?
 	// Now type your NHI card number: the 12 digits on the front of the card, lower left.
-	// ✅ Your ID number and NHI card number match. You can register on the public vaccine platform now.
+	// ✅ Your ID number and NHI card number match: you can register now.
+	// Next: go to the COVID-19 public vaccine platform, 1922.gov.tw, and type the ID number you just checked (the one printed on your NHI card) and your NHI card number.
 	//
 	// (The numbers you typed have been cleared from this conversation.)
 }

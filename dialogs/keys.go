@@ -37,6 +37,8 @@ const (
 	wOutcomeCardTooNew          = "outcome_card_too_new"
 	wOutcomeVerifiedRecordMoved = "outcome_verified_record_moved"
 	wOutcomeUseNumberOnCard     = "outcome_use_number_on_card"
+	wOutcomeCardShowsOldNumber  = "outcome_card_shows_old_number"
+	wChoiceReplacedStillFails   = "choice_replaced_still_fails"
 	wOutcomeUseNewNumber        = "outcome_use_new_number"
 	wOutcomeDuplicateID         = "outcome_duplicate_id"
 	wOutcomeMismatch            = "outcome_mismatch"
@@ -102,7 +104,7 @@ const (
 
 // wordKeys are the keys the words file must have, no more, no fewer.
 var wordKeys = []string{
-	wWelcome, wMenu, wChoiceVerify, wChoicePerson, wChoiceMenu, wChoiceOtherLang, wLangSwitched, wAnswerMore, wDidYouMean, wNoMatch, wNoMatchAgain, wVerifyAskID, wVerifyConfirm, wKindNational, wKindArcNew, wKindArcOld, wChoiceYes, wChoiceReenter, wVerifyAskCard, wChoiceNoCard, wChoiceCancel, wInvalidEntry, wTooManyInvalid, wRateLimited, wRegistryUnavailable, wFormCancelled, wNumbersCleared, wOutcomeVerified, wOutcomeCardTooNew, wOutcomeVerifiedRecordMoved, wOutcomeUseNumberOnCard, wOutcomeUseNewNumber, wOutcomeDuplicateID, wOutcomeMismatch, wMismatchAgain, wChoiceReadQA, wChoiceCheckAgain, wPersonAsk, wChoiceLine1922, wChoiceLineNHIA, wChoiceLineCounty, wCountyAsk, wCountyUnknown, wCountyLine, wTicketRef, wHandoff, wHandoffCountyUnconfigured, wExpired, wStaleChoice, wReasonAsked, wReasonNoMatch, wReasonInvalidEntries, wReasonRateLimited, wReasonRegistryUnavailable, wReasonMismatchTwice, wReasonNoCard, wReasonDuplicateID, wReasonFaq, wReasonIDFailures, wChannelBusy, wIDPaused, wChoiceCallback, wCallbackConsent, wChoiceCallbackYes, wChoiceCallbackNo, wCallbackAskPhone, wCallbackAskTime, wWhenMorning, wWhenAfternoon, wWhenEvening, wWhenAny, wCallbackDone, wCallbackDeclined, wCallbackFailed, wVerifyAskIDSpoken, wVerifyAskCardSpoken, wVerifyConfirmSpoken, wTurnFailed, wTicketFailed, wGroupNote, wChoicePrivateChat, wUnsupportedMessage, wLangName, wVoiceHello, wVoiceWelcome, wVoiceInvalidChoice, wVoiceNoInput, wVoiceNotUnderstood, wVoiceDialFailed, wVoiceDialFailedNoCallback, wVoiceCallbackDone, wVoiceGoodbye,
+	wWelcome, wMenu, wChoiceVerify, wChoicePerson, wChoiceMenu, wChoiceOtherLang, wLangSwitched, wAnswerMore, wDidYouMean, wNoMatch, wNoMatchAgain, wVerifyAskID, wVerifyConfirm, wKindNational, wKindArcNew, wKindArcOld, wChoiceYes, wChoiceReenter, wVerifyAskCard, wChoiceNoCard, wChoiceCancel, wInvalidEntry, wTooManyInvalid, wRateLimited, wRegistryUnavailable, wFormCancelled, wNumbersCleared, wOutcomeVerified, wOutcomeCardTooNew, wOutcomeVerifiedRecordMoved, wOutcomeUseNumberOnCard, wOutcomeCardShowsOldNumber, wChoiceReplacedStillFails, wOutcomeUseNewNumber, wOutcomeDuplicateID, wOutcomeMismatch, wMismatchAgain, wChoiceReadQA, wChoiceCheckAgain, wPersonAsk, wChoiceLine1922, wChoiceLineNHIA, wChoiceLineCounty, wCountyAsk, wCountyUnknown, wCountyLine, wTicketRef, wHandoff, wHandoffCountyUnconfigured, wExpired, wStaleChoice, wReasonAsked, wReasonNoMatch, wReasonInvalidEntries, wReasonRateLimited, wReasonRegistryUnavailable, wReasonMismatchTwice, wReasonNoCard, wReasonDuplicateID, wReasonFaq, wReasonIDFailures, wChannelBusy, wIDPaused, wChoiceCallback, wCallbackConsent, wChoiceCallbackYes, wChoiceCallbackNo, wCallbackAskPhone, wCallbackAskTime, wWhenMorning, wWhenAfternoon, wWhenEvening, wWhenAny, wCallbackDone, wCallbackDeclined, wCallbackFailed, wVerifyAskIDSpoken, wVerifyAskCardSpoken, wVerifyConfirmSpoken, wTurnFailed, wTicketFailed, wGroupNote, wChoicePrivateChat, wUnsupportedMessage, wLangName, wVoiceHello, wVoiceWelcome, wVoiceInvalidChoice, wVoiceNoInput, wVoiceNotUnderstood, wVoiceDialFailed, wVoiceDialFailedNoCallback, wVoiceCallbackDone, wVoiceGoodbye,
 }
 
 // kindWords names each kind of ID.
@@ -113,7 +115,7 @@ var kindWords = map[verify.Kind]string{
 // outcomeWords explains each diagnosis.
 var outcomeWords = map[verify.Outcome]string{
 	verify.Verified: wOutcomeVerified, verify.CardTooNew: wOutcomeCardTooNew,
-	verify.VerifiedRecordMoved: wOutcomeVerifiedRecordMoved, verify.UseNumberOnCard: wOutcomeUseNumberOnCard,
+	verify.VerifiedRecordMoved: wOutcomeVerifiedRecordMoved, verify.UseNumberOnCard: wOutcomeUseNumberOnCard, verify.CardShowsOldNumber: wOutcomeCardShowsOldNumber,
 	verify.UseNewNumber: wOutcomeUseNewNumber, verify.DuplicateID: wOutcomeDuplicateID, verify.Mismatch: wOutcomeMismatch,
 }
 

@@ -35,6 +35,9 @@ const (
 	VerifyNo     VerifyStep = "no"
 	VerifyCancel VerifyStep = "cancel"
 	VerifyNoCard VerifyStep = "nocard"
+	// VerifyReplaced: "I have already replaced my card and it still fails"
+	// (QA item 7's last step, to 1922).
+	VerifyReplaced VerifyStep = "replaced"
 )
 
 // CallbackStep is a step of the call-back form a choice can take.

@@ -18,6 +18,11 @@ const (
 	// UseNumberOnCard: the NHIA does not have the new resident number yet;
 	// use the number printed on the card (QA items 5, 9).
 	UseNumberOnCard Outcome = "use_number_on_card"
+	// CardShowsOldNumber: the person typed the new resident number, which
+	// the NHI record already holds, but the card still shows the old one:
+	// register and book on the 1922 platform; the NHI app will not work
+	// until the card is replaced (QA item 8).
+	CardShowsOldNumber Outcome = "card_shows_old_number"
 	// UseNewNumber: the person typed a former number, but the card already
 	// shows the new one (QA item 9).
 	UseNewNumber Outcome = "use_new_number"
@@ -31,7 +36,7 @@ const (
 
 // Outcomes lists every outcome.
 func Outcomes() []Outcome {
-	return []Outcome{Verified, CardTooNew, VerifiedRecordMoved, UseNumberOnCard, UseNewNumber, DuplicateID, Mismatch}
+	return []Outcome{Verified, CardTooNew, VerifiedRecordMoved, UseNumberOnCard, CardShowsOldNumber, UseNewNumber, DuplicateID, Mismatch}
 }
 
 // Valid reports whether o is one of Outcomes.
@@ -89,8 +94,9 @@ func Diagnose(x ID, c Card, records []Record, now time.Time) Diagnosis {
 		// The card shows an older number than the record's.
 		return Diagnosis{Outcome: VerifiedRecordMoved, Item: "q8"}
 	case typed == rec.ID:
-		// The record knows the new number, the card still shows the old one.
-		return Diagnosis{Outcome: UseNumberOnCard, Item: "q5"}
+		// The record knows the new number, the card still shows the old
+		// one: the NHIA has the new number, so this is not QA item 5 but 8.
+		return Diagnosis{Outcome: CardShowsOldNumber, Item: "q8"}
 	case typed == rec.PreviousID && onCard == rec.ID:
 		return Diagnosis{Outcome: UseNewNumber, Item: "q9"}
 	case x.Kind() == KindARCNew && typed != rec.PreviousID && kindOfNumber(onCard) == KindARCOld:

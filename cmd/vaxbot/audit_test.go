@@ -83,8 +83,10 @@ func audit(t *testing.T, backend string) {
 		send(user, lineEvent(id("3"), user, id("3"), "postback", "verify:yes"))
 		send(user, lineEvent(id("4"), user, id("4"), "message", p[1]))
 	}
-	// The duplicate ID was handed over; that person leaves a call-back.
+	// The duplicate ID replaced the card and it still fails (QA item 7): it
+	// is handed over; that person leaves a call-back.
 	user := "Uaudit6"
+	send(user, lineEvent("cb0", user, "cb0", "postback", "verify:replaced"))
 	send(user, lineEvent("cb1", user, "cb1", "postback", "callback:start"))
 	send(user, lineEvent("cb2", user, "cb2", "postback", "callback:yes"))
 	send(user, lineEvent("cb3", user, "cb3", "message", "+886 912 345 678"))

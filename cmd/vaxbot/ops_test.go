@@ -258,6 +258,7 @@ func TestServeNotifiesOperators(t *testing.T) {
 		lineEvent("w2", "Unote", "w2", "message", "C123456781"),
 		lineEvent("w3", "Unote", "w3", "postback", "verify:yes"),
 		lineEvent("w4", "Unote", "w4", "message", "000077778888"),
+		lineEvent("w5", "Unote", "w5", "postback", "verify:replaced"), // QA item 7's last step
 	} {
 		postLINE(t, ts, lineBody(ev))
 		api.WaitReplies(t, i+1)

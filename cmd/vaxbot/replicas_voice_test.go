@@ -74,9 +74,11 @@ func TestServeVoiceCallAcrossReplicas(t *testing.T) {
 		// C123456781 by keypad (C = 03): a duplicate ID in the demo registry.
 		{a, "/voice/gather", url.Values{"Digits": {"03123456781"}}, "C, 1 2 3, 4 5 6, 7 8 1", "For English, press 2"},
 		{b, "/voice/gather", url.Values{"Digits": {"1"}}, "12 位數字", "For English, press 2"},
-		{a, "/voice/gather", url.Values{"Digits": {"000077778888"}}, "<Dial", "For English, press 2"},
-		{b, "/voice/dialed", url.Values{"DialCallStatus": {"busy"}}, "請按 1", "For English, press 2"},
-		{a, "/voice/gather", url.Values{"Digits": {"1"}}, "0 9 1 2, …, 6 7 8", "For English, press 2"},
+		{a, "/voice/gather", url.Values{"Digits": {"000077778888"}}, "其他(健保署)", "For English, press 2"},
+		// QA item 7's last step: replaced the card, still fails: 1922.
+		{b, "/voice/gather", url.Values{"Digits": {"2"}}, "<Dial", "For English, press 2"},
+		{a, "/voice/dialed", url.Values{"DialCallStatus": {"busy"}}, "請按 1", "For English, press 2"},
+		{b, "/voice/gather", url.Values{"Digits": {"1"}}, "0 9 1 2, …, 6 7 8", "For English, press 2"},
 	}
 	for i, s := range steps {
 		body := voiceStep(t, s.ts, sid, s.path, s.form)
@@ -90,7 +92,7 @@ func TestServeVoiceCallAcrossReplicas(t *testing.T) {
 			t.Fatalf("step %d: a full number in the TwiML:\n%s", i+1, body)
 		}
 	}
-	last := voiceStep(t, b, sid, "/voice/gather", url.Values{})
+	last := voiceStep(t, a, sid, "/voice/gather", url.Values{})
 	if !strings.Contains(last, "<Gather") && !strings.Contains(last, "<Hangup") {
 		t.Errorf("after the call-back the call neither goes on nor ends:\n%s", last)
 	}

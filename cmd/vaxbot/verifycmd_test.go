@@ -37,7 +37,7 @@ func TestRunVerify(t *testing.T) {
 		{"full-width and spaces", []string{"--json", "ａ１２３４５６７８９", "0000 1111 2222"}, 0, "verified", "", "", ""},
 		{"card too new", []string{"--json", "B222222228", "000022223333"}, 0, "card_too_new", "q6", "", ""},
 		{"record moved", []string{"--json", "AC00000003", "000033334444"}, 0, "verified_record_moved", "q8", "", ""},
-		{"use number on card", []string{"--json", "A800000014", "000044445555"}, 0, "use_number_on_card", "q5", "", ""},
+		{"card shows the old number", []string{"--json", "A800000014", "000044445555"}, 0, "card_shows_old_number", "q8", "", ""},
 		{"new number not yet known", []string{"--json", "D800000008", "000055556666"}, 0, "use_number_on_card", "q5", "", ""},
 		{"use new number", []string{"--json", "EB00000005", "000066667777"}, 0, "use_new_number", "q9", "", ""},
 		{"duplicate", []string{"--json", "C123456781", "000077778888"}, 0, "duplicate_id", "q7", "", ""},
