@@ -13,7 +13,7 @@ import (
 // engineOptions are the settings shared by the commands that run the
 // conversation.
 type engineOptions struct {
-	registry string           // CSV file; "" = the embedded demo
+	registry string           // CSV file; "" or "demo" = the embedded demo
 	upstream *verify.Upstream // the deployment's record service, instead of a CSV
 	hotlines string           // TOML file; "" = the shipped directory
 	idle     time.Duration
@@ -29,29 +29,53 @@ type engineOptions struct {
 	// checks, when set, limits number checks per channel instead of
 	// checkRate's in-memory buckets (replicas share it in Redis).
 	checks dialogs.ChannelLimit
+	// wrapMatcher, for tests only, wraps the knowledge index (a matcher
+	// that panics on cue).
+	wrapMatcher matcherWrap
 }
 
-// upstreamFromEnv builds the HTTP registry when VAXBOT_REGISTRY_URL is set:
-// bearer VAXBOT_REGISTRY_TOKEN, optional client certificate
-// VAXBOT_REGISTRY_CERT and VAXBOT_REGISTRY_KEY (PEM files).
-func upstreamFromEnv(getenv func(string) string) (*verify.Upstream, error) {
-	base := getenv("VAXBOT_REGISTRY_URL")
-	if base == "" {
+// matcherWrap wraps the engine's Matcher: a test hook (serveConfig,
+// engineOptions).
+type matcherWrap func(dialogs.Matcher) dialogs.Matcher
+
+// upstreamFrom builds the deployment's record service when
+// VAXBOT_REGISTRY_URL is set (nil otherwise): bearer VAXBOT_REGISTRY_TOKEN,
+// optional client certificate VAXBOT_REGISTRY_CERT and VAXBOT_REGISTRY_KEY
+// (PEM files).
+func upstreamFrom(c serveConfig) (*verify.Upstream, error) {
+	if c.RegistryURL == "" {
 		return nil, nil
 	}
-	cfg := verify.UpstreamConfig{BaseURL: base, Token: getenv("VAXBOT_REGISTRY_TOKEN")}
-	if cert, key := getenv("VAXBOT_REGISTRY_CERT"), getenv("VAXBOT_REGISTRY_KEY"); cert != "" || key != "" {
-		c, err := verify.LoadClientCertificate(cert, key)
+	cfg := verify.UpstreamConfig{BaseURL: c.RegistryURL, Token: c.RegistryToken}
+	if c.RegistryCert != "" || c.RegistryKey != "" {
+		cert, err := verify.LoadClientCertificate(c.RegistryCert, c.RegistryKey)
 		if err != nil {
-			return nil, fmt.Errorf("registry client certificate: %w", err)
+			return nil, fmt.Errorf("VAXBOT_REGISTRY_CERT, VAXBOT_REGISTRY_KEY: %w", err)
 		}
-		cfg.Certificate = c
+		cfg.Certificate = cert
 	}
 	up, err := verify.NewUpstream(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("VAXBOT_REGISTRY_URL: %w", err)
 	}
 	return up, nil
+}
+
+// openRegistry is the registry the number checks ask: the record service
+// up when set, else the CSV file, else ("" or demoRegistry) the embedded
+// demo records as of now.
+func openRegistry(file string, up *verify.Upstream, now time.Time) (verify.Registry, error) {
+	switch {
+	case up != nil:
+		return up, nil
+	case file == "" || file == demoRegistry:
+		return verify.DemoRegistry(now), nil
+	}
+	reg, err := verify.LoadCSVFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	return reg, nil
 }
 
 // buildEngine wires the knowledge base, the registry, the hotline directory
@@ -68,13 +92,9 @@ func buildEngine(o engineOptions) (*dialogs.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	var reg verify.Registry
-	if o.upstream != nil {
-		reg = o.upstream
-	} else if o.registry == "" {
-		reg = verify.DemoRegistry(o.now())
-	} else if reg, err = verify.LoadCSVFile(o.registry); err != nil {
-		return nil, fmt.Errorf("registry: %w", err)
+	reg, err := openRegistry(o.registry, o.upstream, o.now())
+	if err != nil {
+		return nil, err
 	}
 	dir, err := dialogs.DefaultDirectory()
 	if o.hotlines != "" {
@@ -91,8 +111,12 @@ func buildEngine(o engineOptions) (*dialogs.Engine, error) {
 	if buckets == nil && o.checkRate > 0 {
 		buckets = dialogs.NewBuckets(float64(o.checkRate), 2*o.checkRate)
 	}
+	var matcher dialogs.Matcher = ix
+	if o.wrapMatcher != nil {
+		matcher = o.wrapMatcher(ix)
+	}
 	return dialogs.New(dialogs.Config{
-		Matcher: ix, Topics: base, Registry: reg, Directory: dir, Words: words,
+		Matcher: matcher, Topics: base, Registry: reg, Directory: dir, Words: words,
 		Now: o.now, Idle: o.idle, Logger: o.logger, Observe: o.observe, Hasher: o.hasher,
 		Limiter: o.limiter, Failures: o.failures, Channels: buckets,
 	})

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,45 +15,238 @@ import (
 	"github.com/vaxbot/vaxbot/dialogs"
 )
 
-// TestConfigFromEnv reads every variable of the README's table.
-func TestConfigFromEnv(t *testing.T) {
-	env := map[string]string{
-		"VAXBOT_ADDR": "127.0.0.1:9", "VAXBOT_LINE_CHANNEL_SECRET": "ls", "VAXBOT_LINE_CHANNEL_TOKEN": "lt",
-		"VAXBOT_LINE_API_BASE": "http://line", "VAXBOT_LINE_PUSH_FALLBACK": "true", "VAXBOT_TELEGRAM_TOKEN": "tt",
-		"VAXBOT_TELEGRAM_SECRET": "ts", "VAXBOT_TELEGRAM_API_BASE": "http://tg", "VAXBOT_REGISTRY": "r.csv",
-		"VAXBOT_HOTLINES": "h.toml", "VAXBOT_DATA_DIR": "/d", "VAXBOT_DATABASE_URL": "postgres://x",
-		"VAXBOT_HASH_KEY": "hk", "VAXBOT_OPS_TOKEN": "ot", "VAXBOT_HANDOFF_WEBHOOK": "http://hook",
-		"VAXBOT_TELEGRAM_OPS_CHAT": "-1", "VAXBOT_DATA_KEY": "dk", "VAXBOT_CALLBACK_RETENTION": "24h",
-		"VAXBOT_VOICE_AUTH_TOKEN": "vt", "VAXBOT_PUBLIC_URL": "https://pub", "VAXBOT_WORKERS": "8", "VAXBOT_MAX_BODY": "1000", "VAXBOT_REDIS_ADDR": "127.0.0.1:6379",
-		"VAXBOT_CHECK_RATE": "500",
-	}
-	c, err := configFromEnv(func(k string) string { return env[k] })
+// readmeVariables returns the variables of README's configuration table:
+// the backquoted VAXBOT_ names in the first cell of its "| `VAXBOT_" rows.
+func readmeVariables(t *testing.T) []string {
+	t.Helper()
+	f, err := os.Open("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := []any{c.Addr, c.LineSecret, c.LineToken, c.LineAPIBase, c.LinePushFallback, c.TelegramToken, c.TelegramSecret,
-		c.TelegramAPIBase, c.Registry, c.Hotlines, c.DataDir, c.DatabaseURL, c.HashKey, c.OpsToken, c.HandoffWebhook,
-		c.TelegramOpsChat, c.DataKey, c.CallbackRetention, c.VoiceAuthToken, c.PublicURL, c.DispatcherWorkers, c.MaxBody, c.RedisAddr, c.CheckRate}
-	want := []any{"127.0.0.1:9", "ls", "lt", "http://line", true, "tt", "ts", "http://tg", "r.csv", "h.toml", "/d",
-		"postgres://x", "hk", "ot", "http://hook", "-1", "dk", 24 * time.Hour, "vt", "https://pub", 8, 1000, "127.0.0.1:6379", 500}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("field %d: got %v, want %v", i, got[i], want[i])
+	defer f.Close()
+	name := regexp.MustCompile("`(VAXBOT_[A-Z0-9_]+)`")
+	var vars []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		row := sc.Text()
+		if !strings.HasPrefix(row, "| `VAXBOT_") {
+			continue
+		}
+		first, _, _ := strings.Cut(strings.TrimPrefix(row, "|"), "|")
+		for _, m := range name.FindAllStringSubmatch(first, -1) {
+			vars = append(vars, m[1])
 		}
 	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(vars) < 20 {
+		t.Fatalf("found %d variables in README's configuration table: has its layout changed?", len(vars))
+	}
+	return vars
+}
+
+// sampleKey is a valid VAXBOT_DATA_KEY: 64 hex digits.
+const sampleKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+// TestConfigFromEnvReadsEveryREADMEVariable sets every variable of README's
+// configuration table in the real environment, each to a sample that is
+// not its default, and checks that configFromEnv(os.Getenv) puts it into
+// the struct. A variable documented but not read, or read but not
+// documented, fails. GOGC and GOMEMLIMIT are Go's own and not in the rows.
+func TestConfigFromEnvReadsEveryREADMEVariable(t *testing.T) {
+	tests := map[string]struct {
+		sample string
+		got    func(serveConfig) any
+		want   any
+	}{
+		"VAXBOT_ADDR":                {"127.0.0.1:9", func(c serveConfig) any { return c.Addr }, "127.0.0.1:9"},
+		"VAXBOT_LINE_CHANNEL_SECRET": {"line-secret", func(c serveConfig) any { return c.LineSecret }, "line-secret"},
+		"VAXBOT_LINE_CHANNEL_TOKEN":  {"line-token", func(c serveConfig) any { return c.LineToken }, "line-token"},
+		"VAXBOT_LINE_API_BASE":       {"http://line.test", func(c serveConfig) any { return c.LineAPIBase }, "http://line.test"},
+		"VAXBOT_LINE_PUSH_FALLBACK":  {"true", func(c serveConfig) any { return c.LinePushFallback }, true},
+		"VAXBOT_TELEGRAM_TOKEN":      {"tg-token", func(c serveConfig) any { return c.TelegramToken }, "tg-token"},
+		"VAXBOT_TELEGRAM_SECRET":     {"tg-secret", func(c serveConfig) any { return c.TelegramSecret }, "tg-secret"},
+		"VAXBOT_TELEGRAM_API_BASE":   {"http://tg.test", func(c serveConfig) any { return c.TelegramAPIBase }, "http://tg.test"},
+		"VAXBOT_REGISTRY":            {"registry.csv", func(c serveConfig) any { return c.Registry }, "registry.csv"},
+		"VAXBOT_REGISTRY_URL":        {"https://records.test:8443", func(c serveConfig) any { return c.RegistryURL }, "https://records.test:8443"},
+		"VAXBOT_REGISTRY_TOKEN":      {"reg-token", func(c serveConfig) any { return c.RegistryToken }, "reg-token"},
+		"VAXBOT_REGISTRY_CERT":       {"client.pem", func(c serveConfig) any { return c.RegistryCert }, "client.pem"},
+		"VAXBOT_REGISTRY_KEY":        {"client-key.pem", func(c serveConfig) any { return c.RegistryKey }, "client-key.pem"},
+		"VAXBOT_VOICE_AUTH_TOKEN":    {"voice-token", func(c serveConfig) any { return c.VoiceAuthToken }, "voice-token"},
+		"VAXBOT_PUBLIC_URL":          {"https://vaxbot.test", func(c serveConfig) any { return c.PublicURL }, "https://vaxbot.test"},
+		"VAXBOT_HOTLINES":            {"hotlines.toml", func(c serveConfig) any { return c.Hotlines }, "hotlines.toml"},
+		"VAXBOT_MAX_BODY":            {"1000", func(c serveConfig) any { return c.MaxBody }, 1000},
+		"VAXBOT_DATA_DIR":            {"/var/lib/vaxbot", func(c serveConfig) any { return c.DataDir }, "/var/lib/vaxbot"},
+		"VAXBOT_DATABASE_URL":        {"postgres://vaxbot@db.test/tickets", func(c serveConfig) any { return c.DatabaseURL }, "postgres://vaxbot@db.test/tickets"},
+		"VAXBOT_HASH_KEY":            {"a-hash-key-of-24-bytes!!", func(c serveConfig) any { return c.HashKey }, "a-hash-key-of-24-bytes!!"},
+		"VAXBOT_DATA_KEY":            {sampleKey, func(c serveConfig) any { return c.DataKey }, sampleKey},
+		"VAXBOT_CALLBACK_RETENTION":  {"24h", func(c serveConfig) any { return c.CallbackRetention }, 24 * time.Hour},
+		"VAXBOT_HANDOFF_WEBHOOK":     {"https://hook.test/tickets", func(c serveConfig) any { return c.HandoffWebhook }, "https://hook.test/tickets"},
+		"VAXBOT_TELEGRAM_OPS_CHAT":   {"-100123", func(c serveConfig) any { return c.TelegramOpsChat }, "-100123"},
+		"VAXBOT_OPS_TOKEN":           {"ops-token", func(c serveConfig) any { return c.OpsToken }, "ops-token"},
+		"VAXBOT_REDIS_ADDR":          {"127.0.0.1:6379", func(c serveConfig) any { return c.RedisAddr }, "127.0.0.1:6379"},
+		"VAXBOT_WORKERS":             {"8", func(c serveConfig) any { return c.DispatcherWorkers }, 8},
+		"VAXBOT_CHECK_RATE":          {"500", func(c serveConfig) any { return c.CheckRate }, 500},
+		"VAXBOT_PPROF_ADDR":          {"127.0.0.1:6060", func(c serveConfig) any { return c.PprofAddr }, "127.0.0.1:6060"},
+	}
+	documented := readmeVariables(t)
+	for _, name := range documented {
+		tt, ok := tests[name]
+		if !ok {
+			t.Errorf("%s is in README's configuration table but not here: read it in configFromEnv and add it to this test", name)
+			continue
+		}
+		t.Setenv(name, tt.sample)
+	}
+	for name := range tests {
+		if !slices.Contains(documented, name) {
+			t.Errorf("%s is read but not in README's configuration table", name)
+		}
+	}
+	defaults, err := configFromEnv(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := configFromEnv(os.Getenv)
+	if err != nil {
+		t.Fatalf("the samples together: %v", err)
+	}
+	for _, name := range documented {
+		tt, ok := tests[name]
+		if !ok {
+			continue
+		}
+		if got := tt.got(c); got != tt.want {
+			t.Errorf("%s=%s: got %v, want %v", name, tt.sample, got, tt.want)
+		}
+		if tt.got(defaults) == tt.want {
+			t.Errorf("%s: the sample %q is the default, so the test cannot tell it was read", name, tt.sample)
+		}
+	}
+}
+
+func TestConfigDefaults(t *testing.T) {
 	d, err := configFromEnv(func(string) string { return "" })
-	if err != nil || d.Addr != ":8080" || d.DataDir != "./data" || d.MaxBody != 1<<20 || d.CallbackRetention != 7*24*time.Hour {
-		t.Errorf("defaults: %+v, %v", d, err)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for k, v := range map[string]string{"VAXBOT_LINE_PUSH_FALLBACK": "maybe", "VAXBOT_WORKERS": "-1", "VAXBOT_MAX_BODY": "x", "VAXBOT_CALLBACK_RETENTION": "week", "VAXBOT_CHECK_RATE": "0"} {
-		if _, err := configFromEnv(func(key string) string {
-			if key == k {
-				return v
+	if d.Addr != ":8080" || d.DataDir != "./data" || d.MaxBody != 1<<20 || d.CallbackRetention != 7*24*time.Hour ||
+		d.ShutdownTimeout != 20*time.Second || d.Registry != "" || d.RegistryURL != "" || d.LinePushFallback {
+		t.Errorf("defaults: %+v", d)
+	}
+}
+
+// TestConfigFromEnvRefuses: a value that cannot work fails with an error
+// that names the variable and does not repeat a secret.
+func TestConfigFromEnvRefuses(t *testing.T) {
+	record := map[string]string{"VAXBOT_REGISTRY_URL": "https://records.test", "VAXBOT_REGISTRY_TOKEN": "reg-token"}
+	with := func(base map[string]string, k, v string) map[string]string {
+		env := map[string]string{k: v}
+		for bk, bv := range base {
+			if bk != k {
+				env[bk] = bv
 			}
-			return ""
-		}); err == nil || !strings.Contains(err.Error(), k) {
-			t.Errorf("%s=%s: %v", k, v, err)
 		}
+		return env
+	}
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantVar string
+	}{
+		{"push fallback not a bool", map[string]string{"VAXBOT_LINE_PUSH_FALLBACK": "maybe"}, "VAXBOT_LINE_PUSH_FALLBACK"},
+		{"negative workers", map[string]string{"VAXBOT_WORKERS": "-1"}, "VAXBOT_WORKERS"},
+		{"max body not a number", map[string]string{"VAXBOT_MAX_BODY": "x"}, "VAXBOT_MAX_BODY"},
+		{"retention not a duration", map[string]string{"VAXBOT_CALLBACK_RETENTION": "week"}, "VAXBOT_CALLBACK_RETENTION"},
+		{"zero check rate", map[string]string{"VAXBOT_CHECK_RATE": "0"}, "VAXBOT_CHECK_RATE"},
+		{"registry URL ftp", with(record, "VAXBOT_REGISTRY_URL", "ftp://x"), "VAXBOT_REGISTRY_URL"},
+		{"registry URL without a scheme", with(record, "VAXBOT_REGISTRY_URL", "records.test"), "VAXBOT_REGISTRY_URL"},
+		{"registry URL with a password", with(record, "VAXBOT_REGISTRY_URL", "https://u:pw-secret@records.test"), "VAXBOT_REGISTRY_URL"},
+		{"registry URL without a token", with(record, "VAXBOT_REGISTRY_TOKEN", ""), "VAXBOT_REGISTRY_TOKEN"},
+		{"registry token without a URL", map[string]string{"VAXBOT_REGISTRY_TOKEN": "reg-token"}, "VAXBOT_REGISTRY_TOKEN"},
+		{"registry certificate without a URL", map[string]string{"VAXBOT_REGISTRY_CERT": "c.pem", "VAXBOT_REGISTRY_KEY": "k.pem"}, "VAXBOT_REGISTRY_CERT"},
+		{"registry certificate without its key", with(record, "VAXBOT_REGISTRY_CERT", "c.pem"), "VAXBOT_REGISTRY_KEY"},
+		{"LINE API base not a URL", map[string]string{"VAXBOT_LINE_API_BASE": "line.test"}, "VAXBOT_LINE_API_BASE"},
+		{"Telegram API base not http", map[string]string{"VAXBOT_TELEGRAM_API_BASE": "ftp://tg.test"}, "VAXBOT_TELEGRAM_API_BASE"},
+		{"handoff webhook not a URL", map[string]string{"VAXBOT_HANDOFF_WEBHOOK": "/hook"}, "VAXBOT_HANDOFF_WEBHOOK"},
+		{"public URL not a URL", map[string]string{"VAXBOT_PUBLIC_URL": "vaxbot.test"}, "VAXBOT_PUBLIC_URL"},
+		{"short hash key", map[string]string{"VAXBOT_HASH_KEY": "pw-secret"}, "VAXBOT_HASH_KEY"},
+		{"bad data key", map[string]string{"VAXBOT_DATA_KEY": "pw-secret"}, "VAXBOT_DATA_KEY"},
+		{"Redis without a data key", map[string]string{"VAXBOT_REDIS_ADDR": "127.0.0.1:6379"}, "VAXBOT_DATA_KEY"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := configFromEnv(func(k string) string { return tt.env[k] })
+			if err == nil {
+				t.Fatalf("got no error, want one naming %s", tt.wantVar)
+			}
+			if !strings.Contains(err.Error(), tt.wantVar) || strings.Contains(err.Error(), "pw-secret") {
+				t.Errorf("got %q, want %s named and no secret", err, tt.wantVar)
+			}
+		})
+	}
+}
+
+// TestCheckRegistry: with any channel credential, a registry must be
+// named; "demo" is a name.
+func TestCheckRegistry(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  serveConfig
+		want error
+	}{
+		{"a laptop: no credentials", serveConfig{}, nil},
+		{"LINE secret", serveConfig{LineSecret: "s"}, errNoRegistry},
+		{"LINE token", serveConfig{LineToken: "t"}, errNoRegistry},
+		{"Telegram token", serveConfig{TelegramToken: "t"}, errNoRegistry},
+		{"Telegram secret", serveConfig{TelegramSecret: "s"}, errNoRegistry},
+		{"voice", serveConfig{VoiceAuthToken: "t"}, errNoRegistry},
+		{"demo named", serveConfig{LineSecret: "s", LineToken: "t", Registry: demoRegistry}, nil},
+		{"CSV", serveConfig{LineSecret: "s", LineToken: "t", Registry: "r.csv"}, nil},
+		{"record service", serveConfig{TelegramToken: "t", RegistryURL: "https://records.test"}, nil},
+	}
+	for _, tt := range tests {
+		if err := tt.cfg.checkRegistry(); !errors.Is(err, tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	for _, want := range []string{"VAXBOT_REGISTRY ", "VAXBOT_REGISTRY_URL", "VAXBOT_REGISTRY=demo"} {
+		if !strings.Contains(errNoRegistry.Error(), want) {
+			t.Errorf("the refusal %q does not name %s", errNoRegistry, want)
+		}
+	}
+}
+
+func TestHostOf(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"127.0.0.1:6379", "127.0.0.1:6379"},
+		{"redis://user:pw@cache.test:6380/2", "cache.test:6380"},
+		{"rediss://cache.test", "cache.test"},
+		{"https://records.test:8443/base", "records.test:8443"},
+		{"pw@cache.test:6379", "cache.test:6379"},
+	}
+	for _, tt := range tests {
+		if got := hostOf(tt.in); got != tt.want {
+			t.Errorf("hostOf(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestOpenRegistry: "" and "demo" are the embedded demo, a file is a CSV.
+func TestOpenRegistry(t *testing.T) {
+	now := time.Now()
+	for _, name := range []string{"", demoRegistry} {
+		reg, err := openRegistry(name, nil, now)
+		if err != nil {
+			t.Fatalf("%q: %v", name, err)
+		}
+		if recs, err := reg.Lookup(context.Background(), "A123456789", "000011112222"); err != nil || len(recs) == 0 {
+			t.Errorf("%q: the demo record of A123456789: %v, %v", name, recs, err)
+		}
+	}
+	if _, err := openRegistry("no-such-file.csv", nil, now); err == nil {
+		t.Error("a missing CSV file opened")
 	}
 }
 
@@ -77,6 +275,27 @@ func TestCheckRate(t *testing.T) {
 		busy := len(last) > 0 && strings.Contains(last[0].Text, "同時檢查的人很多")
 		if busy != tt.wantBusy {
 			t.Errorf("rate %d: third check answered %q, want busy %v", tt.rate, last[0].Text, tt.wantBusy)
+		}
+	}
+}
+
+// TestTryingOutAcceptsDemo: chat and verify keep the embedded demo as their
+// default and also take it by name.
+func TestTryingOutAcceptsDemo(t *testing.T) {
+	clearServeEnv(t)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"verify, default", []string{"verify", "--json", "A123456789", "000011112222"}, `"outcome":"verified"`},
+		{"verify --registry demo", []string{"verify", "--json", "--registry", "demo", "A123456789", "000011112222"}, `"outcome":"verified"`},
+		{"chat --registry demo", []string{"chat", "--registry", "demo"}, "A12*****89"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runCLI(t, "1\nA123456789\n", tt.args...)
+		if code != 0 || !strings.Contains(out, tt.want) {
+			t.Errorf("%s: exit %d, %q (stderr %q), want %s", tt.name, code, out, errOut, tt.want)
 		}
 	}
 }

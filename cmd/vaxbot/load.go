@@ -231,8 +231,11 @@ func spawnServer(ctx context.Context, secret, apiURL string) (string, func(), in
 		"VAXBOT_LINE_CHANNEL_SECRET="+secret, "VAXBOT_LINE_CHANNEL_TOKEN=load-test-token",
 		"VAXBOT_LINE_API_BASE="+apiURL, "VAXBOT_TELEGRAM_TOKEN=", "VAXBOT_TELEGRAM_SECRET=",
 		"VAXBOT_DATA_DIR="+dir, "VAXBOT_DATABASE_URL=",
-		// The demo registry is in memory and takes any rate; a deployment
-		// sets what its registry can take.
+		// The demo registry, named as serve wants it with a channel on, is
+		// in memory and takes any rate; a deployment sets what its
+		// registry can take.
+		"VAXBOT_REGISTRY="+demoRegistry, "VAXBOT_REGISTRY_URL=", "VAXBOT_REGISTRY_TOKEN=",
+		"VAXBOT_REGISTRY_CERT=", "VAXBOT_REGISTRY_KEY=",
 		"VAXBOT_CHECK_RATE="+strconv.Itoa(loadCheckRate))
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {

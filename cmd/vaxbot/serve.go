@@ -13,7 +13,6 @@ import (
 	_ "net/http/pprof" // served only when VAXBOT_PPROF_ADDR is set
 	"os"
 	"runtime/debug"
-	"strconv"
 	"time"
 
 	"github.com/vaxbot/vaxbot/bot"
@@ -26,99 +25,6 @@ import (
 	"github.com/vaxbot/vaxbot/dialogs/tickets"
 )
 
-// serveConfig is the server's configuration, from the environment with
-// flags on top.
-type serveConfig struct {
-	Addr              string
-	LineSecret        string
-	LineToken         string
-	LineAPIBase       string
-	LinePushFallback  bool
-	TelegramToken     string
-	TelegramSecret    string
-	TelegramAPIBase   string
-	Registry          string
-	Hotlines          string
-	MaxBody           int
-	ShutdownTimeout   time.Duration
-	DispatcherWorkers int
-	// CheckRate is the number checks per second each channel may start
-	// (dialogs.DefaultChannelRate when 0): what the registry can take.
-	CheckRate         int
-	DataDir           string
-	DatabaseURL       string
-	HashKey           string
-	OpsToken          string
-	HandoffWebhook    string
-	TelegramOpsChat   string
-	DataKey           string
-	CallbackRetention time.Duration
-	VoiceAuthToken    string
-	PublicURL         string
-	RedisAddr         string
-	// getenv reads the variables that are not copied into fields.
-	getenv func(string) string
-}
-
-// configFromEnv reads the VAXBOT_* variables.
-func configFromEnv(getenv func(string) string) (serveConfig, error) {
-	c := serveConfig{
-		Addr:              getenv("VAXBOT_ADDR"),
-		LineSecret:        getenv("VAXBOT_LINE_CHANNEL_SECRET"),
-		LineToken:         getenv("VAXBOT_LINE_CHANNEL_TOKEN"),
-		LineAPIBase:       getenv("VAXBOT_LINE_API_BASE"),
-		TelegramToken:     getenv("VAXBOT_TELEGRAM_TOKEN"),
-		TelegramSecret:    getenv("VAXBOT_TELEGRAM_SECRET"),
-		TelegramAPIBase:   getenv("VAXBOT_TELEGRAM_API_BASE"),
-		Registry:          getenv("VAXBOT_REGISTRY"),
-		Hotlines:          getenv("VAXBOT_HOTLINES"),
-		DataDir:           getenv("VAXBOT_DATA_DIR"),
-		DatabaseURL:       getenv("VAXBOT_DATABASE_URL"),
-		HashKey:           getenv("VAXBOT_HASH_KEY"),
-		OpsToken:          getenv("VAXBOT_OPS_TOKEN"),
-		HandoffWebhook:    getenv("VAXBOT_HANDOFF_WEBHOOK"),
-		TelegramOpsChat:   getenv("VAXBOT_TELEGRAM_OPS_CHAT"),
-		DataKey:           getenv("VAXBOT_DATA_KEY"),
-		VoiceAuthToken:    getenv("VAXBOT_VOICE_AUTH_TOKEN"),
-		RedisAddr:         getenv("VAXBOT_REDIS_ADDR"),
-		PublicURL:         getenv("VAXBOT_PUBLIC_URL"),
-		CallbackRetention: 7 * 24 * time.Hour,
-		MaxBody:           bot.DefaultMaxBody,
-		ShutdownTimeout:   20 * time.Second,
-		LinePushFallback:  false,
-	}
-	if c.Addr == "" {
-		c.Addr = ":8080"
-	}
-	if c.DataDir == "" {
-		c.DataDir = "./data"
-	}
-	if v := getenv("VAXBOT_LINE_PUSH_FALLBACK"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return c, fmt.Errorf("VAXBOT_LINE_PUSH_FALLBACK: want true or false")
-		}
-		c.LinePushFallback = b
-	}
-	if v := getenv("VAXBOT_CALLBACK_RETENTION"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return c, fmt.Errorf("VAXBOT_CALLBACK_RETENTION: want a duration such as 168h")
-		}
-		c.CallbackRetention = d
-	}
-	for name, dst := range map[string]*int{"VAXBOT_WORKERS": &c.DispatcherWorkers, "VAXBOT_MAX_BODY": &c.MaxBody, "VAXBOT_CHECK_RATE": &c.CheckRate} {
-		if v := getenv(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n <= 0 {
-				return c, fmt.Errorf("%s: want a positive number", name)
-			}
-			*dst = n
-		}
-	}
-	return c, nil
-}
-
 func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) int {
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	cfg, err := configFromEnv(os.Getenv)
@@ -129,9 +35,13 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (VAXBOT_ADDR)")
-	fs.StringVar(&cfg.Registry, "registry", cfg.Registry, "registry CSV file (VAXBOT_REGISTRY; default: the embedded demo)")
+	fs.StringVar(&cfg.Registry, "registry", cfg.Registry, `registry CSV file, or "demo" for the embedded made-up records (VAXBOT_REGISTRY)`)
 	fs.StringVar(&cfg.Hotlines, "hotlines", cfg.Hotlines, "hotline directory file (VAXBOT_HOTLINES; default: the shipped one)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := cfg.checkRegistry(); err != nil {
+		logger.Error("bad configuration", "err", err)
 		return 2
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -145,7 +55,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		logger.Error("start", "err", err)
 		return 1
 	}
-	if addr := os.Getenv("VAXBOT_PPROF_ADDR"); addr != "" {
+	if addr := cfg.PprofAddr; addr != "" {
 		// Profiling for operators, on an address of their choosing
 		// (keep it on loopback).
 		go func() {
@@ -224,15 +134,15 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	if err != nil {
 		return nil, err
 	}
-	if cfg.getenv == nil {
-		cfg.getenv = func(string) string { return "" }
+	if err := cfg.checkRegistry(); err != nil {
+		return nil, err
 	}
-	upstream, err := upstreamFromEnv(cfg.getenv)
+	upstream, err := upstreamFrom(cfg)
 	if err != nil {
 		return nil, err
 	}
+	cfg.logRegistry(logger)
 	if upstream != nil {
-		logger.Info("registry: the deployment's record service (VAXBOT_REGISTRY_URL)")
 		metrics.Gauge("vaxbot_registry_breaker_open", func() float64 {
 			if upstream.BreakerState() == "closed" {
 				return 0
@@ -240,7 +150,7 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 			return 1
 		})
 	}
-	opts := engineOptions{registry: cfg.Registry, upstream: upstream, hotlines: cfg.Hotlines, logger: logger, observe: metrics.Observe, hasher: hasher, checkRate: cfg.CheckRate}
+	opts := engineOptions{registry: cfg.Registry, upstream: upstream, hotlines: cfg.Hotlines, logger: logger, observe: metrics.Observe, hasher: hasher, checkRate: cfg.CheckRate, wrapMatcher: cfg.wrapMatcher}
 	var shared *redisstore.Client
 	if cfg.RedisAddr != "" {
 		if shared, err = redisstore.Open(ctx, cfg.RedisAddr, ""); err != nil {
@@ -253,8 +163,8 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 			rate = dialogs.DefaultChannelRate
 		}
 		opts.checks = sharedChecks{w: shared.Window("checks", 2*rate, 2*time.Second), logger: logger}
-		logger.Info("shared state in Redis: sessions, locks, limits, the check rate, event ids (VAXBOT_REDIS_ADDR)")
 	}
+	cfg.logSessions(logger)
 	defer func() {
 		if err != nil && shared != nil {
 			shared.Close()
@@ -268,6 +178,7 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	if err != nil {
 		return nil, err
 	}
+	logTickets(logger, store)
 	defer func() {
 		if err != nil {
 			store.Close()

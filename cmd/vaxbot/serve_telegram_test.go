@@ -93,7 +93,7 @@ func TestServeTelegram(t *testing.T) {
 	api := newFakeTelegram(t)
 	cfg := serveConfig{
 		TelegramToken: "tg-token", TelegramSecret: "tg_secret-1", TelegramAPIBase: api.srv.URL,
-		MaxBody: 1 << 20, ShutdownTimeout: 5 * time.Second,
+		Registry: demoRegistry, MaxBody: 1 << 20, ShutdownTimeout: 5 * time.Second,
 	}
 	ts := startServer(t, cfg)
 	hook := ts.url + "/webhook/telegram"

@@ -70,7 +70,7 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 func lineConfig(api string) serveConfig {
 	return serveConfig{
 		LineSecret: lineSecret, LineToken: "line-token", LineAPIBase: api,
-		MaxBody: 1 << 20, ShutdownTimeout: 5 * time.Second,
+		Registry: demoRegistry, MaxBody: 1 << 20, ShutdownTimeout: 5 * time.Second,
 	}
 }
 

@@ -33,8 +33,7 @@ func TestServeWithUpstreamRegistry(t *testing.T) {
 	defer records.Close()
 	api := linetest.New(t)
 	cfg := lineConfig(api.URL)
-	env := map[string]string{"VAXBOT_REGISTRY_URL": records.URL, "VAXBOT_REGISTRY_TOKEN": "reg-token"}
-	cfg.getenv = func(k string) string { return env[k] }
+	cfg.Registry, cfg.RegistryURL, cfg.RegistryToken = "", records.URL, "reg-token"
 	ts := startServer(t, cfg)
 	n := 0
 	check := func(user string) string {

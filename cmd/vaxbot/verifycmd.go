@@ -23,7 +23,7 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	registry := fs.String("registry", "", "registry CSV file (default: the embedded demo registry)")
+	registry := fs.String("registry", "", `registry CSV file, or "demo" (default: VAXBOT_REGISTRY_URL when set, else the embedded demo registry)`)
 	lang := fs.String("lang", "en", "language of the hints: en or zh-TW")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: vaxbot verify [--json] [--registry FILE] [--lang en|zh-TW] ID CARD")
@@ -45,21 +45,23 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		fmt.Fprintln(stderr, "vaxbot: card:", hintOf(err, *lang))
 		return 1
 	}
-	now := time.Now()
-	var reg verify.Registry = verify.DemoRegistry(now)
-	up, err := upstreamFromEnv(os.Getenv)
+	cfg, err := configFromEnv(os.Getenv)
 	if err != nil {
 		fmt.Fprintln(stderr, "vaxbot:", err)
-		return 1
+		return 2
 	}
-	if up != nil && *registry == "" {
-		reg = up
-	}
-	if *registry != "" {
-		if reg, err = verify.LoadCSVFile(*registry); err != nil {
+	var up *verify.Upstream // --registry, when given, wins over VAXBOT_REGISTRY_URL
+	if *registry == "" {
+		if up, err = upstreamFrom(cfg); err != nil {
 			fmt.Fprintln(stderr, "vaxbot:", err)
 			return 1
 		}
+	}
+	now := time.Now()
+	reg, err := openRegistry(*registry, up, now)
+	if err != nil {
+		fmt.Fprintln(stderr, "vaxbot:", err)
+		return 1
 	}
 	records, err := reg.Lookup(ctx, id.Number(), card.Number())
 	if err != nil {

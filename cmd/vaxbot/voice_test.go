@@ -15,7 +15,7 @@ import (
 // TestServeVoiceCall drives a whole call through the real server on
 // loopback with signed requests, as the provider would.
 func TestServeVoiceCall(t *testing.T) {
-	cfg := serveConfig{VoiceAuthToken: "twilio-token", MaxBody: 1 << 20, ShutdownTimeout: 5 * time.Second}
+	cfg := serveConfig{VoiceAuthToken: "twilio-token", Registry: demoRegistry, MaxBody: 1 << 20, ShutdownTimeout: 5 * time.Second}
 	ts := startServer(t, cfg)
 	// The public URL must be known before the server starts; use the
 	// loopback address it got by starting a second server with it.

@@ -1,0 +1,263 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vaxbot/vaxbot/bot"
+	"github.com/vaxbot/vaxbot/bot/sqlstore"
+	"github.com/vaxbot/vaxbot/dialogs/tickets"
+)
+
+// serveConfig is the server's configuration: every variable of README's
+// configuration table, read by configFromEnv, with serve's flags on top.
+type serveConfig struct {
+	Addr             string // VAXBOT_ADDR
+	LineSecret       string // VAXBOT_LINE_CHANNEL_SECRET
+	LineToken        string // VAXBOT_LINE_CHANNEL_TOKEN
+	LineAPIBase      string // VAXBOT_LINE_API_BASE
+	LinePushFallback bool   // VAXBOT_LINE_PUSH_FALLBACK
+	TelegramToken    string // VAXBOT_TELEGRAM_TOKEN
+	TelegramSecret   string // VAXBOT_TELEGRAM_SECRET
+	TelegramAPIBase  string // VAXBOT_TELEGRAM_API_BASE
+	// Registry is VAXBOT_REGISTRY: a CSV file, or demoRegistry for the
+	// embedded demo records; "" names none (see checkRegistry).
+	Registry string
+	// RegistryURL is VAXBOT_REGISTRY_URL, the deployment's record service;
+	// it takes the place of Registry.
+	RegistryURL   string
+	RegistryToken string // VAXBOT_REGISTRY_TOKEN
+	RegistryCert  string // VAXBOT_REGISTRY_CERT, a PEM file
+	RegistryKey   string // VAXBOT_REGISTRY_KEY, a PEM file
+	Hotlines      string // VAXBOT_HOTLINES
+	MaxBody       int    // VAXBOT_MAX_BODY
+	// ShutdownTimeout bounds the drain after SIGTERM (not configurable).
+	ShutdownTimeout   time.Duration
+	DispatcherWorkers int // VAXBOT_WORKERS
+	// CheckRate is VAXBOT_CHECK_RATE, the number checks per second each
+	// channel may start (dialogs.DefaultChannelRate when 0): what the
+	// registry can take.
+	CheckRate         int
+	DataDir           string        // VAXBOT_DATA_DIR
+	DatabaseURL       string        // VAXBOT_DATABASE_URL
+	HashKey           string        // VAXBOT_HASH_KEY
+	OpsToken          string        // VAXBOT_OPS_TOKEN
+	HandoffWebhook    string        // VAXBOT_HANDOFF_WEBHOOK
+	TelegramOpsChat   string        // VAXBOT_TELEGRAM_OPS_CHAT
+	DataKey           string        // VAXBOT_DATA_KEY
+	CallbackRetention time.Duration // VAXBOT_CALLBACK_RETENTION
+	VoiceAuthToken    string        // VAXBOT_VOICE_AUTH_TOKEN
+	PublicURL         string        // VAXBOT_PUBLIC_URL
+	RedisAddr         string        // VAXBOT_REDIS_ADDR
+	PprofAddr         string        // VAXBOT_PPROF_ADDR
+	wrapMatcher       matcherWrap   // tests only: see engineOptions
+}
+
+// demoRegistry is the registry name (VAXBOT_REGISTRY, --registry) that
+// selects the embedded demo records, for trying vaxbot out.
+const demoRegistry = "demo"
+
+// configFromEnv reads the VAXBOT_* variables through getenv, fills in the
+// defaults and checks what can be checked without the network or files.
+// Errors name the variable, never its value.
+func configFromEnv(getenv func(string) string) (serveConfig, error) {
+	c := serveConfig{
+		Addr:              getenv("VAXBOT_ADDR"),
+		LineSecret:        getenv("VAXBOT_LINE_CHANNEL_SECRET"),
+		LineToken:         getenv("VAXBOT_LINE_CHANNEL_TOKEN"),
+		LineAPIBase:       getenv("VAXBOT_LINE_API_BASE"),
+		TelegramToken:     getenv("VAXBOT_TELEGRAM_TOKEN"),
+		TelegramSecret:    getenv("VAXBOT_TELEGRAM_SECRET"),
+		TelegramAPIBase:   getenv("VAXBOT_TELEGRAM_API_BASE"),
+		Registry:          getenv("VAXBOT_REGISTRY"),
+		RegistryURL:       getenv("VAXBOT_REGISTRY_URL"),
+		RegistryToken:     getenv("VAXBOT_REGISTRY_TOKEN"),
+		RegistryCert:      getenv("VAXBOT_REGISTRY_CERT"),
+		RegistryKey:       getenv("VAXBOT_REGISTRY_KEY"),
+		Hotlines:          getenv("VAXBOT_HOTLINES"),
+		DataDir:           getenv("VAXBOT_DATA_DIR"),
+		DatabaseURL:       getenv("VAXBOT_DATABASE_URL"),
+		HashKey:           getenv("VAXBOT_HASH_KEY"),
+		OpsToken:          getenv("VAXBOT_OPS_TOKEN"),
+		HandoffWebhook:    getenv("VAXBOT_HANDOFF_WEBHOOK"),
+		TelegramOpsChat:   getenv("VAXBOT_TELEGRAM_OPS_CHAT"),
+		DataKey:           getenv("VAXBOT_DATA_KEY"),
+		VoiceAuthToken:    getenv("VAXBOT_VOICE_AUTH_TOKEN"),
+		PublicURL:         getenv("VAXBOT_PUBLIC_URL"),
+		RedisAddr:         getenv("VAXBOT_REDIS_ADDR"),
+		PprofAddr:         getenv("VAXBOT_PPROF_ADDR"),
+		CallbackRetention: 7 * 24 * time.Hour,
+		MaxBody:           bot.DefaultMaxBody,
+		ShutdownTimeout:   20 * time.Second,
+	}
+	if c.Addr == "" {
+		c.Addr = ":8080"
+	}
+	if c.DataDir == "" {
+		c.DataDir = "./data"
+	}
+	if v := getenv("VAXBOT_LINE_PUSH_FALLBACK"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, errors.New("VAXBOT_LINE_PUSH_FALLBACK: want true or false")
+		}
+		c.LinePushFallback = b
+	}
+	if v := getenv("VAXBOT_CALLBACK_RETENTION"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, errors.New("VAXBOT_CALLBACK_RETENTION: want a duration such as 168h")
+		}
+		c.CallbackRetention = d
+	}
+	for _, v := range []struct {
+		name string
+		dst  *int
+	}{{"VAXBOT_WORKERS", &c.DispatcherWorkers}, {"VAXBOT_MAX_BODY", &c.MaxBody}, {"VAXBOT_CHECK_RATE", &c.CheckRate}} {
+		if s := getenv(v.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n <= 0 {
+				return c, fmt.Errorf("%s: want a positive number", v.name)
+			}
+			*v.dst = n
+		}
+	}
+	for _, v := range []struct{ name, value string }{
+		{"VAXBOT_LINE_API_BASE", c.LineAPIBase}, {"VAXBOT_TELEGRAM_API_BASE", c.TelegramAPIBase},
+		{"VAXBOT_HANDOFF_WEBHOOK", c.HandoffWebhook}, {"VAXBOT_PUBLIC_URL", c.PublicURL},
+	} {
+		if v.value != "" && !isHTTPURL(v.value) {
+			return c, fmt.Errorf("%s: want an http:// or https:// URL with a host", v.name)
+		}
+	}
+	if c.HashKey != "" {
+		if _, err := tickets.NewHasher([]byte(c.HashKey)); err != nil {
+			return c, fmt.Errorf("VAXBOT_HASH_KEY: %w", err)
+		}
+	}
+	if c.DataKey != "" {
+		if _, err := tickets.ParseKey(c.DataKey); err != nil {
+			return c, fmt.Errorf("VAXBOT_DATA_KEY: %w", err)
+		}
+	} else if c.RedisAddr != "" {
+		return c, errors.New("VAXBOT_REDIS_ADDR needs VAXBOT_DATA_KEY: the numbers a form holds are sealed before they reach Redis")
+	}
+	if err := c.checkRecordService(); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// isHTTPURL reports whether s is an absolute http or https URL with a host.
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// checkRecordService checks the VAXBOT_REGISTRY_* variables of the record
+// service: an http or https URL with a host and no credentials, its token,
+// and a client certificate given whole or not at all.
+func (c serveConfig) checkRecordService() error {
+	if c.RegistryURL == "" {
+		for _, v := range []struct{ name, value string }{
+			{"VAXBOT_REGISTRY_TOKEN", c.RegistryToken}, {"VAXBOT_REGISTRY_CERT", c.RegistryCert}, {"VAXBOT_REGISTRY_KEY", c.RegistryKey},
+		} {
+			if v.value != "" {
+				return fmt.Errorf("%s is set but VAXBOT_REGISTRY_URL is not: it belongs to the record service", v.name)
+			}
+		}
+		return nil
+	}
+	// The URL is not repeated in the error: it might hold a password.
+	if !isHTTPURL(c.RegistryURL) {
+		return errors.New("VAXBOT_REGISTRY_URL: want the record service's http:// or https:// base URL")
+	}
+	if u, _ := url.Parse(c.RegistryURL); u.User != nil {
+		return errors.New("VAXBOT_REGISTRY_URL: the URL must not hold credentials: set VAXBOT_REGISTRY_TOKEN")
+	}
+	if c.RegistryToken == "" {
+		return errors.New("VAXBOT_REGISTRY_TOKEN: the record service's bearer token is required with VAXBOT_REGISTRY_URL")
+	}
+	if (c.RegistryCert == "") != (c.RegistryKey == "") {
+		return errors.New("VAXBOT_REGISTRY_CERT and VAXBOT_REGISTRY_KEY: set both (the client certificate and its key) or neither")
+	}
+	return nil
+}
+
+// errNoRegistry is why a server with channel credentials but no registry
+// refuses to start: the embedded demo answers people with made-up records.
+var errNoRegistry = errors.New("no registry: a server with channel credentials must name its registry: " +
+	"set VAXBOT_REGISTRY (or --registry) to the registry CSV file, or VAXBOT_REGISTRY_URL to the deployment's record service; " +
+	"to try vaxbot out on the embedded made-up records, set VAXBOT_REGISTRY=demo")
+
+// hasChannel reports whether any channel credential is set: the server is
+// meant for people, not only for a laptop.
+func (c serveConfig) hasChannel() bool {
+	return c.LineSecret != "" || c.LineToken != "" || c.TelegramToken != "" || c.TelegramSecret != "" || c.VoiceAuthToken != ""
+}
+
+// checkRegistry refuses to serve people on the embedded demo by default:
+// with any channel credential, VAXBOT_REGISTRY (a file or "demo") or
+// VAXBOT_REGISTRY_URL must be set. Call it once the flags are parsed.
+func (c serveConfig) checkRegistry() error {
+	if c.Registry == "" && c.RegistryURL == "" && c.hasChannel() {
+		return errNoRegistry
+	}
+	return nil
+}
+
+// logRegistry says in one line which registry answers the number checks,
+// with the record service's host only.
+func (c serveConfig) logRegistry(logger *slog.Logger) {
+	switch {
+	case c.RegistryURL != "":
+		if c.Registry != "" {
+			logger.Warn("VAXBOT_REGISTRY (or --registry) is ignored: VAXBOT_REGISTRY_URL takes its place")
+		}
+		logger.Info("registry", "backend", "record service", "host", hostOf(c.RegistryURL))
+	case c.Registry == "" || c.Registry == demoRegistry:
+		logger.Info("registry", "backend", "demo",
+			"note", "the embedded made-up records, for trying out: a deployment sets VAXBOT_REGISTRY or VAXBOT_REGISTRY_URL")
+	default:
+		logger.Info("registry", "backend", "csv", "file", c.Registry)
+	}
+}
+
+// logSessions says in one line where sessions live, with Redis's host only.
+func (c serveConfig) logSessions(logger *slog.Logger) {
+	if c.RedisAddr == "" {
+		logger.Info("session store", "backend", "memory", "note", "one replica: set VAXBOT_REDIS_ADDR to share sessions")
+		return
+	}
+	logger.Info("session store", "backend", "redis", "host", hostOf(c.RedisAddr),
+		"shares", "sessions, locks, limits, the check rate, event ids")
+}
+
+// hostOf is the host (and port) of a URL, without user, password, path or
+// query; an address without a scheme ("host:port") is its own host.
+func hostOf(addr string) string {
+	if !strings.Contains(addr, "://") {
+		// No password, even a misplaced one.
+		return addr[strings.LastIndex(addr, "@")+1:]
+	}
+	u, err := url.Parse(addr)
+	if err != nil {
+		return "(unparsable)"
+	}
+	return u.Host
+}
+
+// logTickets says in one line where the tickets are: the SQLite file, or the
+// PostgreSQL server's host only.
+func logTickets(logger *slog.Logger, store *sqlstore.Store) {
+	if store.Postgres() {
+		logger.Info("ticket store", "backend", "postgresql", "host", store.Location())
+		return
+	}
+	logger.Info("ticket store", "backend", "sqlite", "path", store.Location())
+}
