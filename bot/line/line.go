@@ -93,15 +93,22 @@ func (c *Channel) Authenticate(header func(string) string, body []byte) bool {
 
 // replyTo is what Deliver needs to answer one event.
 type replyTo struct {
-	token    string
+	token string
+	// userID is where a push goes (and the loading animation shows): the
+	// person's user id, or for a group or a room, its id.
 	userID   string
 	received time.Time
 }
 
-// Decode parses a webhook body into events: text messages, postbacks and
-// follows from one-to-one chats. Everything else (stickers, images, group
-// chats, standby mode, unfollow…) yields no event, so the server answers 200
-// and LINE does not redeliver it.
+// Decode parses a webhook body into events. From one-to-one chats: text
+// messages, postbacks and follows, and stickers, images, videos, audio,
+// files and locations as dialogs.EventUnsupported (nothing of them is
+// fetched). From groups and rooms, where others read along, only a text
+// that mentions the bot and a postback give an event, and it is Shared:
+// the conversation answers with a note on talking privately, never a form.
+// Everything else (other group messages, standby mode, unfollow, join…)
+// yields no event, so the server answers 200 and LINE does not redeliver
+// it.
 func (c *Channel) Decode(body []byte) ([]bot.Event, error) {
 	return decode(body, c.cfg.Now())
 }
@@ -136,13 +143,22 @@ func event(e webhook.EventInterface) (bot.Event, bool) {
 	var ev bot.Event
 	var src webhook.SourceInterface
 	var token string
+	var mentioned bool // a text that mentions the bot
 	switch e := e.(type) {
 	case webhook.MessageEvent:
-		text, ok := e.Message.(webhook.TextMessageContent)
-		if !ok || e.Mode == webhook.EventMode_STANDBY {
+		if e.Mode == webhook.EventMode_STANDBY {
 			return ev, false
 		}
-		ev = bot.Event{ID: e.WebhookEventId, Type: "text", Input: dialogs.Input{Text: text.Text}}
+		switch m := e.Message.(type) {
+		case webhook.TextMessageContent:
+			ev = bot.Event{ID: e.WebhookEventId, Type: "text", Input: dialogs.Input{Text: m.Text}}
+			mentioned = mentionsSelf(m.Mention)
+		case webhook.StickerMessageContent, webhook.ImageMessageContent, webhook.VideoMessageContent,
+			webhook.AudioMessageContent, webhook.FileMessageContent, webhook.LocationMessageContent:
+			ev = bot.Event{ID: e.WebhookEventId, Type: "unsupported", Input: dialogs.Input{Event: dialogs.EventUnsupported}}
+		default:
+			return ev, false
+		}
 		src, token = e.Source, e.ReplyToken
 	case webhook.PostbackEvent:
 		if e.Postback == nil || e.Mode == webhook.EventMode_STANDBY {
@@ -159,11 +175,53 @@ func event(e webhook.EventInterface) (bot.Event, bool) {
 	default:
 		return ev, false
 	}
-	user, ok := src.(webhook.UserSource)
-	if !ok || user.UserId == "" {
+	switch s := src.(type) {
+	case webhook.UserSource:
+		if s.UserId == "" {
+			return ev, false
+		}
+		ev.Input.Person = "line:" + s.UserId
+		ev.Reply = replyTo{token: token, userID: s.UserId}
+		return ev, true
+	case webhook.GroupSource:
+		return shared(ev, s.GroupId, s.UserId, token, mentioned)
+	case webhook.RoomSource:
+		return shared(ev, s.RoomId, s.UserId, token, mentioned)
+	}
+	return ev, false
+}
+
+// shared makes ev an event from a group or room chatID: a text that
+// mentions the bot, or a postback, becomes a Shared input with nothing a
+// form could take (no text, no payload); anything else gives no event. The
+// person's key holds the chat and the user, so no two people of a group
+// share one, though a Shared input opens no session.
+func shared(ev bot.Event, chatID, userID, token string, mentioned bool) (bot.Event, bool) {
+	if chatID == "" || !(ev.Type == "postback" || ev.Type == "text" && mentioned) {
 		return ev, false
 	}
-	ev.Input.Person = "line:" + user.UserId
-	ev.Reply = replyTo{token: token, userID: user.UserId}
+	ev.Input = dialogs.Input{Person: "line:" + chatID + ":" + userID, Shared: true}
+	ev.Reply = replyTo{token: token, userID: chatID}
 	return ev, true
+}
+
+// mentionsSelf reports whether a text's mentions name the bot itself
+// (isSelf); "@All" does not.
+func mentionsSelf(m *webhook.Mention) bool {
+	if m == nil {
+		return false
+	}
+	for _, who := range m.Mentionees {
+		switch u := who.(type) {
+		case webhook.UserMentionee:
+			if u.IsSelf {
+				return true
+			}
+		case *webhook.UserMentionee:
+			if u != nil && u.IsSelf {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -22,6 +22,9 @@ import (
 // whichever of them gets there first.
 type target struct {
 	chatID int64
+	// threadID is the forum topic the event came from (0: none); every
+	// message sent for the event goes to the same topic.
+	threadID int
 	// messageID is the person's message (0 for a callback query).
 	messageID int
 	// callbackID is the callback query to answer ("" for a message).
@@ -29,18 +32,37 @@ type target struct {
 	// hasNumber: the person's message holds an ID or card number.
 	hasNumber bool
 	lang      dialogs.Lang
+	// shared: the event came from a group, a supergroup or a channel.
+	shared bool
+	// pendingLink: the bot's username was not known when the event was
+	// decoded, so its Input carries pendingLink for Deliver to settle, and
+	// addressee is the bot a command named ("/menu@addressee"), to check.
+	pendingLink bool
+	addressee   string
 
 	answerOnce sync.Once
 	deleteOnce sync.Once
 	deleted    bool
 }
 
-// Decode parses an update into at most one event. Updates that are not a
-// text message or a callback query give no event and no error, so that
-// Telegram, which retries any non-2xx answer, does not send them again.
-func (c *Channel) Decode(body []byte) ([]bot.Event, error) { return decode(body) }
+// pendingLink stands in for the deep link to a private chat while the
+// bot's username is unknown: Deliver puts the real link in its place (or
+// drops it), after asking getMe.
+const pendingLink = "https://t.me/?start=check"
 
-func decode(body []byte) ([]bot.Event, error) {
+// deepLink is the link that opens a private chat with the bot and sends
+// it "/start check".
+func deepLink(username string) string { return "https://t.me/" + username + "?start=check" }
+
+// Decode parses an update into at most one event. Updates that are not a
+// message or a callback query the bot answers give no event and no error,
+// so that Telegram, which retries any non-2xx answer, does not send them
+// again. Decode makes no network call: the bot's username, when it is not
+// known yet, is settled by Deliver.
+func (c *Channel) Decode(body []byte) ([]bot.Event, error) { return decode(body, c.knownUsername()) }
+
+// decode parses an update; username is the bot's ("" when not known yet).
+func decode(body []byte, username string) ([]bot.Event, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil {
 		return nil, fmt.Errorf("telegram: decode: %w: %v", bot.ErrBadRequest, err)
@@ -56,9 +78,9 @@ func decode(body []byte) ([]bot.Event, error) {
 	var ok bool
 	switch {
 	case u.Message != nil:
-		ev, ok = messageEvent(u.Message)
+		ev, ok = messageEvent(u.Message, username)
 	case u.CallbackQuery != nil:
-		ev, ok = callbackEvent(u.CallbackQuery)
+		ev, ok = callbackEvent(u.CallbackQuery, username)
 	}
 	if !ok {
 		return nil, nil
@@ -79,17 +101,53 @@ func hasContent(fields map[string]json.RawMessage) bool {
 	return false
 }
 
-func messageEvent(m *models.Message) (bot.Event, bool) {
-	if m.Text == "" || m.Chat.ID == 0 || (m.From != nil && m.From.IsBot) {
+// private reports whether a chat is one-to-one. Anything else, a chat of
+// a type Telegram may add later included, is shared.
+func private(chat models.Chat) bool { return chat.Type == models.ChatTypePrivate }
+
+// threadOf is the forum topic to answer m in: its message_thread_id when
+// it belongs to a topic (in a chat without topics the field names a
+// thread of replies, where sendMessage does not take it).
+func threadOf(m *models.Message) int {
+	if m == nil || !m.IsTopicMessage {
+		return 0
+	}
+	return m.MessageThreadID
+}
+
+func messageEvent(m *models.Message, username string) (bot.Event, bool) {
+	if m.Chat.ID == 0 || (m.From != nil && m.From.IsBot) {
 		return bot.Event{}, false
 	}
 	var lang dialogs.Lang
+	userID := m.Chat.ID // in a private chat, the same as the user's
 	if m.From != nil {
 		lang = langHint(m.From.LanguageCode)
+		userID = m.From.ID
+	} else if m.SenderChat != nil {
+		userID = m.SenderChat.ID // an anonymous admin, a linked channel
 	}
-	in := dialogs.Input{Person: person(m.Chat.ID), LangHint: lang}
+	if userID == 0 {
+		return bot.Event{}, false
+	}
+	if !private(m.Chat) {
+		return groupCommand(m, userID, lang, username)
+	}
+	t := &target{chatID: m.Chat.ID, threadID: threadOf(m), messageID: m.ID, lang: lang}
+	in := dialogs.Input{Person: person(m.Chat.ID, userID), LangHint: lang}
+	if m.Text == "" {
+		if !unreadable(m) {
+			return bot.Event{}, false
+		}
+		// Nothing of the media is fetched or kept; a caption may still
+		// hold a number, and then the message goes as one with a number.
+		in.Event = dialogs.EventUnsupported
+		t.hasNumber = holdsNumber(m.Caption)
+		return bot.Event{Type: "unsupported", Input: in, Reply: t}, true
+	}
+	t.hasNumber = holdsNumber(m.Text)
 	typ := "command"
-	switch name, arg := command(m.Text); name {
+	switch name, arg, _ := command(m.Text); name {
 	case "start":
 		in.Event = dialogs.EventStart
 	case "menu":
@@ -105,39 +163,91 @@ func messageEvent(m *models.Message) (bot.Event, bool) {
 		in.Text = m.Text
 		typ = "text"
 	}
-	return bot.Event{
-		Type:  typ,
-		Input: in,
-		Reply: &target{
-			chatID:    m.Chat.ID,
-			messageID: m.ID,
-			hasNumber: holdsNumber(m.Text),
-			lang:      lang,
-		},
-	}, true
+	return bot.Event{Type: typ, Input: in, Reply: t}, true
 }
 
-func callbackEvent(cq *models.CallbackQuery) (bot.Event, bool) {
-	chatID := cq.From.ID
+// unreadable reports whether a message holds what the bot cannot read: a
+// sticker, a photo, a voice or video message, a file, a place, a contact.
+func unreadable(m *models.Message) bool {
+	return m.Sticker != nil || len(m.Photo) > 0 || m.Voice != nil || m.Audio != nil || m.Video != nil ||
+		m.VideoNote != nil || m.Animation != nil || m.Document != nil || m.Location != nil ||
+		m.Venue != nil || m.Contact != nil
+}
+
+// groupCommand decodes a message in a chat others read: only one of the
+// bot's commands, or any command addressed to the bot by name, gets an
+// event, and that event is Shared (the note on talking privately, never a
+// form). Plain text, media and commands for other bots give none.
+func groupCommand(m *models.Message, userID int64, lang dialogs.Lang, username string) (bot.Event, bool) {
+	name, _, addressee := command(m.Text)
+	switch {
+	case name == "":
+		return bot.Event{}, false
+	case addressee == "" && !ownCommand(name):
+		return bot.Event{}, false
+	case addressee != "" && username != "" && !strings.EqualFold(addressee, username):
+		return bot.Event{}, false
+	}
+	t := &target{chatID: m.Chat.ID, threadID: threadOf(m), lang: lang, shared: true, addressee: addressee}
+	return bot.Event{Type: "command", Input: sharedInput(m.Chat.ID, userID, lang, username, t), Reply: t}, true
+}
+
+// ownCommand reports whether name is one of the bot's commands.
+func ownCommand(name string) bool {
+	switch name {
+	case "start", "menu", "help", "lang":
+		return true
+	}
+	return false
+}
+
+// sharedInput is the Input of an event from a shared chat: the note on
+// talking privately, with the deep link, or pendingLink for Deliver to
+// settle when the username is not known yet (t records that).
+func sharedInput(chatID, userID int64, lang dialogs.Lang, username string, t *target) dialogs.Input {
+	link := pendingLink
+	if username != "" {
+		link = deepLink(username)
+	} else {
+		t.pendingLink = true
+	}
+	return dialogs.Input{Person: person(chatID, userID), Shared: true, PrivateLink: link, LangHint: lang}
+}
+
+func callbackEvent(cq *models.CallbackQuery, username string) (bot.Event, bool) {
+	// A query on an inline message has no chat: it goes to the person's
+	// private chat with the bot.
+	chat := models.Chat{ID: cq.From.ID, Type: models.ChatTypePrivate}
+	var thread int
 	switch {
 	case cq.Message.Message != nil && cq.Message.Message.Chat.ID != 0:
-		chatID = cq.Message.Message.Chat.ID
+		chat = cq.Message.Message.Chat
+		thread = threadOf(cq.Message.Message)
 	case cq.Message.InaccessibleMessage != nil && cq.Message.InaccessibleMessage.Chat.ID != 0:
 		// The message is too old to read, but its chat is still known.
-		chatID = cq.Message.InaccessibleMessage.Chat.ID
+		chat = cq.Message.InaccessibleMessage.Chat
 	}
-	if cq.Data == "" || cq.ID == "" || chatID == 0 {
+	if cq.Data == "" || cq.ID == "" || chat.ID == 0 || cq.From.ID == 0 {
 		return bot.Event{}, false
 	}
 	lang := langHint(cq.From.LanguageCode)
-	return bot.Event{
-		Type:  "callback",
-		Input: dialogs.Input{Person: person(chatID), Payload: cq.Data, LangHint: lang},
-		Reply: &target{chatID: chatID, callbackID: cq.ID, lang: lang},
-	}, true
+	t := &target{chatID: chat.ID, threadID: thread, callbackID: cq.ID, lang: lang}
+	in := dialogs.Input{Person: person(chat.ID, cq.From.ID), Payload: cq.Data, LangHint: lang}
+	if !private(chat) {
+		// A button in a group is anybody's to press: nobody continues
+		// anybody's form there. The query is still answered.
+		t.shared = true
+		in = sharedInput(chat.ID, cq.From.ID, lang, username, t)
+	}
+	return bot.Event{Type: "callback", Input: in, Reply: t}, true
 }
 
-func person(chatID int64) string { return "telegram:" + strconv.FormatInt(chatID, 10) }
+// person is the session key of a user in a chat: both ids, so that people
+// who share a chat never share a conversation, and a private chat's
+// messages and button presses (chat id = user id) share one.
+func person(chatID, userID int64) string {
+	return "telegram:" + strconv.FormatInt(chatID, 10) + ":" + strconv.FormatInt(userID, 10)
+}
 
 // langHint maps Telegram's IETF language code to a conversation language:
 // "zh…" to zh-TW, "en…" to en, anything else to "".
@@ -152,18 +262,19 @@ func langHint(code string) dialogs.Lang {
 	return ""
 }
 
-// command splits "/name@Bot arg…" into its lower-case name and argument;
-// name is "" when text is not a command.
-func command(text string) (name, arg string) {
+// command splits "/name@Bot arg…" into its lower-case name, its argument
+// and the bot it is addressed to ("Bot", "" when none); name is "" when
+// text is not a command.
+func command(text string) (name, arg, addressee string) {
 	if !strings.HasPrefix(text, "/") {
-		return "", ""
+		return "", "", ""
 	}
 	first, rest := text, ""
 	if i := strings.IndexFunc(text, unicode.IsSpace); i >= 0 {
 		first, rest = text[:i], text[i:]
 	}
-	name, _, _ = strings.Cut(strings.ToLower(first[1:]), "@")
-	return name, strings.TrimSpace(rest)
+	name, addressee, _ = strings.Cut(first[1:], "@")
+	return strings.ToLower(name), strings.TrimSpace(rest), addressee
 }
 
 // holdsNumber reports whether text holds something dialogs.Redact masks: an

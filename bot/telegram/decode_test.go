@@ -37,35 +37,42 @@ func TestDecode(t *testing.T) {
 	}{
 		{name: "text", body: readTestdata(t, "text.json"), want: []bot.Event{{
 			ID: "734512001", Type: "text",
-			Input: dialogs.Input{Person: "telegram:5123456789", Text: "疫苗接種紀錄要怎麼查？", LangHint: knowledge.ZhTW},
+			Input: dialogs.Input{Person: "telegram:5123456789:5123456789", Text: "疫苗接種紀錄要怎麼查？", LangHint: knowledge.ZhTW},
 		}}, wantTgt: &target{chatID: 5123456789, messageID: 41, lang: knowledge.ZhTW}},
 		{name: "start", body: readTestdata(t, "start.json"), want: []bot.Event{{
 			ID: "734512002", Type: "command",
-			Input: dialogs.Input{Person: "telegram:5123456789", Event: dialogs.EventStart, LangHint: knowledge.En},
+			Input: dialogs.Input{Person: "telegram:5123456789:5123456789", Event: dialogs.EventStart, LangHint: knowledge.En},
 		}}, wantTgt: &target{chatID: 5123456789, messageID: 1, lang: knowledge.En}},
 		{name: "lang en", body: readTestdata(t, "lang_en.json"), want: []bot.Event{{
 			ID: "734512003", Type: "command",
-			Input: dialogs.Input{Person: "telegram:5123456789", Payload: "lang:en"},
+			Input: dialogs.Input{Person: "telegram:5123456789:5123456789", Payload: "lang:en"},
 		}}, wantTgt: &target{chatID: 5123456789, messageID: 43}},
 		{name: "callback", body: readTestdata(t, "callback.json"), want: []bot.Event{{
 			ID: "734512004", Type: "callback",
-			Input: dialogs.Input{Person: "telegram:5123456789", Payload: "faq:q5", LangHint: knowledge.ZhTW},
+			Input: dialogs.Input{Person: "telegram:5123456789:5123456789", Payload: "faq:q5", LangHint: knowledge.ZhTW},
 		}}, wantTgt: &target{chatID: 5123456789, callbackID: "4382bfdwdsb323b2d9", lang: knowledge.ZhTW}},
 		{name: "callback on an inaccessible message", body: readTestdata(t, "callback_inaccessible.json"), want: []bot.Event{{
 			ID: "734512005", Type: "callback",
-			Input: dialogs.Input{Person: "telegram:5123456789", Payload: "menu"},
+			Input: dialogs.Input{Person: "telegram:5123456789:5123456789", Payload: "menu"},
 		}}, wantTgt: &target{chatID: 5123456789, callbackID: "4382bfdwdsb323b2e0"}},
-		{name: "group /menu@bot", body: readTestdata(t, "group.json"), want: []bot.Event{{
+		{name: "group /menu@bot: the note", body: readTestdata(t, "group.json"), want: []bot.Event{{
 			ID: "734512011", Type: "command",
-			Input: dialogs.Input{Person: "telegram:-4012345678", Text: "menu", LangHint: knowledge.ZhTW},
-		}}, wantTgt: &target{chatID: -4012345678, messageID: 301, lang: knowledge.ZhTW}},
+			Input: dialogs.Input{Person: "telegram:-4012345678:5123456789", Shared: true,
+				PrivateLink: "https://t.me/vaxbot_tw_bot?start=check", LangHint: knowledge.ZhTW},
+		}}, wantTgt: &target{chatID: -4012345678, lang: knowledge.ZhTW, shared: true, addressee: "vaxbot_tw_bot"}},
 		{name: "ID number", body: readTestdata(t, "id_number.json"), want: []bot.Event{{
 			ID: "734512010", Type: "text",
-			Input: dialogs.Input{Person: "telegram:5123456789", Text: "A123456789", LangHint: knowledge.En},
+			Input: dialogs.Input{Person: "telegram:5123456789:5123456789", Text: "A123456789", LangHint: knowledge.En},
 		}}, wantTgt: &target{chatID: 5123456789, messageID: 47, hasNumber: true, lang: knowledge.En}},
 		{name: "edited message", body: readTestdata(t, "edited.json")},
-		{name: "sticker", body: readTestdata(t, "sticker.json")},
-		{name: "photo", body: readTestdata(t, "photo.json")},
+		{name: "sticker", body: readTestdata(t, "sticker.json"), want: []bot.Event{{
+			ID: "734512007", Type: "unsupported",
+			Input: dialogs.Input{Person: "telegram:5123456789:5123456789", Event: dialogs.EventUnsupported, LangHint: knowledge.ZhTW},
+		}}, wantTgt: &target{chatID: 5123456789, messageID: 45, lang: knowledge.ZhTW}},
+		{name: "photo", body: readTestdata(t, "photo.json"), want: []bot.Event{{
+			ID: "734512008", Type: "unsupported",
+			Input: dialogs.Input{Person: "telegram:5123456789:5123456789", Event: dialogs.EventUnsupported},
+		}}, wantTgt: &target{chatID: 5123456789, messageID: 46}},
 		{name: "channel post", body: readTestdata(t, "channel_post.json")},
 		{name: "unknown update kind", body: []byte(`{"update_id":77,"some_future_update":{"x":1}}`)},
 		{name: "garbage", body: readTestdata(t, "garbage.json"), bad: true},
@@ -78,7 +85,7 @@ func TestDecode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := decode(tt.body)
+			got, err := decode(tt.body, fakeUsername)
 			if tt.bad {
 				if !errors.Is(err, bot.ErrBadRequest) {
 					t.Fatalf("decode: got err %v, want ErrBadRequest", err)
@@ -105,7 +112,8 @@ func TestDecode(t *testing.T) {
 				}
 				w := tt.wantTgt
 				if tgt.chatID != w.chatID || tgt.messageID != w.messageID || tgt.callbackID != w.callbackID ||
-					tgt.hasNumber != w.hasNumber || tgt.lang != w.lang {
+					tgt.hasNumber != w.hasNumber || tgt.lang != w.lang || tgt.threadID != w.threadID ||
+					tgt.shared != w.shared || tgt.pendingLink != w.pendingLink || tgt.addressee != w.addressee {
 					t.Errorf("target: got %+v, want %+v", tgt, w)
 				}
 			}
@@ -140,11 +148,11 @@ func TestDecodeCommands(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
-			evs, err := decode(textUpdate(tt.text))
+			evs, err := decode(textUpdate(tt.text), fakeUsername)
 			if err != nil || len(evs) != 1 {
 				t.Fatalf("decode: got %v, %v; want one event", evs, err)
 			}
-			tt.want.Person = "telegram:42"
+			tt.want.Person = "telegram:42:42"
 			if evs[0].Input != tt.want || evs[0].Type != tt.typ {
 				t.Errorf("got %+v (%s), want %+v (%s)", evs[0].Input, evs[0].Type, tt.want, tt.typ)
 			}
@@ -154,7 +162,7 @@ func TestDecodeCommands(t *testing.T) {
 
 func TestDecodeIgnoresBots(t *testing.T) {
 	body := []byte(`{"update_id":5,"message":{"message_id":5,"from":{"id":9,"is_bot":true,"first_name":"B"},"chat":{"id":-100,"type":"group"},"date":1,"text":"hi"}}`)
-	evs, err := decode(body)
+	evs, err := decode(body, fakeUsername)
 	if err != nil || len(evs) != 0 {
 		t.Errorf("decode: got %v, %v; want no events", evs, err)
 	}
@@ -264,7 +272,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add(textUpdate("/lang@x zh"))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		evs, err := decode(body)
+		evs, err := decode(body, fakeUsername)
 		if err != nil {
 			if !errors.Is(err, bot.ErrBadRequest) {
 				t.Fatalf("error %v does not wrap ErrBadRequest", err)
@@ -272,11 +280,19 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		for _, ev := range evs {
-			if !strings.HasPrefix(ev.Input.Person, "telegram:") || ev.Input.Person == "telegram:0" {
+			parts := strings.Split(ev.Input.Person, ":")
+			if len(parts) != 3 || parts[0] != "telegram" || parts[1] == "0" || parts[2] == "0" {
 				t.Errorf("Person = %q", ev.Input.Person)
 			}
-			if tgt, ok := ev.Reply.(*target); !ok || tgt == nil || tgt.chatID == 0 {
-				t.Errorf("Reply = %#v", ev.Reply)
+			tgt, ok := ev.Reply.(*target)
+			if !ok || tgt == nil || tgt.chatID == 0 {
+				t.Fatalf("Reply = %#v", ev.Reply)
+			}
+			if tgt.shared != ev.Input.Shared {
+				t.Errorf("target shared %v, input shared %v", tgt.shared, ev.Input.Shared)
+			}
+			if ev.Input.Shared && (ev.Input.Text != "" || ev.Input.Payload != "" || ev.Input.Event != "" || tgt.hasNumber) {
+				t.Errorf("a shared event carries what a form would take: %+v", ev.Input)
 			}
 		}
 	})

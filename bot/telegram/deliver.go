@@ -63,14 +63,20 @@ func (c *Channel) Deliver(ctx context.Context, ev bot.Event, replies []dialogs.R
 		return errors.New("telegram: deliver: event has no telegram reply context")
 	}
 	c.answer(ctx, t)
+	if t.shared {
+		var ok bool
+		if replies, ok = c.settleShared(ctx, t, replies); !ok {
+			return nil
+		}
+	}
 	if c.deleteNumber(ctx, t) {
-		if err := c.send(ctx, t.chatID, message{text: deletedNotice(noticeLang(t, replies))}); err != nil {
+		if err := c.send(ctx, t, message{text: deletedNotice(noticeLang(t, replies))}); err != nil {
 			c.log.Warn("telegram: deletion notice not sent", "err", err)
 		}
 	}
 	var errs []error
 	for i, r := range replies {
-		err := c.sendReply(ctx, t.chatID, r)
+		err := c.sendReply(ctx, t, r)
 		if err == nil {
 			continue
 		}
@@ -87,9 +93,40 @@ func (c *Channel) Deliver(ctx context.Context, ev bot.Event, replies []dialogs.R
 	return nil
 }
 
-func (c *Channel) sendReply(ctx context.Context, chatID int64, r dialogs.Reply) error {
+// settleShared readies the replies to an event from a shared chat when
+// the bot's username was not known at decoding: it learns it (getMe), says
+// nothing to a command addressed to another bot, and puts the deep link in
+// place of pendingLink, or drops that link when the username stays
+// unknown. ok is false when nothing is to be sent.
+func (c *Channel) settleShared(ctx context.Context, t *target, replies []dialogs.Reply) (_ []dialogs.Reply, ok bool) {
+	if !t.pendingLink {
+		return replies, true
+	}
+	name := c.botUsername(ctx)
+	if name != "" && t.addressee != "" && !strings.EqualFold(name, t.addressee) {
+		return nil, false
+	}
+	out := make([]dialogs.Reply, len(replies))
+	for i, r := range replies {
+		links := make([]dialogs.Link, 0, len(r.Links))
+		for _, l := range r.Links {
+			if l.URL == pendingLink {
+				if name == "" {
+					continue
+				}
+				l.URL = deepLink(name)
+			}
+			links = append(links, l)
+		}
+		r.Links = links
+		out[i] = r
+	}
+	return out, true
+}
+
+func (c *Channel) sendReply(ctx context.Context, t *target, r dialogs.Reply) error {
 	for _, m := range c.render(r) {
-		if err := c.send(ctx, chatID, m); err != nil {
+		if err := c.send(ctx, t, m); err != nil {
 			return err
 		}
 	}
@@ -283,10 +320,12 @@ func utf16Len(s string) int {
 	return n
 }
 
-// send sends one message, with retries.
-func (c *Channel) send(ctx context.Context, chatID int64, m message) error {
+// send sends one message to the event's chat and forum topic, with
+// retries.
+func (c *Channel) send(ctx context.Context, t *target, m message) error {
 	p := &tgbot.SendMessageParams{
-		ChatID:             chatID,
+		ChatID:             t.chatID,
+		MessageThreadID:    t.threadID,
 		Text:               m.text,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: new(true)},
 	}

@@ -43,7 +43,7 @@ func keyboard(t *testing.T, c apiCall) [][]button {
 
 func mustDecode(t *testing.T, body []byte) bot.Event {
 	t.Helper()
-	evs, err := decode(body)
+	evs, err := decode(body, fakeUsername)
 	if err != nil || len(evs) != 1 {
 		t.Fatalf("decode: %v, %v", evs, err)
 	}

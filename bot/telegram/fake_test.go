@@ -18,6 +18,9 @@ import (
 
 const testToken = "123456:TEST-token_abc"
 
+// fakeUsername is the bot's username as the fake API's getMe gives it.
+const fakeUsername = "vaxbot_tw_bot"
+
 // apiCall is one request the fake Bot API received.
 type apiCall struct {
 	Method string
@@ -90,17 +93,20 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 401, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
 		return
 	}
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		writeJSON(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: expected multipart/form-data"}`)
-		return
-	}
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		writeJSON(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: bad form"}`)
-		return
-	}
 	form := map[string]string{}
-	for k, v := range r.MultipartForm.Value {
-		form[k] = v[0]
+	// A method without parameters (getMe) comes without a body.
+	if r.ContentLength != 0 || r.Header.Get("Content-Type") != "" {
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			writeJSON(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: expected multipart/form-data"}`)
+			return
+		}
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			writeJSON(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: bad form"}`)
+			return
+		}
+		for k, v := range r.MultipartForm.Value {
+			form[k] = v[0]
+		}
 	}
 	f.mu.Lock()
 	f.calls = append(f.calls, apiCall{Method: method, Form: form})
@@ -130,12 +136,14 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		chatID, _ := strconv.ParseInt(form["chat_id"], 10, 64)
 		result, _ := json.Marshal(map[string]any{
 			"message_id": id,
-			"from":       map[string]any{"id": 7000000001, "is_bot": true, "first_name": "VaxBot", "username": "vaxbot_tw_bot"},
+			"from":       map[string]any{"id": 7000000001, "is_bot": true, "first_name": "VaxBot", "username": fakeUsername},
 			"chat":       map[string]any{"id": chatID, "type": "private"},
 			"date":       time.Now().Unix(),
 			"text":       form["text"],
 		})
 		writeJSON(w, 200, `{"ok":true,"result":`+string(result)+`}`)
+	case "getMe":
+		writeJSON(w, 200, `{"ok":true,"result":{"id":7000000001,"is_bot":true,"first_name":"VaxBot","username":"`+fakeUsername+`","can_join_groups":true,"can_read_all_group_messages":false,"supports_inline_queries":false}}`)
 	case "deleteMessage", "answerCallbackQuery":
 		if form["chat_id"] == "" && method == "deleteMessage" || method == "answerCallbackQuery" && form["callback_query_id"] == "" {
 			writeJSON(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: missing parameter"}`)
@@ -152,6 +160,11 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 func checkSendMessage(form map[string]string) string {
 	if _, err := strconv.ParseInt(form["chat_id"], 10, 64); err != nil {
 		return "Bad Request: chat not found"
+	}
+	if id, ok := form["message_thread_id"]; ok {
+		if n, err := strconv.Atoi(id); err != nil || n <= 0 {
+			return "Bad Request: message thread not found"
+		}
 	}
 	text := strings.TrimSpace(form["text"])
 	if text == "" {

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -34,6 +36,11 @@ type Config struct {
 	Logger     *slog.Logger
 	// Metrics, when set, counts replies sent, retried and failed.
 	Metrics *bot.Metrics
+	// Username is the bot's username ("vaxbot_tw_bot", an "@" before it
+	// is dropped), which commands in groups name and the deep link to a
+	// private chat holds. When empty, the first group event that needs it
+	// asks the API (getMe) and the answer is kept.
+	Username string
 }
 
 // Channel is the Telegram channel.
@@ -44,7 +51,21 @@ type Channel struct {
 	metrics *bot.Metrics
 	// sleep waits between retries; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
+
+	// username is the bot's username once known (*string).
+	username atomic.Pointer[string]
+	// meMu makes one getMe call at a time; meFailed is when the last one
+	// failed, so that an outage is not asked about on every group event.
+	meMu     sync.Mutex
+	meFailed time.Time
 }
+
+// getMe's bounds: how long one call may take, and how long after a failed
+// one the next is made.
+const (
+	getMeTimeout = 5 * time.Second
+	getMeRetry   = time.Minute
+)
 
 var (
 	_ bot.Channel  = (*Channel)(nil)
@@ -75,18 +96,82 @@ func New(cfg Config) (*Channel, error) {
 	if cfg.APIBase != "" {
 		opts = append(opts, tgbot.WithServerURL(strings.TrimRight(cfg.APIBase, "/")))
 	}
+	username := strings.TrimPrefix(strings.TrimSpace(cfg.Username), "@")
+	if !validUsername(username) {
+		return nil, errors.New("telegram: new: a username has 1-64 letters, digits and underscores")
+	}
 	api, err := tgbot.New(cfg.Token, opts...)
 	if err != nil {
 		// The SDK's only error here is an empty token; never echo the token.
 		return nil, errors.New("telegram: new: cannot build client")
 	}
-	return &Channel{
+	c := &Channel{
 		api:     api,
 		secret:  []byte(cfg.Secret),
 		log:     log,
 		metrics: cfg.Metrics,
 		sleep:   sleep,
-	}, nil
+	}
+	if username != "" {
+		c.username.Store(&username)
+	}
+	return c, nil
+}
+
+// validUsername reports whether s can be a bot's username ("" is: none
+// configured). Telegram's are 5-32 characters; the bound here is looser,
+// only to keep the deep link a plain URL.
+func validUsername(s string) bool {
+	if len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// knownUsername is the bot's username, or "" while it is not known.
+func (c *Channel) knownUsername() string {
+	if p := c.username.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+// botUsername returns the bot's username, asking the API once (getMe,
+// bounded by ctx and getMeTimeout) when it is not known. It returns ""
+// when the API cannot tell; it is asked again a minute later at the
+// earliest.
+func (c *Channel) botUsername(ctx context.Context) string {
+	if u := c.knownUsername(); u != "" {
+		return u
+	}
+	c.meMu.Lock()
+	defer c.meMu.Unlock()
+	if u := c.knownUsername(); u != "" {
+		return u
+	}
+	if !c.meFailed.IsZero() && time.Since(c.meFailed) < getMeRetry {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, getMeTimeout)
+	defer cancel()
+	var status int
+	me, err := c.api.GetMe(withStatus(ctx, &status))
+	if err == nil && (me == nil || !validUsername(me.Username) || me.Username == "") {
+		err = errors.New("no usable username in the answer")
+	}
+	if err != nil {
+		c.meFailed = time.Now()
+		c.log.Warn("telegram: the bot's username is unknown: group notes go without the link", "err", errorf("getMe", status, err))
+		return ""
+	}
+	u := me.Username
+	c.username.Store(&u)
+	return u
 }
 
 // Name is the channel's path segment and metric label.
