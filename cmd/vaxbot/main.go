@@ -24,15 +24,15 @@ type command struct {
 // commands lists the subcommands in the order "vaxbot help" shows them.
 func commands() []command {
 	return []command{
-		{"serve", "serve [--addr ADDR] [--registry FILE]", "run the webhook server for LINE and Telegram (configured by VAXBOT_* variables)", runServe},
+		{"serve", "serve [--addr ADDR] [--registry FILE|demo] [--hotlines FILE]", "run the server: LINE and Telegram webhooks, the voice line, the operators' API (configured by VAXBOT_* variables)", runServe},
 		{"tickets", "tickets list|show|close …", "operators: list, show and close handoff tickets in the server's store", runTickets},
 		{"load", "load [--people N] [--events N] [--duration D] [--rate R]", "load-test serve on loopback with signed LINE webhooks and a fake LINE API", runLoad},
 		{"load-floor", "load-floor [--addr ADDR] [--reply-api URL]", "the bare servers load compares serve with (load starts them itself)", runLoadFloor},
-		{"chat", "chat [--lang zh-TW|en] [--registry FILE]", "talk to the bot in the terminal (reads stdin, one message a line)", runChat},
+		{"chat", "chat [--lang zh-TW|en] [--registry FILE|demo] [--hotlines FILE]", "talk to the bot in the terminal (reads stdin, one message a line)", runChat},
 		{"ask", "ask [--json] TEXT…", "answer a question from the QA knowledge base", runAsk},
 		{"eval", "eval FILE", "measure matching accuracy on a labelled file (text<TAB>expected[<TAB>lang])", runEval},
 		{"check-id", "check-id [--json] INPUT", "validate a national ID or resident number (format and checksum)", runCheckID},
-		{"verify", "verify [--json] [--registry FILE] ID CARD", "diagnose an ID and card number against the registry", runVerify},
+		{"verify", "verify [--json] [--registry FILE|demo] ID CARD", "diagnose an ID and card number against the registry", runVerify},
 	}
 }
 
@@ -69,7 +69,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "commands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-28s %s\n", c.usage, c.summary)
+		fmt.Fprintf(w, "  %s\n      %s\n", c.usage, c.summary)
 	}
-	fmt.Fprintf(w, "  %-28s %s\n", "help", "show this list")
+	fmt.Fprintf(w, "  %s\n      %s\n", "help", "show this list")
 }

@@ -19,6 +19,14 @@ type verifyResult struct {
 	Item       string `json:"qa_item,omitempty"`
 }
 
+// verifyError is the --json form of a number that does not validate:
+// which one ("id" or "card") and the hint the conversation gives.
+type verifyError struct {
+	Error string `json:"error"`
+	Field string `json:"field"`
+	Hint  string `json:"hint"`
+}
+
 func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -26,7 +34,7 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	registry := fs.String("registry", "", `registry CSV file, or "demo" (default: VAXBOT_REGISTRY_URL when set, else the embedded demo registry)`)
 	lang := fs.String("lang", "en", "language of the hints: en or zh-TW")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: vaxbot verify [--json] [--registry FILE] [--lang en|zh-TW] ID CARD")
+		fmt.Fprintln(stderr, "usage: vaxbot verify [--json] [--registry FILE|demo] [--lang en|zh-TW] ID CARD")
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -35,15 +43,21 @@ func runVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		fs.Usage()
 		return 2
 	}
+	invalid := func(field string, err error) int {
+		if *asJSON {
+			// The error's own text names the problem, never the number.
+			json.NewEncoder(stdout).Encode(verifyError{Error: err.Error(), Field: field, Hint: hintOf(err, *lang)})
+		}
+		fmt.Fprintf(stderr, "vaxbot: %s: %s\n", field, hintOf(err, *lang))
+		return 1
+	}
 	id, err := verify.ParseID(fs.Arg(0))
 	if err != nil {
-		fmt.Fprintln(stderr, "vaxbot: ID:", hintOf(err, *lang))
-		return 1
+		return invalid("id", err)
 	}
 	card, err := verify.ParseCardNumber(fs.Arg(1))
 	if err != nil {
-		fmt.Fprintln(stderr, "vaxbot: card:", hintOf(err, *lang))
-		return 1
+		return invalid("card", err)
 	}
 	cfg, err := configFromEnv(os.Getenv)
 	if err != nil {

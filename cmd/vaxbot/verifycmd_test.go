@@ -47,6 +47,8 @@ func TestRunVerify(t *testing.T) {
 		{"human line is masked", []string{"A123456789", "000011112222"}, 0, "", "", "A12*****89 ********2222: verified", ""},
 		{"bad ID", []string{"A123456780", "000011112222"}, 1, "", "", "", "mistyped"},
 		{"bad card", []string{"A123456789", "0000111122223"}, 1, "", "", "", "you typed 13"},
+		{"bad ID as JSON", []string{"--json", "A123456780", "000011112222"}, 1, "", "", `"field":"id","hint":"This number doesn't pass the check digit`, ""},
+		{"13-digit card as JSON", []string{"--json", "A123456789", "0000111122223"}, 1, "", "", `"field":"card"`, ""},
 		{"bad registry file", []string{"--registry", badFile, "A123456789", "000011112222"}, 1, "", "", "", "header"},
 		{"missing file", []string{"--registry", filepath.Join(dir, "nope.csv"), "A123456789", "000011112222"}, 1, "", "", "", "verify: registry"},
 		{"one argument", []string{"A123456789"}, 2, "", "", "", "usage"},
