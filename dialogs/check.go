@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vaxbot/vaxbot/verify"
+	"golang.org/x/text/unicode/norm"
 )
 
 // verifyPayload handles the number check's choices.
@@ -31,6 +32,11 @@ func (t *turn) verifyPayload(arg VerifyStep) {
 			t.s.MaskedID, t.s.IDHash = verify.Mask(t.s.ID), ""
 			if t.e.cfg.Hasher != nil {
 				t.s.IDHash = t.e.cfg.Hasher.Hash(t.s.ID)
+			}
+			if card := t.s.Card; card != "" {
+				// The card came with the ID: check both now.
+				t.cardEntered(card)
+				return
 			}
 		} else {
 			t.s.ID, t.s.Node = "", NodeVerifyID
@@ -69,8 +75,12 @@ func (t *turn) confirmPrompt() {
 	if !ok {
 		return
 	}
+	text := t.w(wVerifyConfirm, "kind", t.w(kindWords[id.Kind()]), "masked", id.Masked())
+	if c, err := verify.ParseCardNumber(t.s.Card); err == nil {
+		text += "\n" + t.w(wVerifyCardKept, "masked", c.Masked())
+	}
 	t.say(Reply{
-		Text:   t.w(wVerifyConfirm, "kind", t.w(kindWords[id.Kind()]), "masked", id.Masked()),
+		Text:   text,
 		Speech: t.w(wVerifyConfirmSpoken, "kind", t.w(kindWords[id.Kind()])),
 		Choices: []Choice{
 			{Label: t.w(wChoiceYes), Payload: PayloadVerify(VerifyYes)},
@@ -113,13 +123,39 @@ func (t *turn) currentChoices() []Choice {
 }
 
 func (t *turn) idEntered(text string) {
-	id, err := verify.ParseID(text)
+	idText, card := splitCard(text)
+	id, err := verify.ParseID(idText)
 	if err != nil {
 		t.invalid(err)
 		return
 	}
 	t.s.ID, t.s.Invalid, t.s.Node = id.Number(), 0, NodeVerifyConfirm
+	if card != "" {
+		// Both numbers in one message: the card waits for the ID's
+		// confirmation.
+		t.s.Card = card
+	}
 	t.confirmPrompt()
+}
+
+// splitCard separates a card number typed in the same message as an ID
+// ("A123456789 0000 1111 2222"): it returns the text without the card and
+// the card's digits, or text and "" when there are not both.
+func splitCard(text string) (rest, card string) {
+	t := norm.NFKC.String(text)
+	loc := idLike.FindStringIndex(t)
+	if loc == nil {
+		return text, ""
+	}
+	for _, m := range digitRun.FindAllStringIndex(t, -1) {
+		if m[0] < loc[1] && m[1] > loc[0] {
+			continue // the ID's own digits
+		}
+		if c, err := verify.ParseCardNumber(t[m[0]:m[1]]); err == nil {
+			return t[:m[0]] + t[m[1]:], c.Number()
+		}
+	}
+	return text, ""
 }
 
 func (t *turn) cardEntered(text string) {

@@ -52,6 +52,9 @@ type Config struct {
 	// when nil); MaxFailures of them pause checks of that ID (default 10).
 	Failures    Counter
 	MaxFailures int
+	// Requests recognises what people type instead of tapping (the
+	// shipped phrases when nil).
+	Requests *Requests
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Idle is how long a conversation may rest before it starts over
@@ -79,6 +82,8 @@ type ChannelLimit interface {
 type Engine struct {
 	cfg    Config
 	taipei *time.Location
+	// labels are the choices' labels, folded, by language (labelIndex).
+	labels map[Lang]map[string]string
 }
 
 // New checks cfg and returns an Engine.
@@ -136,7 +141,14 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Observe == nil {
 		cfg.Observe = func(string, string) {}
 	}
-	return &Engine{cfg: cfg, taipei: verify.TaiwanZone()}, nil
+	if cfg.Requests == nil {
+		r, err := DefaultRequests()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Requests = r
+	}
+	return &Engine{cfg: cfg, taipei: verify.TaiwanZone(), labels: labelIndex(cfg)}, nil
 }
 
 // turn is the state of one Handle call.

@@ -29,6 +29,16 @@ func (t *turn) askPerson() {
 	}})
 }
 
+// askWhichCounty asks which of a city and a county of one name ("新竹") the
+// person means.
+func (t *turn) askWhichCounty(candidates []County) {
+	var choices []Choice
+	for _, c := range candidates {
+		choices = append(choices, Choice{Label: c.Name[t.s.Lang], Payload: PayloadCounty(c.Code)})
+	}
+	t.say(Reply{Text: t.w(wCountyWhich), Choices: choices})
+}
+
 func (t *turn) askCounty() {
 	var choices []Choice
 	for _, c := range t.e.cfg.Directory.Counties() {
@@ -41,6 +51,12 @@ func (t *turn) askCounty() {
 // county.
 func (t *turn) handoff(line, reason string) {
 	if line == LineCounty {
+		if c, ok := t.e.cfg.Directory.County(t.s.County); ok {
+			// Named earlier in the conversation: no need to ask.
+			t.s.Pending = reason
+			t.countyChosen(c)
+			return
+		}
 		t.s.Node, t.s.Pending = NodeCounty, reason
 		t.askCounty()
 		return

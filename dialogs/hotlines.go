@@ -50,6 +50,15 @@ type County struct {
 type Directory struct {
 	lines    map[string]Hotline
 	counties []County
+	// ambiguous are names that are a city and a county at once ("新竹").
+	ambiguous []Ambiguous
+}
+
+// Ambiguous is a name shared by a city and a county: the person is asked
+// which one they mean.
+type Ambiguous struct {
+	Names    []string `toml:"names"`
+	Counties []string `toml:"counties"`
 }
 
 //go:embed data/hotlines.toml
@@ -114,8 +123,9 @@ func dialNumber(dial, number string) string {
 // in both languages. name is used in errors.
 func ParseDirectory(name string, raw []byte) (*Directory, error) {
 	var f struct {
-		Line   []Hotline `toml:"line"`
-		County []County  `toml:"county"`
+		Line      []Hotline   `toml:"line"`
+		County    []County    `toml:"county"`
+		Ambiguous []Ambiguous `toml:"ambiguous"`
 	}
 	md, err := toml.Decode(string(raw), &f)
 	if err != nil {
@@ -178,6 +188,18 @@ func ParseDirectory(name string, raw []byte) (*Directory, error) {
 	if len(d.counties) != 22 {
 		return nil, bad("county", "has %d entries, want the 22 cities and counties", len(d.counties))
 	}
+	for i, a := range f.Ambiguous {
+		where := fmt.Sprintf("ambiguous[%d]", i)
+		if len(a.Names) == 0 || len(a.Counties) < 2 {
+			return nil, bad(where, "needs names and at least two counties")
+		}
+		for _, code := range a.Counties {
+			if !codes[code] {
+				return nil, bad(where, "unknown county %q", code)
+			}
+		}
+		d.ambiguous = append(d.ambiguous, a)
+	}
 	return d, nil
 }
 
@@ -236,4 +258,83 @@ func (d *Directory) FindCounty(text string) (County, bool) {
 		}
 	}
 	return County{}, false
+}
+
+// CountyIn finds the county a message names anywhere in it ("我住台中，
+// …"): the longest name or alias it holds. A name shared by a city and a
+// county ("新竹") gives their counties as candidates instead; neither is
+// set when the message names none, or names two different places.
+func (d *Directory) CountyIn(text string) (c County, candidates []County) {
+	t := strings.ToLower(norm.NFKC.String(text))
+	best, bestLen := -1, 0
+	consider := func(i int, name string) {
+		n := strings.ToLower(name)
+		if len(n) < 2 || !containsName(t, n) {
+			return
+		}
+		switch {
+		case len(n) > bestLen:
+			best, bestLen = i, len(n)
+		case len(n) == bestLen && best != i:
+			best = -2 // two places named alike: do not guess
+		}
+	}
+	for i, co := range d.counties {
+		for _, n := range co.Name {
+			consider(i, n)
+		}
+		for _, a := range co.Aliases {
+			consider(i, a)
+		}
+	}
+	if best >= 0 {
+		return d.counties[best], nil
+	}
+	for _, a := range d.ambiguous {
+		for _, n := range a.Names {
+			if containsName(t, strings.ToLower(n)) {
+				for _, code := range a.Counties {
+					if co, ok := d.County(code); ok {
+						candidates = append(candidates, co)
+					}
+				}
+				return County{}, candidates
+			}
+		}
+	}
+	return County{}, nil
+}
+
+// containsName reports whether text holds name: anywhere for Chinese, as
+// whole words for Latin names ("tainan" but not inside "maintain").
+func containsName(text, name string) bool {
+	for off := 0; ; {
+		i := strings.Index(text[off:], name)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if !isASCIILetterName(name) {
+			return true
+		}
+		before := i == 0 || !isASCIIWordByte(text[i-1])
+		after := i+len(name) == len(text) || !isASCIIWordByte(text[i+len(name)])
+		if before && after {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+func isASCIILetterName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCIIWordByte(b byte) bool {
+	return (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')
 }

@@ -56,103 +56,226 @@ func (t *turn) followUp(f string) (Choice, bool) {
 	return Choice{}, false
 }
 
-// text handles free text.
+// text handles free text: a choice's label typed out, a request ("找真人",
+// "never mind", "3Q"), what the current step waits for, or a question —
+// which, asked in the middle of a form, is answered without using up an
+// attempt, and the form goes on.
 func (t *turn) text(raw string) {
 	text := strings.TrimSpace(raw)
-	cmd := command(text)
-	switch {
-	case text == "":
+	if text == "" {
 		t.prompt()
-		return
-	case greetings[cmd]:
-		t.leaveForm()
-		t.menu(wWelcome)
-		return
-	case menuWords[cmd]:
-		t.leaveForm()
-		t.menu(wMenu)
-		return
-	case langWords[cmd] != "":
-		t.switchLang(langWords[cmd])
-		return
-	case personWords[cmd]:
-		t.leaveForm()
-		t.askPerson()
-		return
-	case verifyWords[cmd]:
-		t.verifyPayload(VerifyStart)
-		return
-	case cancelWords[cmd] && t.s.Node != NodeMenu:
-		t.leaveForm()
-		t.menu(wMenu)
 		return
 	}
+	t.noteCounty(text)
+	folded := foldRequest(text)
+	if p, ok := t.e.labels[t.s.Lang][folded.text]; ok {
+		// A choice's label typed out acts like the choice.
+		t.payload(p)
+		return
+	}
+	req := t.e.cfg.Requests.find(folded)
 	switch t.s.Node {
-	case NodeVerifyID:
-		t.idEntered(text)
 	case NodeVerifyConfirm:
-		switch {
-		case yesWords[cmd]:
+		switch req {
+		case ReqYes, ReqOK:
 			t.verifyPayload(VerifyYes)
-		case noWords[cmd]:
+			return
+		case ReqNo:
 			t.verifyPayload(VerifyNo)
-		default:
-			t.confirmPrompt()
-		}
-	case NodeVerifyCard:
-		t.cardEntered(text)
-	case NodeCallbackPhone:
-		t.phoneEntered(text)
-	case NodeCallbackAsk, NodeCallbackTime:
-		t.prompt()
-	case NodeCounty:
-		c, ok := t.e.cfg.Directory.FindCounty(text)
-		if !ok {
-			t.say(Reply{Text: t.w(wCountyUnknown)})
-			t.askCounty()
 			return
 		}
-		t.countyChosen(c)
+	case NodeCallbackAsk:
+		switch req {
+		case ReqYes, ReqOK:
+			t.callbackPayload(CallbackYes)
+			return
+		case ReqNo:
+			t.callbackPayload(CallbackNo)
+			return
+		}
+	}
+	switch req {
+	case ReqPerson:
+		t.leaveForm()
+		t.askPerson()
+	case ReqNoCard:
+		if t.inCheck() {
+			t.verifyPayload(VerifyNoCard)
+			return
+		}
+		t.aside(func() { t.faq("q4") })
+	case ReqCantRead:
+		t.aside(func() { t.faq("q2") })
+	case ReqCancel, ReqMenu:
+		t.leaveForm()
+		t.menu(wMenu)
+	case ReqLangEn:
+		t.switchLang(knowledge.En)
+	case ReqLangZh:
+		t.switchLang(knowledge.ZhTW)
+	case ReqVerify:
+		if t.inCheck() {
+			t.prompt()
+			return
+		}
+		t.verifyPayload(VerifyStart)
+	case ReqGreeting:
+		if t.s.Node == NodeMenu {
+			t.menu(wWelcome)
+			return
+		}
+		t.aside(func() { t.say(Reply{Text: t.w(wSmalltalkGreeting)}) })
+	case ReqThanks, ReqBye, ReqOK, ReqYes, ReqNo:
+		t.smallTalk(req)
+	default:
+		t.entry(text)
+	}
+}
+
+// inCheck reports whether the number check is under way.
+func (t *turn) inCheck() bool {
+	switch t.s.Node {
+	case NodeVerifyID, NodeVerifyConfirm, NodeVerifyCard:
+		return true
+	}
+	return false
+}
+
+// smallTalk answers thanks, bye or ok shortly, in the session's language:
+// never a miss, never a language switch; a form waits where it was.
+func (t *turn) smallTalk(req Request) {
+	key := wSmalltalkOK
+	switch req {
+	case ReqThanks:
+		key = wSmalltalkThanks
+	case ReqBye:
+		key = wSmalltalkBye
+	}
+	if t.s.Node != NodeMenu {
+		t.aside(func() { t.say(Reply{Text: t.w(key)}) })
+		return
+	}
+	t.say(Reply{Text: t.w(key), Choices: []Choice{t.menuChoice()}})
+}
+
+// entry handles text where the current step waits for something typed: a
+// number in the form (a question instead is answered aside), a county, or
+// at the menu a question for the QA.
+func (t *turn) entry(text string) {
+	switch t.s.Node {
+	case NodeVerifyID:
+		if !numberAttempt(text) {
+			t.aside(func() { t.formQuestion(text) })
+			return
+		}
+		t.idEntered(text)
+	case NodeVerifyConfirm:
+		if numberAttempt(text) {
+			// Another number instead of yes or no: take it as the ID.
+			t.s.ID, t.s.Node = "", NodeVerifyID
+			t.idEntered(text)
+			return
+		}
+		t.aside(func() { t.formQuestion(text) })
+	case NodeVerifyCard:
+		if !numberAttempt(text) {
+			t.aside(func() { t.formQuestion(text) })
+			return
+		}
+		t.cardEntered(text)
+	case NodeCallbackPhone:
+		if !numberAttempt(text) {
+			t.aside(func() { t.formQuestion(text) })
+			return
+		}
+		t.phoneEntered(text)
+	case NodeCallbackAsk, NodeCallbackTime:
+		t.aside(func() { t.formQuestion(text) })
+	case NodeCounty:
+		c, candidates := t.e.cfg.Directory.CountyIn(text)
+		switch {
+		case c.Code != "":
+			t.countyChosen(c)
+		case len(candidates) > 0:
+			t.askWhichCounty(candidates)
+		default:
+			t.say(Reply{Text: t.w(wCountyUnknown)})
+			t.askCounty()
+		}
 	default:
 		t.question(text)
 	}
 }
 
-// command folds text for comparison with the keyword lists.
-func command(text string) string {
-	t := strings.ToLower(norm.NFKC.String(text))
-	return strings.TrimFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
+// aside answers something outside the step a form is at (a question, a
+// "thanks"), then asks again for what the step waits for. Nothing counts
+// as an attempt.
+func (t *turn) aside(answer func()) {
+	node := t.s.Node
+	answer()
+	if node == NodeMenu || t.s.Node != node {
+		return // not in a form, or the answer moved on (a handoff)
+	}
+	switch node {
+	case NodeVerifyID:
+		t.say(Reply{Text: t.w(wFormResumeID), Choices: []Choice{t.cancelChoice()}})
+	case NodeVerifyCard:
+		t.say(Reply{Text: t.w(wFormResumeCard), Choices: t.currentChoices()})
+	default:
+		t.prompt()
+	}
 }
 
-func set(words ...string) map[string]bool {
-	m := make(map[string]bool, len(words))
-	for _, w := range words {
-		m[w] = true
+// formQuestion answers a question asked in the middle of a form. What
+// matches nothing is not a miss there: the form's prompt follows anyway.
+func (t *turn) formQuestion(text string) {
+	if m := t.e.cfg.Matcher.Match(text); m.Abstained() {
+		return
 	}
-	return m
+	t.question(text)
 }
 
-var (
-	greetings   = set("hi", "hello", "hey", "你好", "您好", "哈囉", "嗨", "安安")
-	menuWords   = set("menu", "main menu", "選單", "选单", "菜單", "菜单", "主選單", "help", "幫助", "帮助", "說明", "start", "/start", "/menu", "/help", "開始")
-	personWords = set("person", "human", "agent", "operator", "talk to a person", "真人", "客服", "人工", "專人", "找真人", "轉接", "真人客服")
-	verifyWords = set("check", "verify", "check my id", "check my number", "check my numbers", "check my id and card number",
-		"檢查", "驗證", "核對", "檢查證號", "檢查卡號", "檢查我的證號和卡號", "检查", "验证")
-	cancelWords = set("cancel", "stop", "quit", "exit", "取消", "離開", "离开", "結束")
-	yesWords    = set("yes", "y", "ok", "correct", "right", "是", "對", "对", "正確", "正确", "沒錯", "没错", "好", "確認")
-	noWords     = set("no", "n", "wrong", "re-enter", "reenter", "不對", "不对", "錯", "错", "不是", "重新輸入", "重新输入")
-	langWords   = map[string]Lang{
-		"english": knowledge.En, "英文": knowledge.En, "en": knowledge.En, "/lang en": knowledge.En,
-		"中文": knowledge.ZhTW, "chinese": knowledge.ZhTW, "繁體中文": knowledge.ZhTW, "zh": knowledge.ZhTW, "/lang zh": knowledge.ZhTW,
+// faq answers QA item id.
+func (t *turn) faq(id string) {
+	if it, ok := t.e.cfg.Topics.Item(id); ok {
+		t.answer(it)
 	}
-)
+}
+
+// noteCounty keeps a county named anywhere in a message ("我住台中…"), so a
+// handoff to the local government need not ask again.
+func (t *turn) noteCounty(text string) {
+	if c, _ := t.e.cfg.Directory.CountyIn(text); c.Code != "" {
+		t.s.County = c.Code
+	}
+}
+
+// numberAttempt reports whether text is an attempt at a number (so a wrong
+// one counts) rather than words: four digits or more, or a short run of
+// letters and digits with a digit in it ("A12345").
+func numberAttempt(text string) bool {
+	t := norm.NFKC.String(text)
+	digits, other := 0, 0
+	for _, r := range t {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == ' ' || r == '-' || r == '.' || r == '/' || r == '_':
+		case r < 0x80 && unicode.IsLetter(r):
+			other++
+		default:
+			other += 2
+		}
+	}
+	return digits >= 4 || (digits > 0 && other <= 3)
+}
 
 // question sends free text to the knowledge index; a number typed at the
 // menu starts the number check instead.
 func (t *turn) question(text string) {
-	if id, err := verify.ParseID(text); err == nil {
+	if _, err := verify.ParseID(text); err == nil {
 		t.s.Misses, t.s.Node = 0, NodeVerifyID
-		t.idEntered(id.Number())
+		t.idEntered(text)
 		return
 	}
 	if looksLikeNumber(text) {
@@ -161,9 +284,9 @@ func (t *turn) question(text string) {
 		t.idEntered(text)
 		return
 	}
-	if _, err := verify.ParseCardNumber(text); err == nil {
-		// A card number first: the check starts with the ID.
-		t.s.Misses, t.s.Node = 0, NodeVerifyID
+	if c, err := verify.ParseCardNumber(text); err == nil {
+		// A card number first: it waits while the check asks for the ID.
+		t.s.Misses, t.s.Node, t.s.Card = 0, NodeVerifyID, c.Number()
 		t.prompt()
 		return
 	}

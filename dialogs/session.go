@@ -58,6 +58,9 @@ type Session struct {
 	LastTicket string `json:"last_ticket,omitempty"`
 	// Phone is a call-back number being collected; wiped once stored.
 	Phone string `json:"phone,omitempty"`
+	// County is the county code the person named in any message, kept so
+	// a handoff to the local government need not ask again.
+	County string `json:"county,omitempty"`
 	// Voice is the phone line's state of a call; nil in a chat.
 	Voice *VoiceState `json:"voice,omitempty"`
 	// History is the last few turns, numbers masked, for a ticket.

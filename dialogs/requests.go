@@ -1,0 +1,317 @@
+package dialogs
+
+// Requests: what people type instead of tapping ("我要找真人", "never mind",
+// "3Q", "I have no card"), recognised at every step of the conversation,
+// with the phrases kept as data (data/requests.toml).
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+	"github.com/longbridgeapp/opencc"
+	"github.com/vaxbot/vaxbot/knowledge"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Request is something a person asks of the conversation itself rather
+// than of the QA.
+type Request string
+
+// The requests, in the order they are tried: the first that matches wins.
+const (
+	ReqNone     Request = ""
+	ReqPerson   Request = "person"    // talk to a person
+	ReqNoCard   Request = "no_card"   // "I have no NHI card" (QA item 4)
+	ReqCantRead Request = "cant_read" // "I can't read my card number" (QA item 2)
+	ReqCancel   Request = "cancel"    // leave the form
+	ReqMenu     Request = "menu"      // the main menu
+	ReqLangEn   Request = "lang_en"   // switch to English
+	ReqLangZh   Request = "lang_zh"   // switch to Chinese
+	ReqVerify   Request = "verify"    // check my numbers
+	ReqThanks   Request = "thanks"    // small talk
+	ReqBye      Request = "bye"
+	ReqGreeting Request = "greeting"
+	ReqOK       Request = "ok"
+	ReqYes      Request = "yes" // at a yes/no question only
+	ReqNo       Request = "no"
+)
+
+// requestOrder is the order requests are tried in.
+var requestOrder = []Request{
+	ReqPerson, ReqNoCard, ReqCantRead, ReqCancel, ReqMenu, ReqLangEn, ReqLangZh, ReqVerify,
+	ReqThanks, ReqBye, ReqGreeting, ReqOK, ReqYes, ReqNo,
+}
+
+//go:embed data/requests.toml
+var defaultRequests []byte
+
+// Requests recognises requests in free text.
+type Requests struct {
+	// phrases holds each request's folded phrases, all languages together:
+	// people mix them ("ok", "3Q", "english please").
+	phrases map[Request][]phrase
+}
+
+// phrase is one folded phrase: its text and, for Latin text, its words.
+type phrase struct {
+	text  string
+	words []string
+	han   bool
+}
+
+// DefaultRequests returns the shipped request phrases (checked by the tests).
+func DefaultRequests() (*Requests, error) { return ParseRequests("requests.toml", defaultRequests) }
+
+// ParseRequests parses and checks a requests file: every request, each with
+// phrases in every language, nothing else.
+func ParseRequests(name string, raw []byte) (*Requests, error) {
+	var m map[string]map[Lang][]string
+	md, err := toml.Decode(string(raw), &m)
+	if err != nil {
+		return nil, fmt.Errorf("dialogs: %s: %w", name, err)
+	}
+	if un := md.Undecoded(); len(un) > 0 {
+		return nil, fmt.Errorf("dialogs: %s: unknown field %s", name, un[0])
+	}
+	r := &Requests{phrases: map[Request][]phrase{}}
+	for _, req := range requestOrder {
+		langs, ok := m[string(req)]
+		if !ok {
+			return nil, fmt.Errorf("dialogs: %s: request %q missing", name, req)
+		}
+		for _, lang := range knowledge.Langs {
+			if len(langs[lang]) == 0 {
+				return nil, fmt.Errorf("dialogs: %s: request %q: no %s phrases", name, req, lang)
+			}
+		}
+		for lang, list := range langs {
+			if _, ok := knowledge.ParseLang(string(lang)); !ok {
+				return nil, fmt.Errorf("dialogs: %s: request %q: unknown language %q", name, req, lang)
+			}
+			for _, p := range list {
+				f := foldRequest(p)
+				if f.text == "" {
+					return nil, fmt.Errorf("dialogs: %s: request %q: an empty phrase", name, req)
+				}
+				r.phrases[req] = append(r.phrases[req], f)
+			}
+		}
+	}
+	for k := range m {
+		if !slices.Contains(requestOrder, Request(k)) {
+			return nil, fmt.Errorf("dialogs: %s: unknown request %q", name, k)
+		}
+	}
+	return r, nil
+}
+
+// requestExtraHan is the most characters a Chinese message may say around
+// a phrase and still be that request.
+const requestExtraHan = 8
+
+// Find says which request text is, if any.
+func (r *Requests) Find(text string) Request { return r.find(foldRequest(text)) }
+
+func (r *Requests) find(f phrase) Request {
+	if f.text == "" {
+		return ReqNone
+	}
+	for _, req := range requestOrder {
+		for _, p := range r.phrases[req] {
+			if p.matches(f) {
+				return req
+			}
+		}
+	}
+	return ReqNone
+}
+
+// Is reports whether text is the request req.
+func (r *Requests) Is(text string, req Request) bool {
+	f := foldRequest(text)
+	for _, p := range r.phrases[req] {
+		if p.matches(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// matches reports whether the folded message m is the phrase p, holds it
+// with little else, or (a longer English word) is it with one typo.
+func (p phrase) matches(m phrase) bool {
+	if m.text == p.text {
+		return true
+	}
+	if p.han {
+		// A Chinese phrase of two characters or more, with a few
+		// characters around it; one character ("好", "是") only alone.
+		n := utf8.RuneCountInString(p.text)
+		return n >= 2 && utf8.RuneCountInString(m.text)-n <= requestExtraHan && strings.Contains(m.text, p.text)
+	}
+	switch {
+	case len(p.words) > 1:
+		// Several words, in order, in a message not much longer than
+		// them: "i want to talk to a human please".
+		return len(m.words) <= min(3+2*len(p.words), 10) && containsWords(m.words, p.words)
+	case len(p.text) < 3 || len(m.words) > 2:
+		// "ok", "no", "y" only alone; one word ("human", "agent") only
+		// in a message of two words at most.
+		return false
+	}
+	for _, w := range m.words {
+		if w == p.text || (len(p.text) >= 5 && oneEdit(w, p.text)) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsWords reports whether seq occurs in words, in order, adjacent.
+func containsWords(words, seq []string) bool {
+	if len(seq) == 0 || len(seq) > len(words) {
+		return false
+	}
+	for i := 0; i+len(seq) <= len(words); i++ {
+		if slices.Equal(words[i:i+len(seq)], seq) {
+			return true
+		}
+	}
+	return false
+}
+
+// oneEdit reports whether a and b differ by at most one insertion,
+// deletion, substitution or swap of two neighbours.
+func oneEdit(a, b string) bool {
+	if a == b {
+		return true
+	}
+	la, lb := len(a), len(b)
+	if la-lb > 1 || lb-la > 1 {
+		return false
+	}
+	i := 0
+	for i < la && i < lb && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case la == lb:
+		if a[i+1:] == b[i+1:] {
+			return true // substitution
+		}
+		return i+1 < la && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:] // swap
+	case la > lb:
+		return a[i+1:] == b[i:]
+	default:
+		return a[i:] == b[i+1:]
+	}
+}
+
+// simplified folds Traditional characters onto Simplified ones, so 謝謝 and
+// 谢谢 are one phrase.
+var simplified = func() func(string) string {
+	cc, err := opencc.New("t2s")
+	if err != nil {
+		return func(s string) string { return s }
+	}
+	return func(s string) string {
+		out, err := cc.Convert(s)
+		if err != nil {
+			return s
+		}
+		return out
+	}
+}()
+
+// foldRequest folds text for comparison: NFKC, lower case, Simplified
+// characters, punctuation and symbols dropped; Latin text also split into
+// words (apostrophes dropped: "don't" is "dont").
+func foldRequest(text string) phrase {
+	t := strings.ToLower(norm.NFKC.String(text))
+	han := false
+	for _, r := range t {
+		if unicode.Is(unicode.Han, r) {
+			han = true
+			break
+		}
+	}
+	if han {
+		t = simplified(t)
+	}
+	var b strings.Builder
+	var words []string
+	word := func() {
+		if b.Len() > 0 {
+			words = append(words, b.String())
+			b.Reset()
+		}
+	}
+	for _, r := range t {
+		switch {
+		case r == '\'' || r == '’':
+		case r == '/' && b.Len() == 0 && len(words) == 0:
+			b.WriteRune(r) // a command: "/start"
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if han && unicode.Is(unicode.Han, r) {
+				word()
+				words = append(words, string(r))
+				continue
+			}
+			b.WriteRune(r)
+		default:
+			word()
+		}
+	}
+	word()
+	return phrase{text: strings.Join(words, joiner(han)), words: words, han: han}
+}
+
+func joiner(han bool) string {
+	if han {
+		return ""
+	}
+	return " "
+}
+
+// labelIndex maps each choice label the engine shows, folded as a message
+// is, to the choice's payload, per language: a label typed out acts like a
+// tap. Labels that mean something only at one step (yes, cancel) are left
+// to the requests.
+func labelIndex(cfg Config) map[Lang]map[string]string {
+	out := map[Lang]map[string]string{}
+	for _, lang := range knowledge.Langs {
+		m := map[string]string{}
+		add := func(label, payload string) {
+			if f := foldRequest(label).text; f != "" {
+				if _, dup := m[f]; !dup {
+					m[f] = payload
+				}
+			}
+		}
+		w := func(key string, kv ...string) string { return cfg.Words.T(lang, key, kv...) }
+		for _, it := range cfg.Topics.Items() {
+			add(it.Title(lang), PayloadFAQ(it.ID))
+			add(w(wChoiceReadQA, "title", it.Title(lang)), PayloadFAQ(it.ID))
+		}
+		add(w(wChoiceVerify), PayloadVerify(VerifyStart))
+		add(w(wChoiceCheckAgain), PayloadVerify(VerifyStart))
+		add(w(wChoicePerson), PayloadPerson())
+		add(w(wChoiceMenu), PayloadMenu())
+		add(w(wChoiceNoCard), PayloadVerify(VerifyNoCard))
+		add(w(wChoiceReplacedStillFails), PayloadVerify(VerifyReplaced))
+		add(w(wChoiceCallback), PayloadCallback(CallbackStart))
+		for line, key := range lineChoiceWords {
+			add(w(key), PayloadHandoff(line))
+		}
+		for _, c := range cfg.Directory.Counties() {
+			add(c.Name[lang], PayloadCounty(c.Code))
+		}
+		out[lang] = m
+	}
+	return out
+}
