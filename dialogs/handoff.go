@@ -3,7 +3,11 @@ package dialogs
 // The handoff: which line, which county, the ticket's reference, and the
 // apology when something fails.
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/vaxbot/vaxbot/knowledge"
+)
 
 // telLink is a tel: link for a number as people write it ("0800-030-598").
 func (t *turn) telLink(number string) Link { return telLink(number) }
@@ -144,7 +148,16 @@ func (e *Engine) Apology(lang Lang) []Reply {
 func (e *Engine) ticketOpened(s *Session, r *Reply, ref string, callbacks bool) {
 	r.Handoff.Ticket = ref
 	s.LastTicket = ref
-	r.Text += "\n\n" + e.cfg.Words.T(s.Lang, wTicketRef, "ref", ref)
+	// Say only what this ticket holds: no county or ID it was not given.
+	holds := []string{e.cfg.Words.T(s.Lang, wTicketHoldsQuestion)}
+	if r.Handoff.County != "" {
+		holds = append(holds, e.cfg.Words.T(s.Lang, wTicketHoldsCounty))
+	}
+	if s.MaskedID != "" {
+		holds = append(holds, e.cfg.Words.T(s.Lang, wTicketHoldsID))
+	}
+	holds = append(holds, e.cfg.Words.T(s.Lang, wTicketHoldsChat))
+	r.Text += "\n\n" + e.cfg.Words.T(s.Lang, wTicketRef, "ref", ref, "holds", e.list(s.Lang, holds))
 	if callbacks {
 		r.Choices = append([]Choice{{Label: e.cfg.Words.T(s.Lang, wChoiceCallback), Payload: PayloadCallback(CallbackStart)}}, r.Choices...)
 	}
@@ -154,4 +167,20 @@ func (e *Engine) ticketOpened(s *Session, r *Reply, ref string, callbacks bool) 
 // the person still has the line to call.
 func (e *Engine) ticketFailed(s *Session, r *Reply) {
 	r.Text += "\n\n" + e.cfg.Words.T(s.Lang, wTicketFailed)
+}
+
+// list joins items as a sentence does: "a, b and c" ("a、b和c").
+func (e *Engine) list(lang Lang, items []string) string {
+	and := e.cfg.Words.T(lang, wListAnd)
+	sep, space := ", ", " "
+	if lang == knowledge.ZhTW {
+		sep, space = "、", ""
+	}
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], sep) + space + and + space + items[len(items)-1]
 }

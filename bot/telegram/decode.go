@@ -150,14 +150,16 @@ func messageEvent(m *models.Message, username string) (bot.Event, bool) {
 	switch name, arg, _ := command(m.Text); name {
 	case "start":
 		in.Event = dialogs.EventStart
-	case "menu":
-		in.Text = "menu"
-	case "help":
-		in.Text = "help"
+		if arg == "check" {
+			// The deep link a group is given: straight into the check.
+			in.Event, in.Payload = "", dialogs.PayloadVerify(dialogs.VerifyStart)
+		}
+	case "menu", "help":
+		in.Payload = dialogs.PayloadMenu()
 	case "lang":
-		in.Payload = "lang:other"
+		in.Payload = dialogs.PayloadOtherLang()
 		if l, ok := knowledge.ParseLang(arg); ok {
-			in.Payload = "lang:" + string(l)
+			in.Payload = dialogs.PayloadLang(l)
 		}
 	default:
 		in.Text = m.Text

@@ -15,13 +15,6 @@ import (
 
 	"github.com/vaxbot/vaxbot/bot"
 	"github.com/vaxbot/vaxbot/dialogs"
-	"github.com/vaxbot/vaxbot/knowledge"
-)
-
-// The notice sent after deleting a person's message that held a number.
-const (
-	DeletedNoticeZhTW = "為保護您的資料，我已刪除您剛才傳送的號碼訊息。"
-	DeletedNoticeEn   = "To protect your data, I deleted your message with the number."
 )
 
 const (
@@ -70,7 +63,7 @@ func (c *Channel) Deliver(ctx context.Context, ev bot.Event, replies []dialogs.R
 		}
 	}
 	if c.deleteNumber(ctx, t) {
-		if err := c.send(ctx, t, message{text: deletedNotice(noticeLang(t, replies))}); err != nil {
+		if err := c.send(ctx, t, message{text: c.deletedNotice(noticeLang(t, replies))}); err != nil {
 			c.log.Warn("telegram: deletion notice not sent", "err", err)
 		}
 	}
@@ -180,11 +173,10 @@ func noticeLang(t *target, replies []dialogs.Reply) dialogs.Lang {
 	return t.lang
 }
 
-func deletedNotice(lang dialogs.Lang) string {
-	if lang == knowledge.En {
-		return DeletedNoticeEn
-	}
-	return DeletedNoticeZhTW
+// deletedNotice is the notice sent after deleting a person's message that
+// held a number, in lang.
+func (c *Channel) deletedNotice(lang dialogs.Lang) string {
+	return c.words.T(lang, dialogs.WordNumberDeleted)
 }
 
 // message is one sendMessage call.

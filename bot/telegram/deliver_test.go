@@ -197,10 +197,10 @@ func TestDeletesMessageWithNumber(t *testing.T) {
 		deleteErr *cannedReply
 		want      []string // sendMessage texts
 	}{
-		{"prepare then deliver, en", true, knowledge.En, nil, []string{DeletedNoticeEn, "reply"}},
-		{"prepare then deliver, zh-TW", true, knowledge.ZhTW, nil, []string{DeletedNoticeZhTW, "reply"}},
-		{"deliver alone", false, knowledge.En, nil, []string{DeletedNoticeEn, "reply"}},
-		{"reply without lang uses the hint", true, "", nil, []string{DeletedNoticeEn, "reply"}},
+		{"prepare then deliver, en", true, knowledge.En, nil, []string{deletedEn, "reply"}},
+		{"prepare then deliver, zh-TW", true, knowledge.ZhTW, nil, []string{deletedZh, "reply"}},
+		{"deliver alone", false, knowledge.En, nil, []string{deletedEn, "reply"}},
+		{"reply without lang uses the hint", true, "", nil, []string{deletedEn, "reply"}},
 		{"delete refused: no notice", true, knowledge.En, &noDelete, []string{"reply"}},
 	}
 	for _, tt := range tests {
@@ -507,3 +507,9 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// The notices after deleting a message with a number, from the shipped words.
+const (
+	deletedZh = "為保護您的資料，我已刪除您剛才傳送的號碼訊息。"
+	deletedEn = "To protect your data, I deleted your message with the number."
+)

@@ -16,6 +16,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/vaxbot/vaxbot/bot"
+	"github.com/vaxbot/vaxbot/dialogs"
 )
 
 // SecretHeader is the header in which Telegram echoes the webhook's
@@ -36,6 +37,10 @@ type Config struct {
 	Logger     *slog.Logger
 	// Metrics, when set, counts replies sent, retried and failed.
 	Metrics *bot.Metrics
+	// Words are the conversation's words, for what the channel itself
+	// says (the notice after deleting a message that held a number); the
+	// shipped words when nil.
+	Words *dialogs.Words
 	// Username is the bot's username ("vaxbot_tw_bot", an "@" before it
 	// is dropped), which commands in groups name and the deep link to a
 	// private chat holds. When empty, the first group event that needs it
@@ -45,6 +50,7 @@ type Config struct {
 
 // Channel is the Telegram channel.
 type Channel struct {
+	words   *dialogs.Words
 	api     *tgbot.Bot
 	secret  []byte
 	log     *slog.Logger
@@ -105,7 +111,14 @@ func New(cfg Config) (*Channel, error) {
 		// The SDK's only error here is an empty token; never echo the token.
 		return nil, errors.New("telegram: new: cannot build client")
 	}
+	words := cfg.Words
+	if words == nil {
+		if words, err = dialogs.DefaultWords(); err != nil {
+			return nil, fmt.Errorf("telegram: new: %w", err)
+		}
+	}
 	c := &Channel{
+		words:   words,
 		api:     api,
 		secret:  []byte(cfg.Secret),
 		log:     log,

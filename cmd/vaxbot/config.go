@@ -25,6 +25,7 @@ type serveConfig struct {
 	TelegramToken    string // VAXBOT_TELEGRAM_TOKEN
 	TelegramSecret   string // VAXBOT_TELEGRAM_SECRET
 	TelegramAPIBase  string // VAXBOT_TELEGRAM_API_BASE
+	TelegramUsername string // VAXBOT_TELEGRAM_USERNAME
 	// Registry is VAXBOT_REGISTRY: a CSV file, or demoRegistry for the
 	// embedded demo records; "" names none (see checkRegistry).
 	Registry string
@@ -74,6 +75,7 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 		TelegramToken:     getenv("VAXBOT_TELEGRAM_TOKEN"),
 		TelegramSecret:    getenv("VAXBOT_TELEGRAM_SECRET"),
 		TelegramAPIBase:   getenv("VAXBOT_TELEGRAM_API_BASE"),
+		TelegramUsername:  getenv("VAXBOT_TELEGRAM_USERNAME"),
 		Registry:          getenv("VAXBOT_REGISTRY"),
 		RegistryURL:       getenv("VAXBOT_REGISTRY_URL"),
 		RegistryToken:     getenv("VAXBOT_REGISTRY_TOKEN"),

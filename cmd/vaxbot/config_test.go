@@ -67,6 +67,7 @@ func TestConfigFromEnvReadsEveryREADMEVariable(t *testing.T) {
 		"VAXBOT_LINE_PUSH_FALLBACK":  {"true", func(c serveConfig) any { return c.LinePushFallback }, true},
 		"VAXBOT_TELEGRAM_TOKEN":      {"tg-token", func(c serveConfig) any { return c.TelegramToken }, "tg-token"},
 		"VAXBOT_TELEGRAM_SECRET":     {"tg-secret", func(c serveConfig) any { return c.TelegramSecret }, "tg-secret"},
+		"VAXBOT_TELEGRAM_USERNAME":   {"vaxbot_tw_bot", func(c serveConfig) any { return c.TelegramUsername }, "vaxbot_tw_bot"},
 		"VAXBOT_TELEGRAM_API_BASE":   {"http://tg.test", func(c serveConfig) any { return c.TelegramAPIBase }, "http://tg.test"},
 		"VAXBOT_REGISTRY":            {"registry.csv", func(c serveConfig) any { return c.Registry }, "registry.csv"},
 		"VAXBOT_REGISTRY_URL":        {"https://records.test:8443", func(c serveConfig) any { return c.RegistryURL }, "https://records.test:8443"},

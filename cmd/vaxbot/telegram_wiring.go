@@ -15,6 +15,6 @@ func telegramChannel(cfg serveConfig, metrics *bot.Metrics, logger *slog.Logger)
 	}
 	return telegram.New(telegram.Config{
 		Token: cfg.TelegramToken, Secret: cfg.TelegramSecret, APIBase: cfg.TelegramAPIBase,
-		Metrics: metrics, Logger: logger,
+		Username: cfg.TelegramUsername, Metrics: metrics, Logger: logger,
 	})
 }
