@@ -44,7 +44,7 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("sqlstore: data dir: %w", err)
 	}
-	path := filepath.Join(dir, "tickets.db")
+	path := SQLitePath(dir)
 	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -55,6 +55,9 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 	db.SetMaxOpenConns(1)
 	return open(ctx, &Store{db: db, location: path})
 }
+
+// SQLitePath is the file of the SQLite ticket database in dir.
+func SQLitePath(dir string) string { return filepath.Join(dir, "tickets.db") }
 
 // OpenPostgres connects to url (postgres://… or key=value pairs) and
 // migrates the database, within 10 s.

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -36,15 +37,43 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fs.Usage()
 		return 2
 	}
-	engine, err := buildEngine(engineOptions{registry: *registry, hotlines: *hotlines})
+	cfg, err := configFromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "vaxbot:", err)
+		return 2
+	}
+	quiet := slog.New(slog.DiscardHandler)
+	hasher, err := hasherFrom(cfg.HashKey, quiet)
+	if err != nil {
+		fmt.Fprintln(stderr, "vaxbot:", err)
+		return 2
+	}
+	engine, err := buildEngine(engineOptions{registry: *registry, hotlines: *hotlines, hasher: hasher})
 	if err != nil {
 		fmt.Fprintln(stderr, "vaxbot:", err)
 		return 1
 	}
 	conv := dialogs.NewConversation(engine, dialogs.NewMemoryStore(0))
-	// Handoffs get a reference here too; the tickets live only as long as
-	// the chat (serve keeps them in a database).
-	conv.Tickets = tickets.NewMemoryStore()
+	// Handoffs open tickets in the store serve uses (VAXBOT_DATABASE_URL,
+	// else SQLite in VAXBOT_DATA_DIR), so "vaxbot tickets show REF" finds
+	// a reference given here; with VAXBOT_DATA_KEY a call-back is offered.
+	store, err := openTickets(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "vaxbot:", err)
+		return 1
+	}
+	defer store.Close()
+	conv.Tickets = store
+	if cfg.DataKey != "" {
+		key, err := tickets.ParseKey(cfg.DataKey)
+		if err == nil {
+			conv.Sealer, err = tickets.NewSealer(key)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "vaxbot: VAXBOT_DATA_KEY:", err)
+			return 2
+		}
+	}
 	interactive := isTerminal(stdin)
 
 	send := func(in dialogs.Input) ([]dialogs.Choice, error) {

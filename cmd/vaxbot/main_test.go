@@ -144,6 +144,7 @@ func TestVerifyJSON(t *testing.T) {
 }
 
 func TestChatPiped(t *testing.T) {
+	t.Setenv("VAXBOT_DATA_DIR", t.TempDir())
 	code, out, errOut := runCLI(t, "english\n2\nmenu\n10\nA123456789\n1\n0000 1111 2222\n", "chat")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -159,5 +160,30 @@ func TestChatPiped(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "", "chat", "--lang", "fr"); code != 2 {
 		t.Errorf("--lang fr: exit %d, want 2", code)
+	}
+}
+
+// TestChatTicketsInServesStore: a handoff in chat opens its ticket in the
+// store serve and "vaxbot tickets" use, and with VAXBOT_DATA_KEY the person
+// is offered a call-back, as in serve.
+func TestChatTicketsInServesStore(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("VAXBOT_DATA_DIR", dir)
+	t.Setenv("VAXBOT_DATA_KEY", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
+	code, out, errOut := runCLI(t, "English\nI want to talk to a human\n1\n", "chat")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	i := strings.Index(out, "Your reference: ")
+	if i < 0 {
+		t.Fatalf("no reference in chat:\n%s", out)
+	}
+	ref := out[i+len("Your reference: ") : i+len("Your reference: ")+7]
+	if !strings.Contains(out, "Ask them to call me back") {
+		t.Errorf("no call-back offered with VAXBOT_DATA_KEY set:\n%s", out)
+	}
+	code, shown, errOut := runCLI(t, "", "tickets", "show", ref)
+	if code != 0 || !strings.Contains(shown, ref) || !strings.Contains(shown, "chat") && !strings.Contains(shown, "cli") {
+		t.Errorf("tickets show %s: exit %d\n%s\n%s", ref, code, shown, errOut)
 	}
 }

@@ -218,6 +218,13 @@ func TestTicketsCommand(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", "tickets", "show", "--lang", "zh-TW", "NOP-EEE"); code != 1 || !strings.Contains(errOut, "查無此案件") {
 		t.Errorf("show missing, in Chinese: %d %q", code, errOut)
 	}
+	empty := t.TempDir()
+	if code, _, errOut := runCLI(t, "", "tickets", "list", "--data-dir", empty); code != 1 || !strings.Contains(errOut, "no ticket database at "+empty) {
+		t.Errorf("tickets list on an empty directory: %d %s", code, errOut)
+	}
+	if fileExists(filepath.Join(empty, "tickets.db")) {
+		t.Error("tickets list created a database where there was none")
+	}
 	if code, _, errOut := runCLI(t, "", "tickets", "list", "--lang", "fr"); code != 2 || !strings.Contains(errOut, "want en or zh-TW") {
 		t.Errorf("unknown language: %d %q", code, errOut)
 	}

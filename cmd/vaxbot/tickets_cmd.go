@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/vaxbot/vaxbot/bot/sqlstore"
 	"github.com/vaxbot/vaxbot/dialogs/tickets"
 	"github.com/vaxbot/vaxbot/knowledge"
 )
@@ -24,6 +25,7 @@ var ticketWords = map[string]map[string]string{
 			"       vaxbot tickets show [--json] [--lang en|zh-TW] REF\n" +
 			"       vaxbot tickets close [--lang en|zh-TW] REF",
 		"not_found":  "no such ticket",
+		"no_store":   "no ticket database at %s: set VAXBOT_DATA_DIR (or --data-dir) to the directory serve keeps it in, or VAXBOT_DATABASE_URL",
 		"closed_yet": "the ticket is already closed",
 		"header":     "REF\tSTATUS\tLINE\tCOUNTY\tREASON\tID\tCHANNEL\tOPENED",
 		"ticket":     "ticket %s  %s  line %s",
@@ -42,6 +44,7 @@ var ticketWords = map[string]map[string]string{
 			"      vaxbot tickets show [--json] [--lang en|zh-TW] 案件編號\n" +
 			"      vaxbot tickets close [--lang en|zh-TW] 案件編號",
 		"not_found":  "查無此案件",
+		"no_store":   "%s 沒有案件資料庫：請把 VAXBOT_DATA_DIR（或 --data-dir）設為 serve 存放資料的目錄，或設定 VAXBOT_DATABASE_URL",
 		"closed_yet": "這個案件已經結案",
 		"header":     "案件編號\t狀態\t專線\t縣市\t原因\t證號\t管道\t建立時間",
 		"ticket":     "案件 %s  %s  專線 %s",
@@ -88,6 +91,13 @@ func runTickets(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		return 2
 	}
 	words = ticketWords[string(tl)]
+	if cfg.DatabaseURL == "" {
+		// Read the store serve keeps; never create an empty one here.
+		if path := sqlstore.SQLitePath(cfg.DataDir); !fileExists(path) {
+			fmt.Fprintln(stderr, "vaxbot:", fmt.Sprintf(words["no_store"], path))
+			return 1
+		}
+	}
 	store, err := openTickets(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "vaxbot:", err)
@@ -203,4 +213,10 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// fileExists reports whether path names an existing file.
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
 }
