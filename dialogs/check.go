@@ -147,12 +147,14 @@ func splitCard(text string) (rest, card string) {
 	if loc == nil {
 		return text, ""
 	}
-	for _, m := range digitRun.FindAllStringIndex(t, -1) {
-		if m[0] < loc[1] && m[1] > loc[0] {
-			continue // the ID's own digits
-		}
-		if c, err := verify.ParseCardNumber(t[m[0]:m[1]]); err == nil {
-			return t[:m[0]] + t[m[1]:], c.Number()
+	// Digit runs before and after the ID, never across it: separators
+	// would join the ID's digits to the card's.
+	for _, seg := range [][2]int{{0, loc[0]}, {loc[1], len(t)}} {
+		part := t[seg[0]:seg[1]]
+		for _, m := range digitRun.FindAllStringIndex(part, -1) {
+			if c, err := verify.ParseCardNumber(part[m[0]:m[1]]); err == nil {
+				return t[:seg[0]+m[0]] + t[seg[0]+m[1]:], c.Number()
+			}
 		}
 	}
 	return text, ""

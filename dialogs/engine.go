@@ -373,8 +373,11 @@ func (t *turn) stale() {
 // leaveForm ends a number check, a call-back form or a county question
 // without a result.
 func (t *turn) leaveForm() {
-	if t.s.Node == NodeVerifyID || t.s.Node == NodeVerifyConfirm || t.s.Node == NodeVerifyCard {
+	switch t.s.Node {
+	case NodeVerifyID, NodeVerifyConfirm, NodeVerifyCard:
 		t.say(Reply{Text: t.w(wFormCancelled)})
+	case NodeCallbackAsk, NodeCallbackPhone, NodeCallbackTime:
+		t.say(Reply{Text: t.w(wCallbackDeclined)})
 	}
 	t.s.wipeNumbers()
 	t.s.Node, t.s.Pending, t.s.Phone = NodeMenu, "", ""

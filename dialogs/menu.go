@@ -67,6 +67,11 @@ func (t *turn) text(raw string) {
 		return
 	}
 	t.noteCounty(text)
+	if l, ok := textLang(text); ok && !t.s.LangSet {
+		// Until the person picks a language, answer in the one they
+		// write, when a message says enough to tell ("ok" does not).
+		t.s.Lang = l
+	}
 	folded := foldRequest(text)
 	if p, ok := t.e.labels[t.s.Lang][folded.text]; ok {
 		// A choice's label typed out acts like the choice.
@@ -106,6 +111,11 @@ func (t *turn) text(raw string) {
 		t.aside(func() { t.faq("q4") })
 	case ReqCantRead:
 		t.aside(func() { t.faq("q2") })
+	case ReqReplaced:
+		// QA item 7's last step, typed: the card was replaced and it
+		// still fails.
+		t.leaveForm()
+		t.handoff(Line1922, string(verify.DuplicateID))
 	case ReqCancel, ReqMenu:
 		t.leaveForm()
 		t.menu(wMenu)
@@ -291,9 +301,6 @@ func (t *turn) question(text string) {
 		return
 	}
 	m := t.e.cfg.Matcher.Match(text)
-	if !t.s.LangSet && hasLetters(text) {
-		t.s.Lang = m.Lang
-	}
 	switch {
 	case m.Abstained():
 		t.s.Misses++
@@ -353,13 +360,33 @@ func looksLikeNumber(text string) bool {
 	return digits >= 6 && letters <= 2 && !(letters == 0 && digits == verify.CardLength)
 }
 
-func hasLetters(s string) bool {
-	for _, r := range s {
-		if unicode.IsLetter(r) {
-			return true
+// textLang is the language a message is written in, when it says enough
+// to tell: two Chinese characters, or two words and eight letters of Latin
+// script without any Chinese. "ok", "3Q" or an ID tell nothing.
+func textLang(text string) (Lang, bool) {
+	han, letters, words, inWord := 0, 0, 0, false
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			han++
+			inWord = false
+		case r < 0x250 && unicode.IsLetter(r):
+			letters++
+			if !inWord {
+				words++
+			}
+			inWord = true
+		default:
+			inWord = false
 		}
 	}
-	return false
+	switch {
+	case han >= 2:
+		return knowledge.ZhTW, true
+	case han == 0 && words >= 2 && letters >= 8:
+		return knowledge.En, true
+	}
+	return "", false
 }
 
 // sharedNote answers a message from a chat others read: how to talk

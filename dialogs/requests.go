@@ -28,6 +28,7 @@ const (
 	ReqPerson   Request = "person"    // talk to a person
 	ReqNoCard   Request = "no_card"   // "I have no NHI card" (QA item 4)
 	ReqCantRead Request = "cant_read" // "I can't read my card number" (QA item 2)
+	ReqReplaced Request = "replaced"  // "I replaced my card and it still fails" (QA item 7's last step)
 	ReqCancel   Request = "cancel"    // leave the form
 	ReqMenu     Request = "menu"      // the main menu
 	ReqLangEn   Request = "lang_en"   // switch to English
@@ -43,7 +44,7 @@ const (
 
 // requestOrder is the order requests are tried in.
 var requestOrder = []Request{
-	ReqPerson, ReqNoCard, ReqCantRead, ReqCancel, ReqMenu, ReqLangEn, ReqLangZh, ReqVerify,
+	ReqPerson, ReqNoCard, ReqCantRead, ReqReplaced, ReqCancel, ReqMenu, ReqLangEn, ReqLangZh, ReqVerify,
 	ReqThanks, ReqBye, ReqGreeting, ReqOK, ReqYes, ReqNo,
 }
 
@@ -55,6 +56,9 @@ type Requests struct {
 	// phrases holds each request's folded phrases, all languages together:
 	// people mix them ("ok", "3Q", "english please").
 	phrases map[Request][]phrase
+	// anywhere holds the phrases that make a message the request wherever
+	// they stand in it ("真人", "real person").
+	anywhere map[Request][]phrase
 }
 
 // phrase is one folded phrase: its text and, for Latin text, its words.
@@ -70,7 +74,7 @@ func DefaultRequests() (*Requests, error) { return ParseRequests("requests.toml"
 // ParseRequests parses and checks a requests file: every request, each with
 // phrases in every language, nothing else.
 func ParseRequests(name string, raw []byte) (*Requests, error) {
-	var m map[string]map[Lang][]string
+	var m map[string]map[string][]string
 	md, err := toml.Decode(string(raw), &m)
 	if err != nil {
 		return nil, fmt.Errorf("dialogs: %s: %w", name, err)
@@ -78,19 +82,22 @@ func ParseRequests(name string, raw []byte) (*Requests, error) {
 	if un := md.Undecoded(); len(un) > 0 {
 		return nil, fmt.Errorf("dialogs: %s: unknown field %s", name, un[0])
 	}
-	r := &Requests{phrases: map[Request][]phrase{}}
+	r := &Requests{phrases: map[Request][]phrase{}, anywhere: map[Request][]phrase{}}
 	for _, req := range requestOrder {
 		langs, ok := m[string(req)]
 		if !ok {
 			return nil, fmt.Errorf("dialogs: %s: request %q missing", name, req)
 		}
 		for _, lang := range knowledge.Langs {
-			if len(langs[lang]) == 0 {
+			if len(langs[string(lang)]) == 0 {
 				return nil, fmt.Errorf("dialogs: %s: request %q: no %s phrases", name, req, lang)
 			}
 		}
 		for lang, list := range langs {
-			if _, ok := knowledge.ParseLang(string(lang)); !ok {
+			dst := r.phrases
+			if lang == "anywhere" {
+				dst = r.anywhere
+			} else if l, ok := knowledge.ParseLang(lang); !ok || string(l) != lang {
 				return nil, fmt.Errorf("dialogs: %s: request %q: unknown language %q", name, req, lang)
 			}
 			for _, p := range list {
@@ -98,7 +105,7 @@ func ParseRequests(name string, raw []byte) (*Requests, error) {
 				if f.text == "" {
 					return nil, fmt.Errorf("dialogs: %s: request %q: an empty phrase", name, req)
 				}
-				r.phrases[req] = append(r.phrases[req], f)
+				dst[req] = append(dst[req], f)
 			}
 		}
 	}
@@ -127,8 +134,27 @@ func (r *Requests) find(f phrase) Request {
 				return req
 			}
 		}
+		for _, p := range r.anywhere[req] {
+			if p.within(f) {
+				return req
+			}
+		}
 	}
 	return ReqNone
+}
+
+// requestLongest is the longest message (characters for Chinese, words
+// for Latin text) an "anywhere" phrase makes a request: longer ones are
+// questions that mention it.
+const requestLongest = 30
+
+// within reports whether the folded message m holds p anywhere, and is not
+// a long text.
+func (p phrase) within(m phrase) bool {
+	if p.han {
+		return utf8.RuneCountInString(m.text) <= requestLongest && strings.Contains(m.text, p.text)
+	}
+	return len(m.words) <= requestLongest && containsWords(m.words, p.words)
 }
 
 // Is reports whether text is the request req.
