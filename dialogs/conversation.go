@@ -46,6 +46,11 @@ type Conversation struct {
 // DefaultTicketTimeout is how long a ticket write may take.
 const DefaultTicketTimeout = 3 * time.Second
 
+// TicketMergeWindow is how long a person's ticket takes in their repeated
+// handoffs for the same line and reason (taps on "talk to 1922", refused
+// checks): one ticket and one notification, not one each.
+const TicketMergeWindow = 30 * time.Minute
+
 // Causes of a failed turn, as counted.
 const (
 	CauseLock   = "lock"
@@ -188,6 +193,13 @@ func (c *Conversation) ticketTimeout() time.Duration {
 func (c *Conversation) openTicket(ctx context.Context, s *Session, r *Reply) error {
 	channel, _, _ := strings.Cut(s.Person, ":")
 	now := s.Updated
+	if s.LastTicket != "" && s.TicketLine == r.Handoff.Line && s.TicketReason == r.Handoff.Reason &&
+		now.Sub(s.TicketAt) < TicketMergeWindow {
+		// The same request again: the same ticket, no new notification.
+		c.Engine.cfg.Observe("ticket_merged", r.Handoff.Line)
+		c.Engine.ticketOpened(s, r, s.LastTicket, c.Sealer != nil)
+		return nil
+	}
 	t := &tickets.Ticket{
 		Channel: channel, Lang: string(s.Lang), Reason: r.Handoff.Reason, County: r.Handoff.County,
 		Line: r.Handoff.Line, MaskedID: s.MaskedID, IDHash: s.IDHash, Turns: slices.Clone(s.History),
@@ -211,6 +223,7 @@ func (c *Conversation) openTicket(ctx context.Context, s *Session, r *Reply) err
 		return fmt.Errorf("dialogs: open ticket: %w", err)
 	}
 	c.Engine.cfg.Observe("ticket", t.Line)
+	s.TicketLine, s.TicketReason, s.TicketAt = t.Line, t.Reason, now
 	c.Engine.ticketOpened(s, r, t.Ref, c.Sealer != nil)
 	return nil
 }

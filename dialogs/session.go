@@ -56,6 +56,12 @@ type Session struct {
 	IDHash   string `json:"id_hash,omitempty"`
 	// LastTicket is the reference of the last ticket opened for the person.
 	LastTicket string `json:"last_ticket,omitempty"`
+	// TicketLine, TicketReason and TicketAt are that ticket's line,
+	// reason and time: a repeated handoff for the same reason soon after
+	// gets the same reference instead of a new ticket.
+	TicketLine   string    `json:"ticket_line,omitempty"`
+	TicketReason string    `json:"ticket_reason,omitempty"`
+	TicketAt     time.Time `json:"ticket_at,omitempty"`
 	// Phone is a call-back number being collected; wiped once stored.
 	Phone string `json:"phone,omitempty"`
 	// County is the county code the person named in any message, kept so
