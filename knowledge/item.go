@@ -73,18 +73,64 @@ func (it *Item) Title(lang Lang) string { return it.text(lang).Title }
 // Answer returns the item's full answer in lang (zh-TW when lang is unknown).
 func (it *Item) Answer(lang Lang) string { return it.text(lang).Answer }
 
-func (it *Item) text(lang Lang) Text {
-	if t, ok := it.Text[lang]; ok {
-		return t
-	}
-	return it.Text[ZhTW]
+func (it *Item) text(lang Lang) Text { return textIn(it.Text, lang) }
+
+// NearTopic is a neighbouring question that is not a QA item (the second
+// dose, vaccine brands, a lost ARC…): the index recognises it so that it
+// never answers it with a QA item, and its answer is a short referral to
+// the line that knows (1922, the NHIA line, the National Immigration
+// Agency), with no fact beyond shared/domain.md and the QA.
+type NearTopic struct {
+	// ID is the stable id "n_…" (for example "n_dose_timing").
+	ID string
+	// FollowUps are what the dialogs may offer after the referral, in the
+	// form of Item.FollowUps.
+	FollowUps []string
+	// Synonyms are groups of interchangeable terms, in any language.
+	Synonyms [][]string
+	// Text holds the wording in each language of Langs: a title, the
+	// referral as Answer and Spoken, and example questions.
+	Text map[Lang]Text
 }
 
-// Base is the validated set of QA items plus the off-topic examples.
+// Title returns the topic's short title in lang (zh-TW when lang is unknown).
+func (n *NearTopic) Title(lang Lang) string { return textIn(n.Text, lang).Title }
+
+// Answer returns the topic's referral in lang (zh-TW when lang is unknown).
+func (n *NearTopic) Answer(lang Lang) string { return textIn(n.Text, lang).Answer }
+
+// Spoken returns the topic's referral for the ear in lang (zh-TW when lang
+// is unknown).
+func (n *NearTopic) Spoken(lang Lang) string { return textIn(n.Text, lang).Spoken }
+
+func textIn(m map[Lang]Text, lang Lang) Text {
+	if t, ok := m[lang]; ok {
+		return t
+	}
+	return m[ZhTW]
+}
+
+// Phrases are the few sentences said around a match that are neither an
+// item nor a topic (phrases.toml): for callers such as "vaxbot ask" that
+// have no words of their own.
+type Phrases struct {
+	// NoMatch is said when nothing fits.
+	NoMatch string `toml:"no_match"`
+	// DidYouMean introduces the items offered when the match is unsure.
+	DidYouMean string `toml:"did_you_mean"`
+	// SeeAlso introduces the closest item offered when no item fits.
+	SeeAlso string `toml:"see_also"`
+}
+
+// Base is the validated set of QA items, near-domain topics, off-topic
+// examples and phrases.
 type Base struct {
 	items    []*Item
 	byID     map[string]*Item
+	near     []*NearTopic
+	nearByID map[string]*NearTopic
 	offtopic map[Lang][]string
+	phrases  map[Lang]Phrases
 }
 
 // Items returns the items in id order (q1…q9).
@@ -98,6 +144,23 @@ func (b *Base) Item(id string) (*Item, bool) {
 
 // Offtopic returns the examples of questions that are not QA items.
 func (b *Base) Offtopic(lang Lang) []string { return slices.Clone(b.offtopic[lang]) }
+
+// NearTopics returns the near-domain topics in id order.
+func (b *Base) NearTopics() []*NearTopic { return slices.Clone(b.near) }
+
+// Near returns the near-domain topic with the given id.
+func (b *Base) Near(id string) (*NearTopic, bool) {
+	n, ok := b.nearByID[id]
+	return n, ok
+}
+
+// Phrases returns the phrases in lang (zh-TW when lang is unknown).
+func (b *Base) Phrases(lang Lang) Phrases {
+	if p, ok := b.phrases[lang]; ok {
+		return p
+	}
+	return b.phrases[ZhTW]
+}
 
 //go:embed data/*.toml
 var embedded embed.FS
@@ -118,8 +181,16 @@ var ErrInvalid = errors.New("invalid knowledge file")
 // OfftopicFile is the name of the file that holds off-topic examples.
 const OfftopicFile = "offtopic.toml"
 
+// PhrasesFile is the name of the file that holds the Phrases.
+const PhrasesFile = "phrases.toml"
+
+// NearPrefix starts the name of every near-domain topic's file and id
+// ("n_dose_timing.toml", id "n_dose_timing").
+const NearPrefix = "n_"
+
 var (
 	itemIDPattern   = regexp.MustCompile(`^q[1-9][0-9]*$`)
+	nearIDPattern   = regexp.MustCompile(`^n_[a-z][a-z0-9_]*$`)
 	followUpPattern = regexp.MustCompile(`^(verify|hotline:(1922|nhia|county)|faq:q[1-9][0-9]*)$`)
 )
 
@@ -142,29 +213,50 @@ type fileOfftopic struct {
 	} `toml:"en"`
 }
 
-// Load reads every *.toml file at the root of fsys: one file per QA item and
-// OfftopicFile. It checks that every item has both languages, a unique id,
-// valid follow-ups and no empty field, and that every faq: follow-up points
-// at an item that exists. Errors name the file and the field.
+// Load reads every *.toml file at the root of fsys: one file per QA item,
+// one per near-domain topic (named NearPrefix…), OfftopicFile and
+// PhrasesFile. It checks that every item and topic has both languages, a
+// unique id, valid follow-ups and no empty field, that every faq: follow-up
+// points at an item that exists, and that no file holds an unknown field.
+// Errors name the file and the field.
 func Load(fsys fs.FS) (*Base, error) {
 	names, err := fs.Glob(fsys, "*.toml")
 	if err != nil {
 		return nil, fmt.Errorf("knowledge: list files: %w", err)
 	}
 	sort.Strings(names)
-	b := &Base{byID: map[string]*Item{}, offtopic: map[Lang][]string{}}
-	seenOfftopic := false
+	b := &Base{byID: map[string]*Item{}, nearByID: map[string]*NearTopic{}, offtopic: map[Lang][]string{}}
+	seenOfftopic, seenPhrases := false, false
 	fileOf := map[string]string{}
 	for _, name := range names {
 		raw, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, fmt.Errorf("knowledge: read %s: %w", name, err)
 		}
-		if name == OfftopicFile {
+		switch {
+		case name == OfftopicFile:
 			if err := b.loadOfftopic(name, raw); err != nil {
 				return nil, err
 			}
 			seenOfftopic = true
+			continue
+		case name == PhrasesFile:
+			if err := b.loadPhrases(name, raw); err != nil {
+				return nil, err
+			}
+			seenPhrases = true
+			continue
+		case strings.HasPrefix(name, NearPrefix):
+			n, err := loadNear(name, raw)
+			if err != nil {
+				return nil, err
+			}
+			if prev, dup := fileOf[n.ID]; dup {
+				return nil, invalid(name, "id", "duplicate id %q (also in %s)", n.ID, prev)
+			}
+			fileOf[n.ID] = name
+			b.near = append(b.near, n)
+			b.nearByID[n.ID] = n
 			continue
 		}
 		it, err := loadItem(name, raw)
@@ -184,16 +276,31 @@ func Load(fsys fs.FS) (*Base, error) {
 	if !seenOfftopic {
 		return nil, invalid(OfftopicFile, "", "file missing")
 	}
-	for _, it := range b.items {
-		for i, f := range it.FollowUps {
+	if !seenPhrases {
+		return nil, invalid(PhrasesFile, "", "file missing")
+	}
+	checkFAQ := func(owner string, followUps []string) error {
+		for i, f := range followUps {
 			if id, ok := strings.CutPrefix(f, "faq:"); ok {
-				if _, exists := b.byID[id]; !exists || id == it.ID {
-					return nil, invalid(fileOf[it.ID], fmt.Sprintf("followups[%d]", i), "%q points at no other item", f)
+				if _, exists := b.byID[id]; !exists || id == owner {
+					return invalid(fileOf[owner], fmt.Sprintf("followups[%d]", i), "%q points at no other item", f)
 				}
 			}
 		}
+		return nil
+	}
+	for _, it := range b.items {
+		if err := checkFAQ(it.ID, it.FollowUps); err != nil {
+			return nil, err
+		}
+	}
+	for _, n := range b.near {
+		if err := checkFAQ(n.ID, n.FollowUps); err != nil {
+			return nil, err
+		}
 	}
 	sort.Slice(b.items, func(i, j int) bool { return itemLess(b.items[i].ID, b.items[j].ID) })
+	sort.Slice(b.near, func(i, j int) bool { return b.near[i].ID < b.near[j].ID })
 	return b, nil
 }
 
@@ -224,45 +331,63 @@ func decodeStrict(name string, raw []byte, v any) error {
 }
 
 func loadItem(name string, raw []byte) (*Item, error) {
-	var f fileItem
-	if err := decodeStrict(name, raw, &f); err != nil {
+	f, text, err := loadEntry(name, raw, itemIDPattern, "qN")
+	if err != nil {
 		return nil, err
 	}
-	if f.ID == "" {
-		return nil, invalid(name, "id", "missing or empty")
+	return &Item{ID: f.ID, FollowUps: f.FollowUps, Synonyms: f.Synonyms, Text: text}, nil
+}
+
+func loadNear(name string, raw []byte) (*NearTopic, error) {
+	f, text, err := loadEntry(name, raw, nearIDPattern, NearPrefix+"…")
+	if err != nil {
+		return nil, err
 	}
-	if !itemIDPattern.MatchString(f.ID) {
-		return nil, invalid(name, "id", "%q is not of the form qN", f.ID)
+	return &NearTopic{ID: f.ID, FollowUps: f.FollowUps, Synonyms: f.Synonyms, Text: text}, nil
+}
+
+// loadEntry decodes and checks one item or near-domain topic file: both
+// share the shape of fileItem.
+func loadEntry(name string, raw []byte, idPattern *regexp.Regexp, idForm string) (fileItem, map[Lang]Text, error) {
+	var f fileItem
+	if err := decodeStrict(name, raw, &f); err != nil {
+		return f, nil, err
+	}
+	if f.ID == "" {
+		return f, nil, invalid(name, "id", "missing or empty")
+	}
+	if !idPattern.MatchString(f.ID) {
+		return f, nil, invalid(name, "id", "%q is not of the form %s", f.ID, idForm)
 	}
 	for i, fu := range f.FollowUps {
 		if !followUpPattern.MatchString(fu) {
-			return nil, invalid(name, fmt.Sprintf("followups[%d]", i), "unknown follow-up %q", fu)
+			return f, nil, invalid(name, fmt.Sprintf("followups[%d]", i), "unknown follow-up %q", fu)
 		}
 	}
 	for i, g := range f.Synonyms {
 		if len(g) < 2 {
-			return nil, invalid(name, fmt.Sprintf("synonyms[%d]", i), "a group needs at least two terms")
+			return f, nil, invalid(name, fmt.Sprintf("synonyms[%d]", i), "a group needs at least two terms")
 		}
 		for j, term := range g {
 			if strings.TrimSpace(term) == "" {
-				return nil, invalid(name, fmt.Sprintf("synonyms[%d][%d]", i, j), "empty term")
+				return f, nil, invalid(name, fmt.Sprintf("synonyms[%d][%d]", i, j), "empty term")
 			}
 		}
 	}
-	it := &Item{ID: f.ID, FollowUps: f.FollowUps, Synonyms: f.Synonyms, Text: map[Lang]Text{}}
+	text := map[Lang]Text{}
 	for _, lt := range []struct {
 		lang Lang
 		text *Text
 	}{{ZhTW, f.ZhTW}, {En, f.En}} {
 		if lt.text == nil {
-			return nil, invalid(name, string(lt.lang), "language missing")
+			return f, nil, invalid(name, string(lt.lang), "language missing")
 		}
 		if err := checkText(name, lt.lang, *lt.text); err != nil {
-			return nil, err
+			return f, nil, err
 		}
-		it.Text[lt.lang] = *lt.text
+		text[lt.lang] = *lt.text
 	}
-	return it, nil
+	return f, text, nil
 }
 
 // MinExamples is how many example questions each item needs per language.
@@ -316,6 +441,35 @@ func (b *Base) loadOfftopic(name string, raw []byte) error {
 			}
 		}
 		b.offtopic[l.lang] = l.ex.Examples
+	}
+	return nil
+}
+
+// filePhrases is the on-disk shape of phrases.toml.
+type filePhrases struct {
+	ZhTW *Phrases `toml:"zh-TW"`
+	En   *Phrases `toml:"en"`
+}
+
+func (b *Base) loadPhrases(name string, raw []byte) error {
+	var f filePhrases
+	if err := decodeStrict(name, raw, &f); err != nil {
+		return err
+	}
+	b.phrases = map[Lang]Phrases{}
+	for _, l := range []struct {
+		lang Lang
+		p    *Phrases
+	}{{ZhTW, f.ZhTW}, {En, f.En}} {
+		if l.p == nil {
+			return invalid(name, string(l.lang), "language missing")
+		}
+		for _, fv := range []struct{ field, v string }{{"no_match", l.p.NoMatch}, {"did_you_mean", l.p.DidYouMean}, {"see_also", l.p.SeeAlso}} {
+			if strings.TrimSpace(fv.v) == "" {
+				return invalid(name, string(l.lang)+"."+fv.field, "missing or empty")
+			}
+		}
+		b.phrases[l.lang] = *l.p
 	}
 	return nil
 }

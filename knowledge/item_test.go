@@ -3,6 +3,8 @@ package knowledge
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -41,12 +43,34 @@ examples = ["天氣如何"]
 examples = ["what is the weather"]
 `
 
-func TestLoadValid(t *testing.T) {
-	fsys := fstest.MapFS{
-		"q1.toml":       {Data: []byte(validItem("q1", "faq:q2", "verify"))},
-		"q2.toml":       {Data: []byte(validItem("q2", "hotline:county"))},
+const validPhrases = `["zh-TW"]
+no_match = "找不到"
+did_you_mean = "您是想問"
+see_also = "也可以看"
+[en]
+no_match = "No match"
+did_you_mean = "Did you mean"
+see_also = "See also"
+`
+
+// validNear returns a minimal valid near-domain topic file for id.
+func validNear(id string, followups ...string) string {
+	return strings.Replace(validItem(id, followups...), `synonyms = [["健保卡", "NHI card"]]`, `synonyms = [["第二劑", "second dose"]]`, 1)
+}
+
+// baseFiles are the files every test knowledge base needs besides items.
+func baseFiles() fstest.MapFS {
+	return fstest.MapFS{
 		"offtopic.toml": {Data: []byte(validOfftopic)},
+		"phrases.toml":  {Data: []byte(validPhrases)},
 	}
+}
+
+func TestLoadValid(t *testing.T) {
+	fsys := baseFiles()
+	fsys["q1.toml"] = &fstest.MapFile{Data: []byte(validItem("q1", "faq:q2", "verify"))}
+	fsys["q2.toml"] = &fstest.MapFile{Data: []byte(validItem("q2", "hotline:county"))}
+	fsys["n_dose.toml"] = &fstest.MapFile{Data: []byte(validNear("n_dose", "hotline:1922", "faq:q1"))}
 	b, err := Load(fsys)
 	if err != nil {
 		t.Fatalf("Load: %v", err)
@@ -57,6 +81,22 @@ func TestLoadValid(t *testing.T) {
 	it, ok := b.Item("q2")
 	if !ok || it.Title(En) != "Title" || it.Title(ZhTW) != "標題" {
 		t.Fatalf("q2 = %+v, %v", it, ok)
+	}
+	n, ok := b.Near("n_dose")
+	if !ok || n.Title(En) != "Title" || n.Answer(ZhTW) != "答案" || n.Spoken(En) != "Spoken answer" || len(n.FollowUps) != 2 {
+		t.Fatalf("n_dose = %+v, %v", n, ok)
+	}
+	if got := b.NearTopics(); len(got) != 1 || got[0].ID != "n_dose" {
+		t.Fatalf("NearTopics() = %v", got)
+	}
+	if _, ok := b.Near("q1"); ok {
+		t.Error("Near(q1) found an item")
+	}
+	if p := b.Phrases(En); p.NoMatch != "No match" || p.DidYouMean != "Did you mean" {
+		t.Errorf("Phrases(en) = %+v", p)
+	}
+	if p := b.Phrases("fr"); p.NoMatch != "找不到" {
+		t.Errorf("Phrases(fr) = %+v, want the zh-TW phrases", p)
 	}
 }
 
@@ -86,10 +126,26 @@ func TestLoadRejectsBrokenFiles(t *testing.T) {
 		{"not toml", map[string]string{"q1.toml": "id = \"q1\n"}, "q1.toml", ""},
 		{"offtopic missing language", map[string]string{"q1.toml": validItem("q1"), "offtopic.toml": cut(validOfftopic, "[en]")}, "offtopic.toml", "field en.examples"},
 		{"no offtopic file", map[string]string{"q1.toml": validItem("q1"), "offtopic.toml": ""}, "offtopic.toml", ""},
+		{"near missing english", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": cut(validNear("n_x"), "[en]")}, "n_x.toml", "field en"},
+		{"near empty referral", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": strings.Replace(validNear("n_x"), `answer = "Answer"`, `answer = ""`, 1)}, "n_x.toml", "field en.answer"},
+		{"near empty spoken referral", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": strings.Replace(validNear("n_x"), `spoken = "口語答案"`, `spoken = " "`, 1)}, "n_x.toml", "field zh-TW.spoken"},
+		{"near empty title", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": strings.Replace(validNear("n_x"), `title = "標題"`, `title = ""`, 1)}, "n_x.toml", "field zh-TW.title"},
+		{"near too few examples", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": strings.Replace(validNear("n_x"), `"question 0 about n_x", `, "", 1)}, "n_x.toml", "field zh-TW.examples"},
+		{"near unknown field", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": strings.Replace(validNear("n_x"), `id = "n_x"`, "id = \"n_x\"\nreferral = \"1922\"", 1)}, "n_x.toml", "field referral"},
+		{"near id of an item", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": validNear("q2")}, "n_x.toml", "field id"},
+		{"near id not n_", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": validNear("near_x")}, "n_x.toml", "field id"},
+		{"near duplicate id", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": validNear("n_x"), "n_y.toml": validNear("n_x")}, "n_y.toml", "field id"},
+		{"near unknown follow-up", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": validNear("n_x", "hotline:moon")}, "n_x.toml", "field followups[0]"},
+		{"near dangling faq follow-up", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": validNear("n_x", "verify", "faq:q9")}, "n_x.toml", "field followups[1]"},
+		{"no phrases file", map[string]string{"q1.toml": validItem("q1"), "phrases.toml": ""}, "phrases.toml", ""},
+		{"phrases missing language", map[string]string{"q1.toml": validItem("q1"), "phrases.toml": cut(validPhrases, "[en]")}, "phrases.toml", "field en"},
+		{"phrases empty", map[string]string{"q1.toml": validItem("q1"), "phrases.toml": strings.Replace(validPhrases, `did_you_mean = "Did you mean"`, `did_you_mean = ""`, 1)}, "phrases.toml", "field en.did_you_mean"},
+		{"phrases unknown field", map[string]string{"q1.toml": validItem("q1"), "phrases.toml": validPhrases + "\ngoodbye = \"bye\"\n"}, "phrases.toml", "field en.goodbye"},
+		{"phrases missing see_also", map[string]string{"q1.toml": validItem("q1"), "phrases.toml": strings.Replace(validPhrases, `see_also = "也可以看"`, ``, 1)}, "phrases.toml", "field zh-TW.see_also"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fsys := fstest.MapFS{"offtopic.toml": {Data: []byte(validOfftopic)}}
+			fsys := baseFiles()
 			for name, data := range tt.files {
 				if data == "" {
 					delete(fsys, name)
@@ -151,6 +207,59 @@ func TestParseLang(t *testing.T) {
 		got, ok := ParseLang(tt.in)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("ParseLang(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestNearTopicsShipped checks the shipped near-domain topics: every class
+// of neighbouring question of issue 11 is there, with enough examples.
+func TestNearTopicsShipped(t *testing.T) {
+	_, b := defaultIndex(t)
+	for _, id := range []string{
+		"n_dose_timing", "n_brands", "n_sites", "n_booking", "n_cost", "n_side_effects", "n_certificate",
+		"n_premium", "n_lost_arc", "n_card_service", "n_app_password", "n_register", "n_id_format",
+	} {
+		n, ok := b.Near(id)
+		if !ok {
+			t.Errorf("near-domain topic %s missing", id)
+			continue
+		}
+		for _, lang := range Langs {
+			if got := len(n.Text[lang].Examples); got < MinExamples {
+				t.Errorf("%s %s: %d examples, want ≥ %d", id, lang, got, MinExamples)
+			}
+		}
+	}
+}
+
+// sourcedNumbers are the numbers shared/domain.md and the QA give a source
+// for, and the other figures the referrals may state (dates, digit counts,
+// hours).
+var sourcedNumbers = map[string]bool{
+	"1922": true, "0800-030-598": true, "4128-678": true, "02-4128-678": true, "0800-024-111": true, "1955": true,
+	"2021": true, "12": true, "10": true, "8": true, "9": true, "1": true, "2": true, "29": true, "09": true, "00": true, "17": true, "24": true,
+	"0": true, "3": true, "4": true, "5": true, "6": true, "7": true,
+}
+
+// TestNearReferralsAreSafe holds every referral to lines with a source: a
+// near-domain topic says where to ask (1922, the NHIA line, the National
+// Immigration Agency), never a number or fact from nowhere.
+func TestNearReferralsAreSafe(t *testing.T) {
+	_, b := defaultIndex(t)
+	number := regexp.MustCompile(`[0-9][0-9-]*[0-9]|[0-9]`)
+	for _, n := range b.NearTopics() {
+		for _, lang := range Langs {
+			for field, text := range map[string]string{"answer": n.Answer(lang), "spoken": n.Spoken(lang)} {
+				for _, num := range number.FindAllString(text, -1) {
+					if !sourcedNumbers[num] {
+						t.Errorf("%s %s.%s: number %q has no source in shared/domain.md", n.ID, lang, field, num)
+					}
+				}
+			}
+			a := n.Answer(lang)
+			if !strings.Contains(a, "1922") && !strings.Contains(a, "0800-030-598") && !strings.Contains(a, "0800-024-111") && !slices.Contains(n.FollowUps, "verify") {
+				t.Errorf("%s %s: the referral names no line (1922, 0800-030-598, 0800-024-111)", n.ID, lang)
+			}
 		}
 	}
 }
