@@ -1,11 +1,20 @@
 // Package knowledge holds the NHIA QA of 2021-07-21 (items q1…q9) as an
 // embedded, validated, bilingual knowledge base, and matches free text in
-// Traditional Chinese, Simplified Chinese or English to one of its items.
+// Traditional Chinese, Simplified Chinese or English to one of its items,
+// or to the neighbouring topic it is about.
 //
-// The data lives in data/*.toml, one file per QA item plus offtopic.toml (the
-// things people ask that are not QA items, used to abstain). Load validates
-// every file; a broken file fails start-up with a message naming the file and
-// the field.
+// The data lives in data/*.toml: one file per QA item; one per near-domain
+// topic (n_*.toml: the second dose, brands, a lost ARC… each with a short
+// referral to the line that knows); offtopic.toml (what people ask that is
+// neither, used to abstain); and phrases.toml (the few sentences said
+// around a match). Load validates every file; a broken file fails start-up
+// with a message naming the file and the field.
+//
+// Index.Match says what to do with a question (Match.Mode): answer an item,
+// offer up to three as "did you mean", or neither, with the near-domain
+// topic the question is about (Match.Near). Near-domain topics compete with
+// the items, so a question that shares an item's nouns but asks something
+// else is never answered with that item.
 //
 // knowledge must not import bot/, dialogs/, verify/, any chat SDK, fasthttp or
 // a storage driver: it is a leaf that the dialogs ask questions of.

@@ -3,57 +3,13 @@ package knowledge
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 )
-
-// Match is what the index makes of one question.
-type Match struct {
-	// ID is the best item, or "" when the index abstains.
-	ID string `json:"id"`
-	// Score is the best item's score in [0, 1].
-	Score float64 `json:"score"`
-	// RunnerUp is the second-best item ("" if none scored). When the index
-	// abstains it is the closest item, for a "did you mean" offer.
-	RunnerUp string `json:"runner_up"`
-	// RunnerUpScore is RunnerUp's score in [0, 1].
-	RunnerUpScore float64 `json:"-"`
-	// Lang is the language the question is written in.
-	Lang Lang `json:"lang"`
-	// Confident is true when the match is strong and clearly ahead of the
-	// runner-up; a non-empty ID that is not confident is a weak match.
-	Confident bool `json:"-"`
-}
-
-// Abstained reports whether the index found no item that fits.
-func (m Match) Abstained() bool { return m.ID == "" }
-
-// Thresholds decide when a match counts.
-type Thresholds struct {
-	// Abstain: a best score below it means nothing fits.
-	Abstain float64
-	// Confident: a best score at or above it, with Margin over the
-	// runner-up, answers directly; between Abstain and Confident the
-	// dialogs ask "did you mean…".
-	Confident float64
-	// Margin is how far ahead of the runner-up a confident match must be.
-	Margin float64
-	// Offtopic: when the closest off-topic example scores more than the
-	// best item plus this (a negative value: comes this close), the index
-	// abstains.
-	Offtopic float64
-}
-
-// DefaultThresholds were chosen by sweeping them over testdata/eval.tsv
-// (tune_test.go, VAXBOT_TUNE=1), the same set that reports accuracy, so the
-// reported figures are optimistic; leave-one-out over the example questions
-// (TestLeaveOneOut) is the unbiased, harsher check. A confident answer
-// needs a score of 0.25 and a lead of 0.10 over the runner-up: on the eval
-// set every confident answer was right.
-var DefaultThresholds = Thresholds{Abstain: 0.10, Confident: 0.25, Margin: 0.10, Offtopic: -0.06}
 
 // BM25 parameters. Documents are single example questions, so they are short
 // and close in length; b matters little.
@@ -113,18 +69,19 @@ func newBM25(docs [][]string) *bm25 {
 	return ix
 }
 
-// score adds each document's score for the distinct query terms to scores
-// and returns the best score any document could reach: every term matched
-// with saturated frequency.
-func (ix *bm25) score(query []string, scores []float32, unknownWeight float32) float32 {
+// score adds each document's score for the distinct query terms, each
+// multiplied by its weight, to scores and returns the best score any
+// document could reach: every term matched with saturated frequency.
+func (ix *bm25) score(query []string, weights []float32, scores []float32, unknownWeight float32) float32 {
 	var best float32
-	for _, t := range query {
+	for i, t := range query {
+		w := weights[i]
 		id, ok := ix.terms[t]
 		if !ok {
-			best += unknownWeight * ix.unknownIDF * (bm25K1 + 1)
+			best += w * unknownWeight * ix.unknownIDF * (bm25K1 + 1)
 			continue
 		}
-		idf := ix.idf[id]
+		idf := w * ix.idf[id]
 		best += idf * (bm25K1 + 1)
 		for _, p := range ix.postings[id] {
 			norm := bm25K1 * (1 - bm25B + bm25B*ix.lens[p.doc]/ix.avgLen)
@@ -146,22 +103,32 @@ type synTerm struct {
 // one BM25 collection, and all of an item's examples together are a
 // document of a second; an item's score mixes its best example and its whole
 // document, each divided by the best score the question could reach.
+// Near-domain topics are scored the same way, as competitors of the items,
+// and off-topic examples as documents of no class.
 // Terms are character bigrams and single characters of Chinese, stemmed
 // English words and word pairs, and one token per synonym group.
 type Index struct {
-	items    []*Item
-	fold     *folder
-	syn      []synTerm
-	examples *bm25
-	docItem  []int // example document → item index, -1 for off-topic
-	whole    *bm25 // one document per item
-	th       Thresholds
-	opt      scoring
-	scratch  sync.Pool // *scratch, the score slices of one Match
+	items      []*Item
+	near       []*NearTopic
+	class      []string // class → id: the items, then the near-domain topics
+	fold       *folder
+	syn        []synTerm
+	synByFirst map[rune][]int32 // first rune of a synonym term → its index in syn
+	examples   *bm25
+	docClass   []int // example document → class, -1 for off-topic
+	whole      *bm25 // one document per class
+	lr         *logreg
+	th         Thresholds
+	opt        scoring
+	scratch    sync.Pool // *scratch, the score slices of one Match
 }
 
-// scratch holds the score slices of one Match, reused across calls.
-type scratch struct{ ex, whole, best []float32 }
+// scratch holds the slices of one Match, reused across calls.
+type scratch struct {
+	ex, whole, best, weights []float32
+	probs                    []float64
+	toks, clause             []string
+}
 
 // clear32 zeroes s and returns it.
 func clear32(s []float32) []float32 {
@@ -178,9 +145,15 @@ type scoring struct {
 	// minTerms is how many distinct question terms the best item's examples
 	// must share with the question: one shared word is chance.
 	minTerms int
+	// clause is the extra weight of the terms of the asking clause of a
+	// message with more than one clause (see askingClause).
+	clause float32
+	// lr is the weight of the logistic regression's probability against
+	// the BM25 score.
+	lr float32
 }
 
-var defaultScoring = scoring{mix: 0.5, unknown: 0.5, minTerms: 2}
+var defaultScoring = scoring{mix: 0.5, unknown: 0.5, minTerms: 2, clause: 1, lr: 0.3}
 
 // NewIndex builds the index of a knowledge base with DefaultThresholds.
 func NewIndex(b *Base) (*Index, error) {
@@ -188,24 +161,42 @@ func NewIndex(b *Base) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{items: b.Items(), fold: f, th: DefaultThresholds, opt: defaultScoring}
-	ix.buildSynonyms()
-	var exDocs [][]string
-	wholeDocs := make([][]string, len(ix.items))
-	add := func(item int, text string) {
+	ix := &Index{items: b.Items(), near: b.NearTopics(), fold: f, th: DefaultThresholds, opt: defaultScoring}
+	texts := make([]map[Lang]Text, 0, len(ix.items)+len(ix.near))
+	var synonyms [][][]string
+	for _, it := range ix.items {
+		ix.class = append(ix.class, it.ID)
+		texts = append(texts, it.Text)
+		synonyms = append(synonyms, it.Synonyms)
+	}
+	for _, n := range ix.near {
+		ix.class = append(ix.class, n.ID)
+		texts = append(texts, n.Text)
+		synonyms = append(synonyms, n.Synonyms)
+	}
+	ix.buildSynonyms(synonyms)
+	var exDocs, lrDocs [][]string
+	var lrLabels []int
+	wholeDocs := make([][]string, len(ix.class))
+	add := func(class int, text string) {
 		toks := ix.analyze(text, nil)
 		exDocs = append(exDocs, toks)
-		ix.docItem = append(ix.docItem, item)
-		if item >= 0 {
-			wholeDocs[item] = append(wholeDocs[item], toks...)
+		ix.docClass = append(ix.docClass, class)
+		if class >= 0 {
+			wholeDocs[class] = append(wholeDocs[class], toks...)
 		}
+		lrDocs = append(lrDocs, uniq(slices.Clone(toks)))
+		if class < 0 {
+			class = len(ix.class) // the regression's off-topic class
+		}
+		lrLabels = append(lrLabels, class)
 	}
-	for i, it := range ix.items {
+	for c, text := range texts {
 		for _, lang := range Langs {
-			t := it.Text[lang]
-			add(i, t.Title)
+			t := text[lang]
+			add(c, t.Title)
 			for _, ex := range t.Examples {
-				add(i, ex)
+				add(c, ex)
 			}
 		}
 	}
@@ -216,9 +207,13 @@ func NewIndex(b *Base) (*Index, error) {
 	}
 	ix.examples = newBM25(exDocs)
 	ix.whole = newBM25(wholeDocs)
-	nDocs, nItems := len(ix.docItem), len(ix.items)
+	ix.lr = trainLogreg(lrDocs, lrLabels, len(ix.class)+1)
+	nDocs, nClasses := len(ix.docClass), len(ix.class)
 	ix.scratch.New = func() any {
-		return &scratch{ex: make([]float32, nDocs), whole: make([]float32, nItems), best: make([]float32, nItems)}
+		return &scratch{
+			ex: make([]float32, nDocs), whole: make([]float32, nClasses), best: make([]float32, nClasses),
+			probs: make([]float64, nClasses+1),
+		}
 	}
 	return ix, nil
 }
@@ -226,9 +221,9 @@ func NewIndex(b *Base) (*Index, error) {
 // SetThresholds replaces the thresholds (for measurement and tuning).
 func (ix *Index) SetThresholds(t Thresholds) { ix.th = t }
 
-// buildSynonyms merges the items' synonym groups that share a term and gives
-// each merged group one canonical token.
-func (ix *Index) buildSynonyms() {
+// buildSynonyms merges the synonym groups of the items and topics that share
+// a term and gives each merged group one canonical token.
+func (ix *Index) buildSynonyms(groups [][][]string) {
 	parent := map[string]string{}
 	var find func(string) string
 	find = func(s string) string {
@@ -241,8 +236,8 @@ func (ix *Index) buildSynonyms() {
 		parent[s] = r
 		return r
 	}
-	for _, it := range ix.items {
-		for _, g := range it.Synonyms {
+	for _, gs := range groups {
+		for _, g := range gs {
 			first := ""
 			for _, term := range g {
 				t := ix.fold.fold(term)
@@ -281,136 +276,45 @@ func (ix *Index) buildSynonyms() {
 	}
 	// Longest terms first, so "nhi card" is found before "card".
 	sort.SliceStable(ix.syn, func(i, j int) bool { return len(ix.syn[i].text) > len(ix.syn[j].text) })
+	ix.synByFirst = map[rune][]int32{}
+	for k, s := range ix.syn {
+		r, _ := utf8.DecodeRuneInString(s.text)
+		ix.synByFirst[r] = append(ix.synByFirst[r], int32(k))
+	}
 }
 
 func isWordRune(r rune) bool {
 	return !isHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
-// analyze folds text and returns its index terms, synonym tokens included.
+// analyze folds text and returns its index terms, synonym tokens included:
+// each group's token once, wherever one of its terms occurs. A term that
+// starts or ends with a Latin letter must not be glued to another letter
+// there ("ic卡" is in "ic卡", "arc" is not in "search").
 func (ix *Index) analyze(text string, dst []string) []string {
 	folded := ix.fold.fold(text)
 	dst = tokens(folded, dst)
-	var seen map[string]bool
-	for _, s := range ix.syn {
-		if seen[s.token] || !containsTerm(folded, s) {
-			continue
+	mark := len(dst)
+	var prev rune // the rune before offset i, 0 at the start
+	for i, r := range folded {
+		for _, k := range ix.synByFirst[r] {
+			s := &ix.syn[k]
+			if !strings.HasPrefix(folded[i:], s.text) || slices.Contains(dst[mark:], s.token) {
+				continue
+			}
+			if s.latinBefore && isWordRune(prev) {
+				continue
+			}
+			if end := i + len(s.text); s.latinAfter && end < len(folded) {
+				if next, _ := utf8.DecodeRuneInString(folded[end:]); isWordRune(next) {
+					continue
+				}
+			}
+			dst = append(dst, s.token)
 		}
-		if seen == nil {
-			seen = map[string]bool{}
-		}
-		seen[s.token] = true
-		dst = append(dst, s.token)
+		prev = r
 	}
 	return dst
-}
-
-// containsTerm finds a synonym term in folded text; a term that starts or ends
-// with a Latin letter must not be glued to another letter there ("ic卡" is in
-// "ic卡", "arc" is not in "search").
-func containsTerm(folded string, s synTerm) bool {
-	for off := 0; off < len(folded); {
-		i := strings.Index(folded[off:], s.text)
-		if i < 0 {
-			return false
-		}
-		i += off
-		ok := true
-		if s.latinBefore && i > 0 {
-			r, _ := utf8.DecodeLastRuneInString(folded[:i])
-			ok = !isWordRune(r)
-		}
-		if ok && s.latinAfter && i+len(s.text) < len(folded) {
-			r, _ := utf8.DecodeRuneInString(folded[i+len(s.text):])
-			ok = !isWordRune(r)
-		}
-		if ok {
-			return true
-		}
-		off = i + 1
-	}
-	return false
-}
-
-// Match finds the item that best answers text. It never fails: text with
-// nothing to match (empty, an emoji, another topic) abstains.
-func (ix *Index) Match(text string) Match {
-	m := Match{Lang: detectLang(text)}
-	var buf [64]string
-	toks := uniq(ix.analyze(text, buf[:0]))
-	if len(toks) == 0 {
-		return m
-	}
-	sc := ix.scratch.Get().(*scratch)
-	defer ix.scratch.Put(sc)
-	exScores := clear32(sc.ex)
-	exMax := ix.examples.score(toks, exScores, ix.opt.unknown)
-	wholeScores := clear32(sc.whole)
-	wholeMax := ix.whole.score(toks, wholeScores, ix.opt.unknown)
-	if exMax == 0 || wholeMax == 0 {
-		return m
-	}
-	best := clear32(sc.best)
-	var off float32
-	for d, s := range exScores {
-		if it := ix.docItem[d]; it >= 0 {
-			best[it] = max(best[it], s/exMax)
-		} else {
-			off = max(off, s/exMax)
-		}
-	}
-	for i := range best {
-		best[i] = (1-ix.opt.mix)*best[i] + ix.opt.mix*wholeScores[i]/wholeMax
-	}
-	first, second := -1, -1
-	for i, s := range best {
-		switch {
-		case s <= 0:
-		case first < 0 || s > best[first]:
-			first, second = i, first
-		case second < 0 || s > best[second]:
-			second = i
-		}
-	}
-	if first < 0 {
-		return m
-	}
-	m.Score = float64(min(best[first], 1))
-	if second >= 0 {
-		m.RunnerUp = ix.items[second].ID
-		m.RunnerUpScore = float64(min(best[second], 1))
-	}
-	if m.Score < ix.th.Abstain || float64(off) > m.Score+ix.th.Offtopic || ix.shared(toks, first) < ix.opt.minTerms {
-		// Abstain, but keep the closest item as the runner-up to offer.
-		m.RunnerUp, m.RunnerUpScore = ix.items[first].ID, m.Score
-		return m
-	}
-	m.ID = ix.items[first].ID
-	m.Confident = m.Score >= ix.th.Confident && m.Score-m.RunnerUpScore >= ix.th.Margin
-	return m
-}
-
-// shared counts the distinct query terms that occur in an item's examples,
-// leaving out single Chinese characters: they are there for recall, but
-// "疫苗" alone is one piece of evidence, not three.
-func (ix *Index) shared(query []string, item int) int {
-	n := 0
-	for _, t := range query {
-		if r, size := utf8.DecodeRuneInString(t); size == len(t) && isHan(r) {
-			continue
-		}
-		id, ok := ix.whole.terms[t]
-		if !ok {
-			continue
-		}
-		for _, p := range ix.whole.postings[id] {
-			if int(p.doc) == item {
-				n++
-				break
-			}
-		}
-	}
-	return n
 }
 
 // uniq drops repeated terms in place, keeping the first of each.

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -93,8 +94,8 @@ func TestMatchAbstains(t *testing.T) {
 		strings.Repeat("天氣", 500_000),
 	} {
 		m := ix.Match(in)
-		if !m.Abstained() {
-			t.Errorf("Match(%.20q…) = %q, want abstain", in, m.ID)
+		if !m.Abstained() || m.Mode != ModeNone || m.Near != "" {
+			t.Errorf("Match(%.20q…) = %q (%s, near %q), want nothing", in, m.ID, m.Mode, m.Near)
 		}
 		if m.Score < 0 || m.Score > 1 {
 			t.Errorf("Match(%.20q…) score %v outside [0,1]", in, m.Score)
@@ -196,8 +197,11 @@ func FuzzMatch(f *testing.F) {
 		if m.Lang != ZhTW && m.Lang != En {
 			t.Fatalf("lang %q", m.Lang)
 		}
-		if again := ix.Match(s); again != m {
+		if again := ix.Match(s); !reflect.DeepEqual(again, m) {
 			t.Fatalf("not deterministic: %+v then %+v", m, again)
+		}
+		if err := checkMatch(m); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -6,26 +6,49 @@ import (
 	"testing"
 )
 
-// TestTuneReport prints accuracy for scoring variants; run with -v -run TestTuneReport.
+// devCases reads testdata/dev.tsv, the set the matcher is tuned on.
+func devCases(t *testing.T) []EvalCase {
+	t.Helper()
+	f, err := os.Open("testdata/dev.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cases, err := ParseEvalFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}
+
+// TestTuneReport sweeps the scoring weights and thresholds over
+// testdata/dev.tsv (never heldout.tsv) and prints, per setting, in-scope
+// top-1 per language, the in-scope questions answered directly, the
+// out-of-scope questions answered with a QA item and the confident wrong
+// answers. Run with VAXBOT_TUNE=1 -v -run TestTuneReport.
 func TestTuneReport(t *testing.T) {
 	if os.Getenv("VAXBOT_TUNE") == "" {
 		t.Skip("set VAXBOT_TUNE=1")
 	}
 	ix, _ := defaultIndex(t)
-	f, _ := os.Open("testdata/eval.tsv")
-	cases, _ := ParseEvalFile(f)
-	for _, mix := range []float32{0.3, 0.5, 0.7} {
-		for _, unk := range []float32{0.25, 0.5, 1} {
-			for _, mt := range []int{1, 2, 3} {
-				for _, od := range []float64{0, -0.03, -0.06, -0.1} {
-					ix.opt = scoring{mix: mix, unknown: unk, minTerms: mt}
-					ix.th.Offtopic = od
-					for _, ab := range []float64{0.05, 0.1, 0.15, 0.2} {
-						ix.th.Abstain = ab
-						r := Evaluate(ix, cases)
-						fmt.Printf("mix=%.1f unk=%.2f mt=%d od=%.2f abst=%.2f zh=%.1f en=%.1f none=%.1f\n", mix, unk, mt, od, ab,
-							pct(r.InScope[ZhTW].Correct, r.InScope[ZhTW].Total), pct(r.InScope[En].Correct, r.InScope[En].Total),
-							pct(r.NoneAbstained, r.NoneTotal))
+	defer func(o scoring, th Thresholds) { ix.opt, ix.th = o, th }(ix.opt, ix.th)
+	cases := devCases(t)
+	for _, lr := range []float32{0.3, 0.5, 0.7} {
+		for _, unk := range []float32{0.25, 0.5} {
+			for _, cl := range []float32{0, 1} {
+				ix.opt = scoring{mix: defaultScoring.mix, unknown: unk, minTerms: defaultScoring.minTerms, clause: cl, lr: lr}
+				for _, conf := range []float64{0.25, 0.3, 0.35, 0.4} {
+					for _, mg := range []float64{0.1, 0.15, 0.2, 0.3} {
+						for _, nm := range []float64{0, 0.05, 0.1} {
+							ix.th = DefaultThresholds
+							ix.th.Confident, ix.th.Margin, ix.th.NearMargin = conf, mg, nm
+							r := Evaluate(ix, cases)
+							zh, en := r.Langs[ZhTW], r.Langs[En]
+							fmt.Printf("lr=%.1f unk=%.2f clause=%.0f conf=%.2f margin=%.2f near=%.2f | top1 zh=%.1f en=%.1f | answered %.1f%% | oos answered %d | wrong %d\n",
+								lr, unk, cl, conf, mg, nm, pct(zh.InScope.Correct, zh.InScope.Total), pct(en.InScope.Correct, en.InScope.Total),
+								pct(zh.InScopeAnswered+en.InScopeAnswered, zh.InScope.Total+en.InScope.Total),
+								zh.OutAnswered+en.OutAnswered, zh.ConfidentWrong+en.ConfidentWrong)
+						}
 					}
 				}
 			}
@@ -80,7 +103,7 @@ func TestLeaveOneOut(t *testing.T) {
 // cloneWithout copies b without one example (of item id) or one off-topic
 // example.
 func cloneWithout(b *Base, id string, lang Lang, ex, off int) *Base {
-	nb := &Base{byID: map[string]*Item{}, offtopic: map[Lang][]string{}}
+	nb := &Base{byID: map[string]*Item{}, offtopic: map[Lang][]string{}, near: b.near, nearByID: b.nearByID, phrases: b.phrases}
 	for _, it := range b.items {
 		c := *it
 		c.Text = map[Lang]Text{}
@@ -102,39 +125,22 @@ func cloneWithout(b *Base, id string, lang Lang, ex, off int) *Base {
 	return nb
 }
 
-// TestConfidence prints how the confident/weak split falls on the eval set.
-func TestConfidence(t *testing.T) {
-	if os.Getenv("VAXBOT_TUNE") == "" {
-		t.Skip("set VAXBOT_TUNE=1")
+// TestEvalFile prints the report of the file named by VAXBOT_EVAL (like
+// "vaxbot eval FILE", without building the command).
+func TestEvalFile(t *testing.T) {
+	file := os.Getenv("VAXBOT_EVAL")
+	if file == "" {
+		t.Skip("set VAXBOT_EVAL=testdata/dev.tsv")
 	}
 	ix, _ := defaultIndex(t)
-	f, _ := os.Open("testdata/eval.tsv")
-	cases, _ := ParseEvalFile(f)
-	for _, c := range []float64{0.2, 0.25, 0.3, 0.35, 0.4} {
-		for _, mg := range []float64{0, 0.03, 0.05, 0.1} {
-			ix.th.Confident, ix.th.Margin = c, mg
-			var conf, confRight, weak, weakRight, noneConf int
-			for _, k := range cases {
-				m := ix.Match(k.Text)
-				if k.Expected == "none" {
-					if m.Confident {
-						noneConf++
-					}
-					continue
-				}
-				if m.Confident {
-					conf++
-					if m.ID == k.Expected {
-						confRight++
-					}
-				} else if m.ID != "" {
-					weak++
-					if m.ID == k.Expected || m.RunnerUp == k.Expected {
-						weakRight++
-					}
-				}
-			}
-			fmt.Printf("confident=%.2f margin=%.2f: confident %d (%d right), weak %d (%d with the answer in the two offered), none answered confidently %d\n", c, mg, conf, confRight, weak, weakRight, noneConf)
-		}
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer f.Close()
+	cases, err := ParseEvalFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Evaluate(ix, cases).WriteTo(os.Stdout)
 }

@@ -1,0 +1,171 @@
+package knowledge
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// People on LINE tell the story first and ask at the end: "我上禮拜卡片不見
+// 今天早上去健保署辦了一張新的 … 新卡要等多久？". The backstory shares nouns
+// with many items and dilutes the score, so the clause that asks weighs
+// more. askingClause finds it.
+
+// zhCues are what make a Chinese clause a question.
+var zhCues = []string{
+	"嗎", "吗", "呢", "怎", "如何", "多久", "多少", "哪", "什麼", "什么", "甚麼", "何時", "何时",
+	"幾", "几", "能不能", "可不可以", "可以", "要不要", "是不是", "有沒有", "有没有", "會不會",
+	"会不会", "為什麼", "为什么", "為何", "请问", "請問", "該", "该",
+}
+
+// enCues are the English words that make a clause a question.
+var enCues = map[string]bool{
+	"how": true, "what": true, "whats": true, "when": true, "where": true, "wheres": true,
+	"which": true, "why": true, "who": true, "can": true, "cant": true, "could": true,
+	"do": true, "does": true, "is": true, "are": true, "should": true, "will": true,
+	"would": true, "any": true, "help": true,
+}
+
+// minLong is how long a message must be before its asking clause is looked
+// for (see messageLength): a short message is all question.
+const minLong = 22
+
+// minClause is how long an asking clause must be to stand alone: a shorter
+// one ("what should I do?", "請問要填哪個") takes the clause before it.
+const minClause = 12
+
+// messageLength weighs a message's length: a Han character counts 2, a word
+// of letters or digits 3, so that a 22-character Chinese message and a
+// 15-word English one are long.
+func messageLength(s string) int {
+	n, inWord := 0, false
+	for _, r := range s {
+		switch {
+		case isHan(r):
+			n += 2
+			inWord = false
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if !inWord {
+				n += 3
+			}
+			inWord = true
+		default:
+			inWord = false
+		}
+	}
+	return n / 2
+}
+
+// clauseBreak reports whether r ends a clause.
+func clauseBreak(r rune) bool {
+	switch r {
+	case '。', '！', '？', '!', '?', '；', ';', '，', ',', '、', '\n', '\r', '…', '~', '～', '：', ':', '.', '．':
+		return true
+	}
+	return false
+}
+
+// clause is one clause of a message, as byte offsets into it.
+type clause struct {
+	start, end int
+	question   bool // ended by a question mark
+}
+
+// splitClauses cuts text at clause punctuation and at spaces between two
+// Han characters (on LINE people separate clauses with a space).
+func splitClauses(text string) []clause {
+	var out []clause
+	start := 0
+	var prev rune // last non-space rune
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case clauseBreak(r):
+			if r == '.' && i+size < len(text) && !unicode.IsSpace(rune(text[i+size])) {
+				// "1922.gov.tw", "card no.1": not the end of a clause.
+				break
+			}
+			out = appendClause(out, text, start, i, r == '?' || r == '？')
+			start = i + size
+		case unicode.IsSpace(r) && isHan(prev):
+			j := i
+			for j < len(text) {
+				r2, s2 := utf8.DecodeRuneInString(text[j:])
+				if !unicode.IsSpace(r2) {
+					if isHan(r2) {
+						out = appendClause(out, text, start, i, false)
+						start = j
+					}
+					break
+				}
+				j += s2
+			}
+		}
+		if !unicode.IsSpace(r) {
+			prev = r
+		}
+		i += size
+	}
+	return appendClause(out, text, start, len(text), false)
+}
+
+func appendClause(out []clause, text string, start, end int, question bool) []clause {
+	if strings.TrimSpace(text[start:end]) == "" {
+		if question && len(out) > 0 {
+			out[len(out)-1].question = true
+		}
+		return out
+	}
+	return append(out, clause{start: start, end: end, question: question})
+}
+
+// asks reports whether a clause reads as a question.
+func asks(s string, question bool) bool {
+	if question {
+		return true
+	}
+	for _, c := range zhCues {
+		if strings.Contains(s, c) {
+			return true
+		}
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if enCues[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// askingClause returns the clause of a long message that asks: the last
+// clause that reads as a question, with the clause before it when it is
+// short ("那怎麼辦？"). ok is false for a short message, one of a single
+// clause, or one that asks nowhere.
+func askingClause(text string) (string, bool) {
+	if len(text) > maxQueryBytes {
+		cut := maxQueryBytes
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	if messageLength(text) < minLong {
+		return "", false
+	}
+	cs := splitClauses(text)
+	if len(cs) < 2 {
+		return "", false
+	}
+	for i := len(cs) - 1; i >= 0; i-- {
+		c := cs[i]
+		if !asks(text[c.start:c.end], c.question) {
+			continue
+		}
+		start := c.start
+		if messageLength(text[c.start:c.end]) < minClause && i > 0 {
+			start = cs[i-1].start
+		}
+		return text[start:c.end], true
+	}
+	return "", false
+}

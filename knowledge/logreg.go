@@ -1,0 +1,114 @@
+package knowledge
+
+import "math"
+
+// logreg is a multinomial logistic regression over the index's terms: one
+// weight per term and class, trained on the example questions at NewIndex.
+// BM25 finds the examples a question resembles; the regression learns which
+// terms tell the classes apart (where/哪 for the card number's place,
+// 寄/mail for a card in the post, 劑/dose for the next dose), so the
+// question's intent counts, not only its nouns. Match mixes the two.
+type logreg struct {
+	feat    map[string]int32
+	w       []float32 // feature*classes + class
+	bias    []float32
+	classes int
+}
+
+// Training settings: a few passes of AdaGrad in document order, so the
+// model is the same on every start.
+const (
+	lrEpochs = 15
+	lrRate   = 0.1
+	lrL2     = 0.001
+)
+
+// trainLogreg fits the model to docs (each a list of distinct terms) and
+// their labels in [0, classes).
+func trainLogreg(docs [][]string, labels []int, classes int) *logreg {
+	m := &logreg{feat: map[string]int32{}, classes: classes, bias: make([]float32, classes)}
+	xs := make([][]int32, len(docs))
+	for i, d := range docs {
+		for _, t := range d {
+			id, ok := m.feat[t]
+			if !ok {
+				id = int32(len(m.feat))
+				m.feat[t] = id
+			}
+			xs[i] = append(xs[i], id)
+		}
+	}
+	m.w = make([]float32, len(m.feat)*classes)
+	gw := make([]float64, len(m.w)) // AdaGrad's sums of squared gradients
+	gb := make([]float64, classes)
+	p := make([]float64, classes)
+	for range lrEpochs {
+		for i, x := range xs {
+			m.logits(x, p)
+			softmax(p)
+			for c := range classes {
+				g := p[c]
+				if c == labels[i] {
+					g--
+				}
+				gb[c] += g * g
+				m.bias[c] -= float32(lrRate * g / math.Sqrt(gb[c]+1e-8))
+				for _, f := range x {
+					k := int(f)*classes + c
+					gg := g + lrL2*float64(m.w[k])
+					gw[k] += gg * gg
+					m.w[k] -= float32(lrRate * gg / math.Sqrt(gw[k]+1e-8))
+				}
+			}
+		}
+	}
+	return m
+}
+
+// logits writes the bias plus the weights of features x into p.
+func (m *logreg) logits(x []int32, p []float64) {
+	for c := range p {
+		p[c] = float64(m.bias[c])
+	}
+	for _, f := range x {
+		row := m.w[int(f)*m.classes : int(f+1)*m.classes]
+		for c, w := range row {
+			p[c] += float64(w)
+		}
+	}
+}
+
+// probs writes each class's probability for the query terms, each counted
+// with its weight, into p (len classes).
+func (m *logreg) probs(query []string, weights []float32, p []float64) {
+	for c := range p {
+		p[c] = float64(m.bias[c])
+	}
+	for i, t := range query {
+		f, ok := m.feat[t]
+		if !ok {
+			continue
+		}
+		row := m.w[int(f)*m.classes : int(f+1)*m.classes]
+		for c, w := range row {
+			p[c] += float64(weights[i] * w)
+		}
+	}
+	softmax(p)
+}
+
+// softmax turns logits into probabilities in place.
+func softmax(p []float64) {
+	mx := math.Inf(-1)
+	for _, v := range p {
+		mx = max(mx, v)
+	}
+	var sum float64
+	for c, v := range p {
+		p[c] = math.Exp(v - mx)
+		sum += p[c]
+	}
+	for c := range p {
+		p[c] /= sum
+	}
+}

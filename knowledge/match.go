@@ -1,0 +1,293 @@
+package knowledge
+
+import (
+	"slices"
+	"unicode/utf8"
+)
+
+// Mode is what a caller should do with a Match.
+type Mode string
+
+// The three modes of a Match.
+const (
+	// ModeAnswer: item ID answers the question; show it.
+	ModeAnswer Mode = "answer"
+	// ModeSuggest: "did you mean": offer Suggestions (and say Near's
+	// referral when Near is set), never an answer.
+	ModeSuggest Mode = "suggest"
+	// ModeNone: no item fits. Say Near's referral when Near is set,
+	// otherwise that nothing matched; offer Suggestions (the closest item,
+	// if any) and the menu.
+	ModeNone Mode = "none"
+)
+
+// Match is what the index makes of one question.
+type Match struct {
+	// ID is the best item, or "" when no item fits (Mode is ModeNone).
+	ID string `json:"id"`
+	// Score is the best item's score in [0, 1].
+	Score float64 `json:"score"`
+	// RunnerUp is the second-best item ("" if none scored). When no item
+	// fits it is the closest item, for a "did you mean" offer.
+	RunnerUp string `json:"runner_up"`
+	// RunnerUpScore is RunnerUp's score in [0, 1].
+	RunnerUpScore float64 `json:"-"`
+	// Lang is the language the question is written in.
+	Lang Lang `json:"lang"`
+	// Confident is true when Mode is ModeAnswer: the match is strong and
+	// clearly ahead of the runner-up and of every near-domain topic. A
+	// non-empty ID that is not confident is a weak match (ModeSuggest).
+	Confident bool `json:"-"`
+	// Mode says whether to answer ID, offer Suggestions, or neither.
+	Mode Mode `json:"mode"`
+	// Suggestions are up to three items to offer, best first: three when
+	// the top scores are close, otherwise one or two. With ModeNone it
+	// holds the closest item, if any; with ModeAnswer just ID.
+	Suggestions []string `json:"suggestions"`
+	// Near is the near-domain topic the question is about, "" if none:
+	// the caller says its referral (Base.Near).
+	Near string `json:"near,omitempty"`
+	// NearScore is the best near-domain topic's score in [0, 1], whether
+	// or not it became Near.
+	NearScore float64 `json:"-"`
+}
+
+// Abstained reports whether the index found no item that fits.
+func (m Match) Abstained() bool { return m.ID == "" }
+
+// Thresholds decide what a match is worth.
+type Thresholds struct {
+	// Abstain: a best score below it means nothing fits.
+	Abstain float64
+	// Confident: a best score at or above it, with Margin over the
+	// runner-up and NearMargin over every near-domain topic, answers
+	// directly; below it the dialogs ask "did you mean…".
+	Confident float64
+	// Margin is how far ahead of the runner-up a confident match must be.
+	Margin float64
+	// Offtopic: when the closest off-topic example scores more than the
+	// best item or topic plus this (a negative value: comes this close),
+	// nothing fits.
+	Offtopic float64
+	// NearMargin is how far ahead of the best near-domain topic an item
+	// must be to be answered or to be the only thing offered: a topic
+	// closer than that becomes Near and the match is at most a suggestion.
+	NearMargin float64
+	// NearLead: a near-domain topic more than this ahead of the best item
+	// makes the match ModeNone (the topic's referral; the item is only
+	// offered).
+	NearLead float64
+	// Pair: the second item is offered when it scores within Pair of the
+	// best. Close: a third too when it scores within Close of the best.
+	Pair, Close float64
+}
+
+// DefaultThresholds were chosen on testdata/dev.tsv (tune_test.go,
+// VAXBOT_TUNE=1); testdata/heldout.tsv, written before any tuning, only
+// measures them.
+var DefaultThresholds = Thresholds{
+	Abstain: 0.10, Confident: 0.30, Margin: 0.15, Offtopic: -0.06,
+	NearMargin: 0.05, NearLead: 0, Pair: 0.15, Close: 0.05,
+}
+
+// Match finds the item that best answers text, or the near-domain topic it
+// is about. It never fails: text with nothing to match (empty, an emoji,
+// another topic) gets ModeNone.
+//
+// In a long message the terms of the asking clause (askingClause) weigh
+// more than the story around them; the story still counts, since it often
+// says what the question is about ("my card still has the old number …
+// what should I do?").
+func (ix *Index) Match(text string) Match {
+	m := Match{Lang: detectLang(text), Mode: ModeNone}
+	sc := ix.scratch.Get().(*scratch)
+	defer ix.scratch.Put(sc)
+	sc.toks = uniq(ix.analyze(text, sc.toks[:0]))
+	toks := sc.toks
+	if len(toks) == 0 {
+		return m
+	}
+	weights := sc.weights[:0]
+	for range toks {
+		weights = append(weights, 1)
+	}
+	if clause, long := askingClause(text); long && ix.opt.clause > 0 {
+		sc.clause = uniq(ix.analyze(clause, sc.clause[:0]))
+		for i, t := range toks {
+			if slices.Contains(sc.clause, t) {
+				weights[i] += ix.opt.clause
+			}
+		}
+	}
+	sc.weights = weights
+	best, off, ok := ix.classScores(toks, weights, sc.ex, sc.whole, sc.best, sc.probs)
+	if !ok {
+		return m
+	}
+	ix.decide(&m, toks, best, float64(off))
+	return m
+}
+
+// classScores scores the query against every class into best (items, then
+// near-domain topics) and returns the off-topic score; ok is false when no
+// term of the query is known. A class's score mixes its BM25 score (the
+// best example and the whole class, each divided by the best score the
+// query could reach) with the logistic regression's probability.
+func (ix *Index) classScores(toks []string, weights []float32, ex, whole, best []float32, probs []float64) (_ []float32, off float32, ok bool) {
+	exScores := clear32(ex)
+	exMax := ix.examples.score(toks, weights, exScores, ix.opt.unknown)
+	wholeScores := clear32(whole)
+	wholeMax := ix.whole.score(toks, weights, wholeScores, ix.opt.unknown)
+	if exMax == 0 || wholeMax == 0 {
+		return best, 0, false
+	}
+	best = clear32(best)
+	for d, s := range exScores {
+		if c := ix.docClass[d]; c >= 0 {
+			best[c] = max(best[c], s/exMax)
+		} else {
+			off = max(off, s/exMax)
+		}
+	}
+	ix.lr.probs(toks, weights, probs)
+	lr := ix.opt.lr
+	for c := range best {
+		bm := (1-ix.opt.mix)*best[c] + ix.opt.mix*wholeScores[c]/wholeMax
+		best[c] = min((1-lr)*bm+lr*float32(probs[c]), 1)
+	}
+	off = (1-lr)*off + lr*float32(probs[len(best)])
+	return best, off, true
+}
+
+// argmax returns the index of the highest score, -1 when none is positive.
+func argmax(scores []float32) int {
+	best := -1
+	for i, s := range scores {
+		if s > 0 && (best < 0 || s > scores[best]) {
+			best = i
+		}
+	}
+	return best
+}
+
+// decide turns the class scores into the match's mode, item, suggestions
+// and near-domain topic.
+func (ix *Index) decide(m *Match, toks []string, best []float32, off float64) {
+	nItems := len(ix.items)
+	top := topN(best[:nItems])
+	n1 := -1
+	for c := nItems; c < len(best); c++ {
+		if best[c] > 0 && (n1 < 0 || best[c] > best[n1]) {
+			n1 = c
+		}
+	}
+	score := func(c int) float64 {
+		if c < 0 {
+			return 0
+		}
+		return float64(best[c])
+	}
+	i1, i2, i3 := top[0], top[1], top[2]
+	s1, s2, s3, sn := score(i1), score(i2), score(i3), score(n1)
+	if i1 < 0 && n1 < 0 {
+		return
+	}
+	m.Score, m.NearScore = s1, sn
+	if i2 >= 0 {
+		m.RunnerUp, m.RunnerUpScore = ix.class[i2], s2
+	}
+	itemOK := i1 >= 0 && s1 >= ix.th.Abstain && ix.shared(toks, i1) >= ix.opt.minTerms
+	nearOK := n1 >= 0 && sn >= ix.th.Abstain && ix.shared(toks, n1) >= ix.opt.minTerms
+	// none gives the closest item to offer along with the menu.
+	none := func() {
+		m.Mode, m.ID = ModeNone, ""
+		if i1 >= 0 {
+			m.Suggestions = []string{ix.class[i1]}
+			m.RunnerUp, m.RunnerUpScore = ix.class[i1], s1
+		}
+	}
+	topScore := 0.0
+	if itemOK {
+		topScore = s1
+	}
+	if nearOK {
+		topScore = max(topScore, sn)
+	}
+	switch {
+	case !itemOK && !nearOK:
+		none()
+		return
+	case off > topScore+ix.th.Offtopic:
+		// An off-topic example comes as close as anything: not ours. The
+		// topic still counts if it beats the off-topic example.
+		if nearOK && sn >= off {
+			m.Near = ix.class[n1]
+		}
+		none()
+		return
+	case nearOK && (!itemOK || sn > s1+ix.th.NearLead):
+		m.Near = ix.class[n1]
+		none()
+		return
+	}
+	m.ID = ix.class[i1]
+	nearClose := nearOK && sn > s1-ix.th.NearMargin
+	if nearClose {
+		m.Near = ix.class[n1]
+	}
+	if !nearClose && s1 >= ix.th.Confident && s1-s2 >= ix.th.Margin {
+		m.Mode, m.Confident = ModeAnswer, true
+		m.Suggestions = []string{m.ID}
+		return
+	}
+	m.Mode = ModeSuggest
+	m.Suggestions = []string{m.ID}
+	if i2 >= 0 && s2 >= ix.th.Abstain && s2 >= s1-ix.th.Pair {
+		m.Suggestions = append(m.Suggestions, ix.class[i2])
+		if i3 >= 0 && s3 >= ix.th.Abstain && s3 >= s1-ix.th.Close {
+			m.Suggestions = append(m.Suggestions, ix.class[i3])
+		}
+	}
+}
+
+// topN returns the indexes of the three highest positive scores, best
+// first, -1 where there are fewer.
+func topN(scores []float32) [3]int {
+	top := [3]int{-1, -1, -1}
+	for i, s := range scores {
+		if s <= 0 {
+			continue
+		}
+		for k := range top {
+			if top[k] < 0 || s > scores[top[k]] {
+				copy(top[k+1:], top[k:len(top)-1])
+				top[k] = i
+				break
+			}
+		}
+	}
+	return top
+}
+
+// shared counts the distinct query terms that occur in a class's examples,
+// leaving out single Chinese characters: they are there for recall, but
+// "疫苗" alone is one piece of evidence, not three.
+func (ix *Index) shared(query []string, class int) int {
+	n := 0
+	for _, t := range query {
+		if r, size := utf8.DecodeRuneInString(t); size == len(t) && isHan(r) {
+			continue
+		}
+		id, ok := ix.whole.terms[t]
+		if !ok {
+			continue
+		}
+		for _, p := range ix.whole.postings[id] {
+			if int(p.doc) == class {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
