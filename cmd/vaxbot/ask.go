@@ -28,10 +28,37 @@ func loadIndex() (*knowledge.Index, *knowledge.Base, error) {
 
 // askResult is the --json form of "vaxbot ask".
 type askResult struct {
-	ID       string  `json:"id"`
-	Score    float64 `json:"score"`
-	RunnerUp string  `json:"runner_up"`
-	Lang     string  `json:"lang"`
+	ID          string   `json:"id"`
+	Score       float64  `json:"score"`
+	RunnerUp    string   `json:"runner_up"`
+	Lang        string   `json:"lang"`
+	Mode        string   `json:"mode"`
+	Suggestions []string `json:"suggestions"`
+	Near        string   `json:"near,omitempty"`
+}
+
+// parseInterspersed parses fs's flags wherever they stand among args
+// ("vaxbot ask 健保卡卡號在哪 --json") and returns the other arguments in
+// order; everything after "--" is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest, tail []string
+	for i, a := range args {
+		if a == "--" {
+			args, tail = args[:i], args[i+1:]
+			break
+		}
+	}
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) > 0 {
+			rest = append(rest, args[0])
+			args = args[1:]
+		}
+	}
+	return append(rest, tail...), nil
 }
 
 func runAsk(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -39,10 +66,11 @@ func runAsk(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Wri
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object instead of the answer")
 	fs.Usage = func() { fmt.Fprintln(stderr, "usage: vaxbot ask [--json] TEXT…") }
-	if err := fs.Parse(args); err != nil {
+	words, err := parseInterspersed(fs, args)
+	if err != nil {
 		return 2
 	}
-	text := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	text := strings.TrimSpace(strings.Join(words, " "))
 	if text == "" {
 		fs.Usage()
 		return 2
@@ -54,38 +82,68 @@ func runAsk(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Wri
 	}
 	m := ix.Match(text)
 	if *asJSON {
-		out := askResult{ID: m.ID, Score: math.Round(m.Score*100) / 100, RunnerUp: m.RunnerUp, Lang: string(m.Lang)}
+		out := askResult{
+			ID: m.ID, Score: math.Round(m.Score*100) / 100, RunnerUp: m.RunnerUp, Lang: string(m.Lang),
+			Mode: string(m.Mode), Suggestions: m.Suggestions, Near: m.Near,
+		}
+		if out.Suggestions == nil {
+			out.Suggestions = []string{}
+		}
 		if err := json.NewEncoder(stdout).Encode(out); err != nil {
 			fmt.Fprintln(stderr, "vaxbot:", err)
 			return 1
 		}
 		return 0
 	}
-	if m.Abstained() {
-		if m.Lang == knowledge.En {
-			fmt.Fprintln(stdout, "Sorry, that is not one of the questions I can answer. I answer questions about NHI card numbers and resident numbers for vaccine registration; for other vaccine questions call 1922.")
-		} else {
-			fmt.Fprintln(stdout, "抱歉，這不在我能回答的問題內。我回答疫苗登記時健保卡卡號與居留證號的問題；其他疫苗問題請撥 1922。")
-		}
-		return 0
-	}
-	it, _ := base.Item(m.ID)
-	fmt.Fprintf(stdout, "%s\n\n%s\n", it.Title(m.Lang), strings.TrimSpace(it.Answer(m.Lang)))
+	writeMatch(stdout, base, m)
 	return 0
+}
+
+// writeMatch prints what chat would say to m: the answer; or the near-domain
+// topic's referral, then the items offered; or that nothing matched.
+func writeMatch(w io.Writer, base *knowledge.Base, m knowledge.Match) {
+	if m.Mode == knowledge.ModeAnswer {
+		if it, ok := base.Item(m.ID); ok {
+			fmt.Fprintf(w, "%s\n\n%s\n", it.Title(m.Lang), strings.TrimSpace(it.Answer(m.Lang)))
+			return
+		}
+	}
+	phrases := base.Phrases(m.Lang)
+	if n, ok := base.Near(m.Near); ok {
+		fmt.Fprintf(w, "%s\n\n%s\n", n.Title(m.Lang), strings.TrimSpace(n.Answer(m.Lang)))
+	} else if m.Mode == knowledge.ModeNone {
+		fmt.Fprintln(w, phrases.NoMatch)
+	}
+	if len(m.Suggestions) == 0 {
+		return
+	}
+	intro := phrases.DidYouMean
+	if m.Mode == knowledge.ModeNone {
+		intro = phrases.SeeAlso
+	}
+	fmt.Fprintf(w, "\n%s\n", intro)
+	for i, id := range m.Suggestions {
+		if it, ok := base.Item(id); ok {
+			fmt.Fprintf(w, "  [%d] %s\n", i+1, it.Title(m.Lang))
+		}
+	}
 }
 
 func runEval(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: vaxbot eval FILE   (lines: text<TAB>expected[<TAB>lang])") }
-	if err := fs.Parse(args); err != nil {
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: vaxbot eval FILE   (lines: text<TAB>expected[<TAB>lang]; expected is q1…q9, a near-domain topic n_… or none)")
+	}
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
 		return 2
 	}
-	if fs.NArg() != 1 {
+	if len(files) != 1 {
 		fs.Usage()
 		return 2
 	}
-	f, err := os.Open(fs.Arg(0))
+	f, err := os.Open(files[0])
 	if err != nil {
 		fmt.Fprintln(stderr, "vaxbot:", err)
 		return 1
