@@ -33,6 +33,7 @@ func commands() []command {
 		{"eval", "eval FILE", "measure matching accuracy on a labelled file (text<TAB>expected[<TAB>lang])", runEval},
 		{"check-id", "check-id [--json] INPUT", "validate a national ID or resident number (format and checksum)", runCheckID},
 		{"verify", "verify [--json] [--registry FILE|demo] ID CARD", "diagnose an ID and card number against the registry", runVerify},
+		{"version", "version [--json]", "print the version and commit this binary was built from (set by the image build)", runVersion},
 	}
 }
 
