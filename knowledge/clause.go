@@ -138,10 +138,11 @@ func asks(s string, question bool) bool {
 }
 
 // askingClause returns the clause of a long message that asks: the last
-// clause that reads as a question, with the clause before it when it is
-// short ("那怎麼辦？"). ok is false for a short message, one of a single
-// clause, or one that asks nowhere.
-func askingClause(text string) (string, bool) {
+// clause that reads as a question. When it is short ("…輸入新號碼一直失敗
+// 怎麼辦？") wider is the clause after the end of the clause before it,
+// otherwise "". ok is false for a short message, one of a single clause,
+// or one that asks nowhere.
+func askingClause(text string) (clause, wider string, ok bool) {
 	if len(text) > maxQueryBytes {
 		cut := maxQueryBytes
 		for cut > 0 && !utf8.RuneStart(text[cut]) {
@@ -150,22 +151,50 @@ func askingClause(text string) (string, bool) {
 		text = text[:cut]
 	}
 	if messageLength(text) < minLong {
-		return "", false
+		return "", "", false
 	}
 	cs := splitClauses(text)
 	if len(cs) < 2 {
-		return "", false
+		return "", "", false
 	}
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := cs[i]
-		if !asks(text[c.start:c.end], c.question) {
+		q := strings.TrimSpace(text[c.start:c.end])
+		if !asks(q, c.question) {
 			continue
 		}
-		start := c.start
-		if messageLength(text[c.start:c.end]) < minClause && i > 0 {
-			start = cs[i-1].start
+		if i > 0 && messageLength(q) < minClause {
+			prev := cs[i-1]
+			wider = tail(text[prev.start:prev.end], minClause) + " " + q
 		}
-		return text[start:c.end], true
+		return q, wider, true
 	}
-	return "", false
+	return "", "", false
+}
+
+// tail returns the end of s that is at most n long (messageLength), cut
+// between words or Han characters.
+func tail(s string, n int) string {
+	s = strings.TrimSpace(s)
+	start := len(s)
+	for start > 0 {
+		i := start
+		_, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+		if r, _ := utf8.DecodeRuneInString(s[i:]); !isHan(r) {
+			// Back to the start of this word.
+			for i > 0 {
+				r, size := utf8.DecodeLastRuneInString(s[:i])
+				if unicode.IsSpace(r) || isHan(r) {
+					break
+				}
+				i -= size
+			}
+		}
+		if messageLength(s[i:]) > n {
+			break
+		}
+		start = i
+	}
+	return strings.TrimSpace(s[start:])
 }

@@ -69,19 +69,18 @@ func newBM25(docs [][]string) *bm25 {
 	return ix
 }
 
-// score adds each document's score for the distinct query terms, each
-// multiplied by its weight, to scores and returns the best score any
-// document could reach: every term matched with saturated frequency.
-func (ix *bm25) score(query []string, weights []float32, scores []float32, unknownWeight float32) float32 {
+// score adds each document's score for the distinct query terms to scores
+// and returns the best score any document could reach: every term matched
+// with saturated frequency.
+func (ix *bm25) score(query []string, scores []float32, unknownWeight float32) float32 {
 	var best float32
-	for i, t := range query {
-		w := weights[i]
+	for _, t := range query {
 		id, ok := ix.terms[t]
 		if !ok {
-			best += w * unknownWeight * ix.unknownIDF * (bm25K1 + 1)
+			best += unknownWeight * ix.unknownIDF * (bm25K1 + 1)
 			continue
 		}
-		idf := w * ix.idf[id]
+		idf := ix.idf[id]
 		best += idf * (bm25K1 + 1)
 		for _, p := range ix.postings[id] {
 			norm := bm25K1 * (1 - bm25B + bm25B*ix.lens[p.doc]/ix.avgLen)
@@ -125,9 +124,10 @@ type Index struct {
 
 // scratch holds the slices of one Match, reused across calls.
 type scratch struct {
-	ex, whole, best, weights []float32
-	probs                    []float64
-	toks, clause             []string
+	ex, whole, best    []float32
+	ex2, whole2, best2 []float32 // the asking clause alone
+	probs              []float64
+	toks, clause       []string
 }
 
 // clear32 zeroes s and returns it.
@@ -145,15 +145,12 @@ type scoring struct {
 	// minTerms is how many distinct question terms the best item's examples
 	// must share with the question: one shared word is chance.
 	minTerms int
-	// clause is the extra weight of the terms of the asking clause of a
-	// message with more than one clause (see askingClause).
-	clause float32
 	// lr is the weight of the logistic regression's probability against
 	// the BM25 score.
 	lr float32
 }
 
-var defaultScoring = scoring{mix: 0.5, unknown: 0.5, minTerms: 2, clause: 1, lr: 0.3}
+var defaultScoring = scoring{mix: 0.5, unknown: 0.5, minTerms: 2, lr: 0.3}
 
 // NewIndex builds the index of a knowledge base with DefaultThresholds.
 func NewIndex(b *Base) (*Index, error) {
@@ -212,6 +209,7 @@ func NewIndex(b *Base) (*Index, error) {
 	ix.scratch.New = func() any {
 		return &scratch{
 			ex: make([]float32, nDocs), whole: make([]float32, nClasses), best: make([]float32, nClasses),
+			ex2: make([]float32, nDocs), whole2: make([]float32, nClasses), best2: make([]float32, nClasses),
 			probs: make([]float64, nClasses+1),
 		}
 	}

@@ -88,6 +88,10 @@ type NearTopic struct {
 	FollowUps []string
 	// Synonyms are groups of interchangeable terms, in any language.
 	Synonyms [][]string
+	// Yields: a question about this topic at the end of a message about a
+	// QA item is about the item ("… my ID number is a duplicate. How do I
+	// register?"): the topic is what every item is about in general.
+	Yields bool
 	// Text holds the wording in each language of Langs: a title, the
 	// referral as Answer and Spoken, and example questions.
 	Text map[Lang]Text
@@ -194,11 +198,12 @@ var (
 	followUpPattern = regexp.MustCompile(`^(verify|hotline:(1922|nhia|county)|faq:q[1-9][0-9]*)$`)
 )
 
-// fileItem is the on-disk shape of one qN.toml file.
+// fileItem is the on-disk shape of one qN.toml or n_*.toml file.
 type fileItem struct {
 	ID        string     `toml:"id"`
 	FollowUps []string   `toml:"followups"`
 	Synonyms  [][]string `toml:"synonyms"`
+	Yields    *bool      `toml:"yields"` // near-domain topics only
 	ZhTW      *Text      `toml:"zh-TW"`
 	En        *Text      `toml:"en"`
 }
@@ -335,6 +340,9 @@ func loadItem(name string, raw []byte) (*Item, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f.Yields != nil {
+		return nil, invalid(name, "yields", "only a near-domain topic yields")
+	}
 	return &Item{ID: f.ID, FollowUps: f.FollowUps, Synonyms: f.Synonyms, Text: text}, nil
 }
 
@@ -343,7 +351,7 @@ func loadNear(name string, raw []byte) (*NearTopic, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &NearTopic{ID: f.ID, FollowUps: f.FollowUps, Synonyms: f.Synonyms, Text: text}, nil
+	return &NearTopic{ID: f.ID, FollowUps: f.FollowUps, Synonyms: f.Synonyms, Yields: f.Yields != nil && *f.Yields, Text: text}, nil
 }
 
 // loadEntry decodes and checks one item or near-domain topic file: both

@@ -78,20 +78,20 @@ func (m *logreg) logits(x []int32, p []float64) {
 	}
 }
 
-// probs writes each class's probability for the query terms, each counted
-// with its weight, into p (len classes).
-func (m *logreg) probs(query []string, weights []float32, p []float64) {
+// probs writes each class's probability for the query terms into p (len
+// classes).
+func (m *logreg) probs(query []string, p []float64) {
 	for c := range p {
 		p[c] = float64(m.bias[c])
 	}
-	for i, t := range query {
+	for _, t := range query {
 		f, ok := m.feat[t]
 		if !ok {
 			continue
 		}
 		row := m.w[int(f)*m.classes : int(f+1)*m.classes]
 		for c, w := range row {
-			p[c] += float64(weights[i] * w)
+			p[c] += float64(w)
 		}
 	}
 	softmax(p)

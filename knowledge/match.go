@@ -80,6 +80,10 @@ type Thresholds struct {
 	// Pair: the second item is offered when it scores within Pair of the
 	// best. Close: a third too when it scores within Close of the best.
 	Pair, Close float64
+	// Ask: in a long message, the asking clause read alone stops an answer
+	// when it puts another class first, this far ahead of every other item
+	// and above the whole message's best item.
+	Ask float64
 }
 
 // DefaultThresholds were chosen on testdata/dev.tsv (tune_test.go,
@@ -87,17 +91,19 @@ type Thresholds struct {
 // measures them.
 var DefaultThresholds = Thresholds{
 	Abstain: 0.10, Confident: 0.30, Margin: 0.15, Offtopic: -0.06,
-	NearMargin: 0.05, NearLead: 0, Pair: 0.15, Close: 0.05,
+	NearMargin: 0.05, NearLead: 0, Pair: 0.15, Close: 0.05, Ask: 0.2,
 }
 
 // Match finds the item that best answers text, or the near-domain topic it
 // is about. It never fails: text with nothing to match (empty, an emoji,
 // another topic) gets ModeNone.
 //
-// In a long message the terms of the asking clause (askingClause) weigh
-// more than the story around them; the story still counts, since it often
-// says what the question is about ("my card still has the old number …
-// what should I do?").
+// A long message is read twice. The whole of it ranks the classes: the
+// story often says what the question is about ("my card still has the old
+// number … what should I do?"). The asking clause alone (askingClause)
+// says what is asked: when it asks about a near-domain topic or another
+// item than the whole message's best ("… I registered already, when is my
+// second dose?"), the match is no answer.
 func (ix *Index) Match(text string) Match {
 	m := Match{Lang: detectLang(text), Mode: ModeNone}
 	sc := ix.scratch.Get().(*scratch)
@@ -107,25 +113,56 @@ func (ix *Index) Match(text string) Match {
 	if len(toks) == 0 {
 		return m
 	}
-	weights := sc.weights[:0]
-	for range toks {
-		weights = append(weights, 1)
-	}
-	if clause, long := askingClause(text); long && ix.opt.clause > 0 {
-		sc.clause = uniq(ix.analyze(clause, sc.clause[:0]))
-		for i, t := range toks {
-			if slices.Contains(sc.clause, t) {
-				weights[i] += ix.opt.clause
-			}
-		}
-	}
-	sc.weights = weights
-	best, off, ok := ix.classScores(toks, weights, sc.ex, sc.whole, sc.best, sc.probs)
+	best, off, ok := ix.classScores(toks, sc.ex, sc.whole, sc.best, sc.probs)
 	if !ok {
 		return m
 	}
-	ix.decide(&m, toks, best, float64(off))
+	asked := veto{class: -1}
+	if clause, wider, long := askingClause(text); long {
+		sc.clause = uniq(ix.analyze(clause, sc.clause[:0]))
+		asked = ix.ask(sc, asked)
+		if wider != "" {
+			sc.clause = uniq(ix.analyze(wider, sc.clause[:0]))
+			asked = ix.ask(sc, asked)
+		}
+	}
+	ix.decide(&m, toks, best, float64(off), asked)
 	return m
+}
+
+// ask scores the asking clause in sc.clause alone and returns what it asks
+// about, or v when the clause says too little or v is stronger.
+func (ix *Index) ask(sc *scratch, v veto) veto {
+	cbest, _, ok := ix.classScores(sc.clause, sc.ex2, sc.whole2, sc.best2, sc.probs)
+	if !ok {
+		return v
+	}
+	c := argmax(cbest)
+	if c < 0 || float64(cbest[c]) < ix.th.Abstain || float64(cbest[c]) <= v.score || ix.shared(sc.clause, c) < ix.opt.minTerms {
+		return v
+	}
+	if c >= len(ix.items) && ix.near[c-len(ix.items)].Yields {
+		return v
+	}
+	var other float32 // the best other item
+	for i := range ix.items {
+		if i != c {
+			other = max(other, cbest[i])
+		}
+	}
+	if float64(cbest[c]-other) < ix.th.Ask {
+		return v
+	}
+	return veto{class: c, score: float64(cbest[c])}
+}
+
+// veto is what the asking clause of a long message asks about, alone: a
+// class and its score, class -1 when the clause says too little. It stops
+// an answer when it scores above the whole message's best item and is not
+// that item.
+type veto struct {
+	class int
+	score float64
 }
 
 // classScores scores the query against every class into best (items, then
@@ -133,11 +170,11 @@ func (ix *Index) Match(text string) Match {
 // term of the query is known. A class's score mixes its BM25 score (the
 // best example and the whole class, each divided by the best score the
 // query could reach) with the logistic regression's probability.
-func (ix *Index) classScores(toks []string, weights []float32, ex, whole, best []float32, probs []float64) (_ []float32, off float32, ok bool) {
+func (ix *Index) classScores(toks []string, ex, whole, best []float32, probs []float64) (_ []float32, off float32, ok bool) {
 	exScores := clear32(ex)
-	exMax := ix.examples.score(toks, weights, exScores, ix.opt.unknown)
+	exMax := ix.examples.score(toks, exScores, ix.opt.unknown)
 	wholeScores := clear32(whole)
-	wholeMax := ix.whole.score(toks, weights, wholeScores, ix.opt.unknown)
+	wholeMax := ix.whole.score(toks, wholeScores, ix.opt.unknown)
 	if exMax == 0 || wholeMax == 0 {
 		return best, 0, false
 	}
@@ -149,7 +186,7 @@ func (ix *Index) classScores(toks []string, weights []float32, ex, whole, best [
 			off = max(off, s/exMax)
 		}
 	}
-	ix.lr.probs(toks, weights, probs)
+	ix.lr.probs(toks, probs)
 	lr := ix.opt.lr
 	for c := range best {
 		bm := (1-ix.opt.mix)*best[c] + ix.opt.mix*wholeScores[c]/wholeMax
@@ -172,7 +209,7 @@ func argmax(scores []float32) int {
 
 // decide turns the class scores into the match's mode, item, suggestions
 // and near-domain topic.
-func (ix *Index) decide(m *Match, toks []string, best []float32, off float64) {
+func (ix *Index) decide(m *Match, toks []string, best []float32, off float64, asked veto) {
 	nItems := len(ix.items)
 	top := topN(best[:nItems])
 	n1 := -1
@@ -230,12 +267,20 @@ func (ix *Index) decide(m *Match, toks []string, best []float32, off float64) {
 		none()
 		return
 	}
+	if asked.class >= 0 && (asked.class == i1 || asked.score <= s1) {
+		// The question alone says no more than the whole message.
+		asked.class = -1
+	}
 	m.ID = ix.class[i1]
-	nearClose := nearOK && sn > s1-ix.th.NearMargin
-	if nearClose {
+	switch {
+	case asked.class >= nItems:
+		// The question asks about a near-domain topic: its referral, with
+		// the item the story is about only offered.
+		m.Near, m.NearScore = ix.class[asked.class], max(sn, asked.score)
+	case nearOK && sn > s1-ix.th.NearMargin:
 		m.Near = ix.class[n1]
 	}
-	if !nearClose && s1 >= ix.th.Confident && s1-s2 >= ix.th.Margin {
+	if m.Near == "" && asked.class < 0 && s1 >= ix.th.Confident && s1-s2 >= ix.th.Margin {
 		m.Mode, m.Confident = ModeAnswer, true
 		m.Suggestions = []string{m.ID}
 		return
@@ -247,6 +292,10 @@ func (ix *Index) decide(m *Match, toks []string, best []float32, off float64) {
 		if i3 >= 0 && s3 >= ix.th.Abstain && s3 >= s1-ix.th.Close {
 			m.Suggestions = append(m.Suggestions, ix.class[i3])
 		}
+	}
+	if c := asked.class; c >= 0 && c < nItems && !slices.Contains(m.Suggestions, ix.class[c]) {
+		// The item the question asks about, second.
+		m.Suggestions = slices.Insert(m.Suggestions[:min(len(m.Suggestions), 2)], 1, ix.class[c])
 	}
 }
 

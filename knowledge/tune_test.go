@@ -33,21 +33,21 @@ func TestTuneReport(t *testing.T) {
 	ix, _ := defaultIndex(t)
 	defer func(o scoring, th Thresholds) { ix.opt, ix.th = o, th }(ix.opt, ix.th)
 	cases := devCases(t)
-	for _, lr := range []float32{0.3, 0.5, 0.7} {
+	for _, lr := range []float32{0.2, 0.3, 0.5} {
 		for _, unk := range []float32{0.25, 0.5} {
-			for _, cl := range []float32{0, 1} {
-				ix.opt = scoring{mix: defaultScoring.mix, unknown: unk, minTerms: defaultScoring.minTerms, clause: cl, lr: lr}
-				for _, conf := range []float64{0.25, 0.3, 0.35, 0.4} {
-					for _, mg := range []float64{0.1, 0.15, 0.2, 0.3} {
-						for _, nm := range []float64{0, 0.05, 0.1} {
+			ix.opt = scoring{mix: defaultScoring.mix, unknown: unk, minTerms: defaultScoring.minTerms, lr: lr}
+			for _, conf := range []float64{0.25, 0.3, 0.35} {
+				for _, mg := range []float64{0.1, 0.15, 0.2} {
+					for _, nm := range []float64{0, 0.05, 0.1} {
+						for _, ask := range []float64{0.1, 0.2, 0.3} {
 							ix.th = DefaultThresholds
-							ix.th.Confident, ix.th.Margin, ix.th.NearMargin = conf, mg, nm
+							ix.th.Confident, ix.th.Margin, ix.th.NearMargin, ix.th.Ask = conf, mg, nm, ask
 							r := Evaluate(ix, cases)
 							zh, en := r.Langs[ZhTW], r.Langs[En]
-							fmt.Printf("lr=%.1f unk=%.2f clause=%.0f conf=%.2f margin=%.2f near=%.2f | top1 zh=%.1f en=%.1f | answered %.1f%% | oos answered %d | wrong %d\n",
-								lr, unk, cl, conf, mg, nm, pct(zh.InScope.Correct, zh.InScope.Total), pct(en.InScope.Correct, en.InScope.Total),
+							fmt.Printf("lr=%.1f unk=%.2f conf=%.2f margin=%.2f near=%.2f ask=%.1f | top1 zh=%.1f en=%.1f | answered %.1f%% | oos answered %d | wrong %d | near %d\n",
+								lr, unk, conf, mg, nm, ask, pct(zh.InScope.Correct, zh.InScope.Total), pct(en.InScope.Correct, en.InScope.Total),
 								pct(zh.InScopeAnswered+en.InScopeAnswered, zh.InScope.Total+en.InScope.Total),
-								zh.OutAnswered+en.OutAnswered, zh.ConfidentWrong+en.ConfidentWrong)
+								zh.OutAnswered+en.OutAnswered, zh.ConfidentWrong+en.ConfidentWrong, zh.NearRecognised+en.NearRecognised)
 						}
 					}
 				}
