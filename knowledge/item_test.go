@@ -71,6 +71,7 @@ func TestLoadValid(t *testing.T) {
 	fsys["q1.toml"] = &fstest.MapFile{Data: []byte(validItem("q1", "faq:q2", "verify"))}
 	fsys["q2.toml"] = &fstest.MapFile{Data: []byte(validItem("q2", "hotline:county"))}
 	fsys["n_dose.toml"] = &fstest.MapFile{Data: []byte(validNear("n_dose", "hotline:1922", "faq:q1"))}
+	fsys["n_reg.toml"] = &fstest.MapFile{Data: []byte(strings.Replace(validNear("n_reg"), `id = "n_reg"`, "id = \"n_reg\"\nyields = true", 1))}
 	b, err := Load(fsys)
 	if err != nil {
 		t.Fatalf("Load: %v", err)
@@ -86,8 +87,8 @@ func TestLoadValid(t *testing.T) {
 	if !ok || n.Title(En) != "Title" || n.Answer(ZhTW) != "答案" || n.Spoken(En) != "Spoken answer" || len(n.FollowUps) != 2 {
 		t.Fatalf("n_dose = %+v, %v", n, ok)
 	}
-	if got := b.NearTopics(); len(got) != 1 || got[0].ID != "n_dose" {
-		t.Fatalf("NearTopics() = %v", got)
+	if got := b.NearTopics(); len(got) != 2 || got[0].ID != "n_dose" || got[1].ID != "n_reg" || got[0].Yields || !got[1].Yields {
+		t.Fatalf("NearTopics() = %+v, %+v", got[0], got[len(got)-1])
 	}
 	if _, ok := b.Near("q1"); ok {
 		t.Error("Near(q1) found an item")
@@ -137,6 +138,8 @@ func TestLoadRejectsBrokenFiles(t *testing.T) {
 		{"near duplicate id", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": validNear("n_x"), "n_y.toml": validNear("n_x")}, "n_y.toml", "field id"},
 		{"near unknown follow-up", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": validNear("n_x", "hotline:moon")}, "n_x.toml", "field followups[0]"},
 		{"near dangling faq follow-up", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": validNear("n_x", "verify", "faq:q9")}, "n_x.toml", "field followups[1]"},
+		{"yields on an item", map[string]string{"q1.toml": strings.Replace(validItem("q1"), `id = "q1"`, "id = \"q1\"\nyields = true", 1)}, "q1.toml", "field yields"},
+		{"yields not a boolean", map[string]string{"q1.toml": validItem("q1"), "n_x.toml": strings.Replace(validNear("n_x"), `id = "n_x"`, "id = \"n_x\"\nyields = \"yes\"", 1)}, "n_x.toml", ""},
 		{"no phrases file", map[string]string{"q1.toml": validItem("q1"), "phrases.toml": ""}, "phrases.toml", ""},
 		{"phrases missing language", map[string]string{"q1.toml": validItem("q1"), "phrases.toml": cut(validPhrases, "[en]")}, "phrases.toml", "field en"},
 		{"phrases empty", map[string]string{"q1.toml": validItem("q1"), "phrases.toml": strings.Replace(validPhrases, `did_you_mean = "Did you mean"`, `did_you_mean = ""`, 1)}, "phrases.toml", "field en.did_you_mean"},

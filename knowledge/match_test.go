@@ -79,6 +79,8 @@ func TestMatchClasses(t *testing.T) {
 		{"certificate", "where do i get a vaccination certificate", ModeNone, "", "n_certificate"},
 		{"side effects", "打完疫苗頭很痛怎麼辦", ModeNone, "", "n_side_effects"},
 		{"cancel a booking", "how do i cancel my vaccine booking", ModeNone, "", "n_booking"},
+		{"a story about q7, then how to register", "我打去健保署問 他們說我的身分證號碼製卡的時候跟別人重號 所以系統裡是另一個號碼 那我要怎麼登記疫苗", ModeAnswer, "q7", ""},
+		{"a story about a new card, then the second dose", "我前天剛去健保署換了新的健保卡 一個小時後就登記成功了 想問第二劑什麼時候可以打", ModeNone, "", "n_dose_timing"},
 		{"chit-chat", "早安 今天天氣真好", ModeNone, "", ""},
 		{"chit-chat, en", "thanks a lot, have a nice day", ModeNone, "", ""},
 	}
@@ -119,6 +121,11 @@ func TestNeverAnswersNeighbours(t *testing.T) {
 		{"I forgot my NHI app password", "q3"},
 		{"外國人打疫苗要錢嗎", "q4"},
 		{"how do I register for the vaccine", "q4"},
+		// A story about an item, then a neighbouring question.
+		{"我前天剛去健保署換了新的健保卡 一個小時後就登記成功了 想問第二劑什麼時候可以打", "q6"},
+		{"I replaced my NHI card last week and the registration went through after an hour, when is my second dose?", "q6"},
+		{"我用舊居留證號登記過了 現在換了新的居留證 請問打疫苗要付錢嗎", "q9"},
+		{"my id number is a duplicate and i replaced my card for free already, which vaccine brand can i choose?", "q7"},
 	} {
 		if m := ix.Match(tt.text); m.Mode == ModeAnswer {
 			t.Errorf("Match(%q) answered %s (near %q), want no answer", tt.text, m.ID, m.Near)
