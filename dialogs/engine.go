@@ -24,6 +24,9 @@ type Matcher interface {
 type Topics interface {
 	Items() []*knowledge.Item
 	Item(id string) (*knowledge.Item, bool)
+	// Near is the near-domain topic id: a neighbouring question and where
+	// to ask it.
+	Near(id string) (*knowledge.NearTopic, bool)
 }
 
 // MaxInvalid is how many invalid entries in a row end the number check.

@@ -239,7 +239,7 @@ func (t *turn) aside(answer func()) {
 // formQuestion answers a question asked in the middle of a form. What
 // matches nothing is not a miss there: the form's prompt follows anyway.
 func (t *turn) formQuestion(text string) {
-	if m := t.e.cfg.Matcher.Match(text); m.Abstained() {
+	if m := t.e.cfg.Matcher.Match(text); m.Mode == knowledge.ModeNone && m.Near == "" {
 		return
 	}
 	t.question(text)
@@ -301,39 +301,75 @@ func (t *turn) question(text string) {
 		return
 	}
 	m := t.e.cfg.Matcher.Match(text)
-	switch {
-	case m.Abstained():
+	if nt, ok := t.e.cfg.Topics.Near(m.Near); ok {
+		// A neighbouring question: where to ask it, never a QA answer
+		// that only shares its nouns.
+		t.s.Misses = 0
+		t.near(nt)
+		return
+	}
+	switch m.Mode {
+	case knowledge.ModeAnswer:
+		it, _ := t.e.cfg.Topics.Item(m.ID)
+		t.e.cfg.Logger.Debug("question answered", "item", m.ID, "score", m.Score)
+		t.answer(it)
+	case knowledge.ModeSuggest:
+		t.s.Misses = 0
+		t.say(Reply{Text: t.w(wDidYouMean), Choices: append(t.itemChoices(m.Suggestions), t.menuChoice())})
+	default:
 		t.s.Misses++
 		t.e.cfg.Observe("abstain", "")
 		t.e.cfg.Logger.Debug("question not matched", "misses", t.s.Misses)
+		// Still the closest topic, when there is one worth offering
+		// (the weather is close to nothing), and the menu.
+		var closest []Choice
+		if m.Score >= closestFloor {
+			closest = t.itemChoices(m.Suggestions)
+		}
 		if t.s.Misses >= 2 {
 			t.say(Reply{
 				Text:    t.w(wNoMatchAgain),
-				Choices: []Choice{{Label: t.w(wChoicePerson), Payload: PayloadPerson()}, t.menuChoice()},
+				Choices: append(append(closest, Choice{Label: t.w(wChoicePerson), Payload: PayloadPerson()}), t.menuChoice()),
 				Links:   []Link{t.telLink(t.e.cfg.Directory.Line(Line1922).Number)},
 			})
 			return
 		}
 		t.say(Reply{
 			Text:    t.w(wNoMatch),
-			Choices: []Choice{t.menuChoice()},
+			Choices: append(closest, t.menuChoice()),
 			Links:   []Link{t.telLink(t.e.cfg.Directory.Line(Line1922).Number)},
 		})
-	case m.Confident:
-		it, _ := t.e.cfg.Topics.Item(m.ID)
-		t.e.cfg.Logger.Debug("question answered", "item", m.ID, "score", m.Score)
-		t.answer(it)
-	default:
-		t.s.Misses = 0
-		choices := []Choice{}
-		for _, id := range []string{m.ID, m.RunnerUp} {
-			if it, ok := t.e.cfg.Topics.Item(id); ok {
-				choices = append(choices, Choice{Label: it.Title(t.s.Lang), Payload: PayloadFAQ(it.ID)})
-			}
-		}
-		choices = append(choices, t.menuChoice())
-		t.say(Reply{Text: t.w(wDidYouMean), Choices: choices})
 	}
+}
+
+// closestFloor is the least score at which the closest QA item is offered
+// after a question nothing answers: below it the question shares almost
+// nothing with the QA ("明天天氣如何" scores 0.05, "疫苗" 0.48).
+const closestFloor = 0.15
+
+// itemChoices are choices to read the QA items ids.
+func (t *turn) itemChoices(ids []string) []Choice {
+	var out []Choice
+	for _, id := range ids {
+		if it, ok := t.e.cfg.Topics.Item(id); ok {
+			out = append(out, Choice{Label: it.Title(t.s.Lang), Payload: PayloadFAQ(it.ID)})
+		}
+	}
+	return out
+}
+
+// near answers a neighbouring question with its referral: where to ask.
+func (t *turn) near(nt *knowledge.NearTopic) {
+	t.e.cfg.Observe("near", nt.ID)
+	var choices []Choice
+	for _, f := range nt.FollowUps {
+		if c, ok := t.followUp(f); ok {
+			choices = append(choices, c)
+		}
+	}
+	choices = append(choices, t.menuChoice())
+	text := nt.Title(t.s.Lang) + "\n\n" + strings.TrimSpace(nt.Answer(t.s.Lang))
+	t.say(Reply{Text: text, Choices: choices, Speech: strings.TrimSpace(nt.Spoken(t.s.Lang))})
 }
 
 // looksLikeNumber reports whether text is nothing but a number with a
