@@ -91,7 +91,7 @@ type Thresholds struct {
 // measures them.
 var DefaultThresholds = Thresholds{
 	Abstain: 0.10, Confident: 0.30, Margin: 0.15, Offtopic: -0.06,
-	NearMargin: 0.05, NearLead: 0, Pair: 0.15, Close: 0.05, Ask: 0.2,
+	NearMargin: 0.05, NearLead: 0.1, Pair: 0.15, Close: 0.05, Ask: 0.2,
 }
 
 // Match finds the item that best answers text, or the near-domain topic it

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"fmt"
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -80,7 +81,7 @@ func TestLeaveOneOut(t *testing.T) {
 				}
 				if m.ID == it.ID {
 					correct[lang]++
-				} else if os.Getenv("VAXBOT_TUNE") == "2" && lang == En {
+				} else if os.Getenv("VAXBOT_TUNE") == "2" && (lang == En || os.Getenv("VAXBOT_LANG") == string(lang)) {
 					fmt.Printf("  %s got %q (%.2f, runner-up %s): %s\n", it.ID, m.ID, m.Score, m.RunnerUp, ex)
 				}
 			}
@@ -143,4 +144,47 @@ func TestEvalFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	Evaluate(ix, cases).WriteTo(os.Stdout)
+}
+
+// TestConfidence prints how answers and "did you mean" fall on
+// testdata/eval.tsv for confidence thresholds around the default. Run with
+// VAXBOT_TUNE=1 -v.
+func TestConfidence(t *testing.T) {
+	if os.Getenv("VAXBOT_TUNE") == "" {
+		t.Skip("set VAXBOT_TUNE=1")
+	}
+	ix, _ := defaultIndex(t)
+	defer ix.SetThresholds(ix.th)
+	th0 := ix.th
+	cases := readEval(t, "testdata/eval.tsv")
+	for _, c := range []float64{0.25, th0.Confident, 0.35} {
+		for _, mg := range []float64{0.1, th0.Margin, 0.2} {
+			th := th0
+			th.Confident, th.Margin = c, mg
+			ix.SetThresholds(th)
+			var conf, confRight, weak, weakRight, noneConf int
+			for _, k := range cases {
+				m := ix.Match(k.Text)
+				if !expectsItem(k.Expected) {
+					if m.Mode == ModeAnswer {
+						noneConf++
+					}
+					continue
+				}
+				switch m.Mode {
+				case ModeAnswer:
+					conf++
+					if m.ID == k.Expected {
+						confRight++
+					}
+				case ModeSuggest:
+					weak++
+					if slices.Contains(m.Suggestions, k.Expected) {
+						weakRight++
+					}
+				}
+			}
+			fmt.Printf("confident=%.2f margin=%.2f: answered %d (%d right), \"did you mean\" %d (%d with the answer among those offered), none answered %d\n", c, mg, conf, confRight, weak, weakRight, noneConf)
+		}
+	}
 }
