@@ -184,6 +184,32 @@ func BenchmarkMatch(b *testing.B) {
 	}
 }
 
+// BenchmarkMatchLong matches messages with a story before the question,
+// whose asking clause is also read alone.
+func BenchmarkMatchLong(b *testing.B) {
+	ix, _ := defaultIndex(b)
+	queries := []string{
+		"我的卡上禮拜在公車上弄丟了 今天請假去健保署辦新的 回家上網登記一直失敗 新卡要等多久？",
+		"my dad is 80 and i am doing the vaccine form for him on my phone, it asks for his card number, where on the nhi card is it?",
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		ix.Match(queries[i%len(queries)])
+	}
+}
+
+func BenchmarkNewIndex(b *testing.B) {
+	base, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := NewIndex(base); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func FuzzMatch(f *testing.F) {
 	for _, s := range []string{"健保卡號在哪裡", "Ｗｈｅｒｅ ｉｓ", "😀", "ic卡", "\x00\xff", "arc"} {
 		f.Add(s)
