@@ -129,15 +129,20 @@ func writeMatch(w io.Writer, base *knowledge.Base, m knowledge.Match) {
 	}
 }
 
-func runEval(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	storiesDir := fs.String("stories", "", "run the conversation stories in this directory instead (dialogs/testdata/stories)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: vaxbot eval FILE   (lines: text<TAB>expected[<TAB>lang]; expected is q1…q9, a near-domain topic n_… or none)")
+		fmt.Fprintln(stderr, "       vaxbot eval --stories DIR   (conversation stories: dialogs/testdata/stories)")
 	}
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return 2
+	}
+	if *storiesDir != "" && len(files) == 0 {
+		return runStories(ctx, *storiesDir, stdout, stderr)
 	}
 	if len(files) != 1 {
 		fs.Usage()

@@ -30,7 +30,7 @@ func commands() []command {
 		{"load-floor", "load-floor [--addr ADDR] [--reply-api URL]", "the bare servers load compares serve with (load starts them itself)", runLoadFloor},
 		{"chat", "chat [--lang zh-TW|en] [--registry FILE|demo] [--hotlines FILE]", "talk to the bot in the terminal (reads stdin, one message a line)", runChat},
 		{"ask", "ask [--json] TEXT…", "answer a question from the QA knowledge base", runAsk},
-		{"eval", "eval FILE", "measure matching accuracy on a labelled file (text<TAB>expected[<TAB>lang])", runEval},
+		{"eval", "eval FILE | eval --stories DIR", "measure matching on a labelled file (text<TAB>expected[<TAB>lang]), or run the conversation stories", runEval},
 		{"check-id", "check-id [--json] INPUT", "validate a national ID or resident number (format and checksum)", runCheckID},
 		{"verify", "verify [--json] [--registry FILE|demo] ID CARD", "diagnose an ID and card number against the registry", runVerify},
 		{"version", "version [--json]", "print the version and commit this binary was built from (set by the image build)", runVersion},

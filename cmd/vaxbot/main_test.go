@@ -187,3 +187,26 @@ func TestChatTicketsInServesStore(t *testing.T) {
 		t.Errorf("tickets show %s: exit %d\n%s\n%s", ref, code, shown, errOut)
 	}
 }
+
+// TestEvalStories: "vaxbot eval --stories" runs the conversation stories
+// and says how many passed, by class and in all; a story that fails makes
+// the exit status 1 and is printed with its transcript.
+func TestEvalStories(t *testing.T) {
+	dir := t.TempDir()
+	good := "story ok-1 [0] en: the card number\n> English\n> where is my NHI card number\n< must: lower left\n"
+	bad := "story bad-1 [0] en: a wrong fact\n> English\n> where is my NHI card number\n< must: upper right\n"
+	if err := os.WriteFile(filepath.Join(dir, "a.story"), []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "", "eval", "--stories", dir)
+	if code != 0 || !strings.Contains(out, "all: 1/1 passed") {
+		t.Fatalf("exit %d:\n%s\n%s", code, out, errOut)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "b.story"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runCLI(t, "", "eval", "--stories", dir)
+	if code != 1 || !strings.Contains(out, "all: 1/2 passed") || !strings.Contains(out, "bad-1") || !strings.Contains(out, "upper right") {
+		t.Errorf("a failing story: exit %d:\n%s", code, out)
+	}
+}
