@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 )
 
 // CardLength is the number of digits of an NHI card number (QA item 1).
@@ -64,25 +63,16 @@ func (e *CardError) Error() string {
 // Is makes errors.Is(err, ErrInvalidCard) true.
 func (e *CardError) Is(target error) bool { return target == ErrInvalidCard }
 
-// Hint is a specific explanation for the person in lang ("zh-TW" or "en").
+// Hint is a specific explanation for the person in lang (English when the
+// hints have no such language).
 func (e *CardError) Hint(lang string) string {
-	zh := strings.HasPrefix(lang, "zh")
 	switch e.Code {
 	case CodeEmpty:
-		if zh {
-			return "您還沒有輸入卡號。健保卡卡號在卡片正面左下角，共 12 位數字。"
-		}
-		return "You didn't type a card number. It is the 12 digits on the front of your NHI card, lower left."
+		return hint(lang, "card_empty")
 	case CodeLength:
-		if zh {
-			return fmt.Sprintf("健保卡卡號是 12 位數字，您輸入了 %d 位。請對照卡片正面左下角再輸入一次。", e.Digits)
-		}
-		return fmt.Sprintf("The NHI card number has 12 digits; you typed %d. Please check the front of the card, lower left.", e.Digits)
+		return hint(lang, "card_length", "digits", e.Digits)
 	default:
-		if zh {
-			return "健保卡卡號只有數字（12 位，在卡片正面左下角），請不要輸入英文字母或其他符號。"
-		}
-		return "The NHI card number is digits only (12 of them, front of the card, lower left); please leave out letters and other signs."
+		return hint(lang, "card_format")
 	}
 }
 

@@ -126,36 +126,21 @@ func (e *IDError) Error() string {
 // Is makes errors.Is(err, ErrInvalidID) true.
 func (e *IDError) Is(target error) bool { return target == ErrInvalidID }
 
-// Hint is a specific, friendly explanation for the person, in lang ("zh-TW"
-// or "en"; anything else gives English).
+// Hint is a specific, friendly explanation for the person, in lang (a
+// conversation language such as "zh-TW", "en" or "vi"; English when the
+// hints have no such language).
 func (e *IDError) Hint(lang string) string {
-	zh := strings.HasPrefix(lang, "zh")
 	switch e.Code {
 	case CodeEmpty:
-		if zh {
-			return "您還沒有輸入號碼。請輸入 10 碼的身分證號或居留證號，例如 A1xxxxxxxx。"
-		}
-		return "You didn't type a number. Please type your 10-character ID or resident number, like A1xxxxxxxx."
+		return hint(lang, "id_empty")
 	case CodeLength:
-		if zh {
-			return fmt.Sprintf("號碼應該是 10 碼（1 個英文字母加 9 個字元），您輸入了 %d 碼。請再檢查一次。", e.Length)
-		}
-		return fmt.Sprintf("The number has 10 characters (a letter, then 9 more); you typed %d. Please check it again.", e.Length)
+		return hint(lang, "id_length", "length", e.Length)
 	case CodeFormat:
-		if zh {
-			return "號碼的格式是 1 個英文字母開頭，後面接數字，例如 A1xxxxxxxx。請只輸入號碼本身。"
-		}
-		return "The number starts with one letter followed by digits, like A1xxxxxxxx. Please type just the number."
+		return hint(lang, "id_format")
 	case CodeSecondChar:
-		if zh {
-			return "第 2 碼不對：身分證號是 1 或 2，新式居留證號是 8 或 9，舊式居留證號是 A、B、C 或 D。"
-		}
-		return "The 2nd character is not right: it is 1 or 2 for a national ID, 8 or 9 for a new resident (UI) number, or A, B, C or D for an old resident number."
+		return hint(lang, "id_second_char")
 	default:
-		if zh {
-			return "這個號碼的檢查碼不符，可能有一個字打錯了。請對照證件，再檢查英文字母和每一個數字。"
-		}
-		return "This number doesn't pass the check digit, so one character is probably mistyped. Please compare it with your card, letter and digits."
+		return hint(lang, "id_checksum")
 	}
 }
 

@@ -47,13 +47,9 @@ func (e *PhoneError) Error() string {
 // Is makes errors.Is(err, ErrInvalidPhone) true.
 func (e *PhoneError) Is(target error) bool { return target == ErrInvalidPhone }
 
-// Hint explains the expected form in lang ("zh-TW" or "en").
-func (e *PhoneError) Hint(lang string) string {
-	if strings.HasPrefix(lang, "zh") {
-		return fmt.Sprintf("請輸入台灣的電話號碼：手機 09 開頭共 10 碼，或市話加區碼（例如 02 開頭）。您輸入了 %d 個數字。", e.Digits)
-	}
-	return fmt.Sprintf("Please type a Taiwan phone number: a mobile starts with 09 and has 10 digits, a landline starts with its area code (such as 02). You typed %d digits.", e.Digits)
-}
+// Hint explains the expected form in lang (English when the hints have no
+// such language).
+func (e *PhoneError) Hint(lang string) string { return hint(lang, "phone", "digits", e.Digits) }
 
 // ParsePhone normalises a typed phone number (full-width digits, spaces,
 // dashes, brackets, +886 for 0) and checks it is a Taiwan mobile or

@@ -136,3 +136,24 @@ func TestErrorsNeverQuoteTheInput(t *testing.T) {
 		})
 	}
 }
+
+func TestHintsLoad(t *testing.T) {
+	if hintsErr != nil {
+		t.Fatal(hintsErr)
+	}
+	for _, tt := range []struct {
+		name string
+		err  interface{ Hint(string) string }
+		lang string
+		want string
+	}{
+		{"length, zh", &IDError{Code: CodeLength, Length: 9}, "zh-TW", "您輸入了 9 碼"},
+		{"length, en", &IDError{Code: CodeLength, Length: 11}, "en", "you typed 11"},
+		{"card, unknown language falls back to English", &CardError{Code: CodeLength, Digits: 13}, "xx", "you typed 13"},
+		{"phone", &PhoneError{Digits: 7}, "en", "You typed 7 digits"},
+	} {
+		if got := tt.err.Hint(tt.lang); !strings.Contains(got, tt.want) || strings.Contains(got, "{") {
+			t.Errorf("%s: %q, want %q in it", tt.name, got, tt.want)
+		}
+	}
+}
