@@ -313,6 +313,10 @@ func (t *turn) payload(raw string) {
 		t.leaveForm()
 		t.menu(wMenu)
 	case ActLang:
+		if p.Arg == "menu" || (p.Arg == "other" && len(knowledge.Langs) > 2) {
+			t.chatLangMenu()
+			return
+		}
 		if p.Arg == "other" {
 			t.switchLang(otherLang(t.s.Lang))
 			return
@@ -337,7 +341,7 @@ func (t *turn) payload(raw string) {
 		t.leaveForm()
 		t.askPerson()
 	case ActHandoff:
-		if p.Arg != Line1922 && p.Arg != LineNHIA && p.Arg != LineCounty {
+		if p.Arg != LineCounty && !t.e.cfg.Directory.HasLine(p.Arg) {
 			t.stale()
 			return
 		}

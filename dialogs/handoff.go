@@ -23,8 +23,25 @@ func telLink(number string) Link {
 	return Link{Label: number, URL: "tel:" + digits}
 }
 
-// askPerson asks which kind of help the person needs.
+// askPerson asks which kind of help the person needs. Someone writing in a
+// language 1922 does not speak also hears of the lines that do (1955) and
+// of the Immigration Agency for an ARC.
 func (t *turn) askPerson() {
+	if t.s.Lang != knowledge.ZhTW && t.s.Lang != knowledge.En && t.e.cfg.Directory.HasLine(Line1955) {
+		choices := []Choice{
+			{Label: t.w(wChoiceLine1922), Payload: PayloadHandoff(Line1922)},
+			{Label: t.w(wChoiceLine1955), Payload: PayloadHandoff(Line1955)},
+		}
+		if t.e.cfg.Directory.HasLine(LineNIA) {
+			choices = append(choices, Choice{Label: t.w(wChoiceLineNIA), Payload: PayloadHandoff(LineNIA)})
+		}
+		choices = append(choices,
+			Choice{Label: t.w(wChoiceLineNHIA), Payload: PayloadHandoff(LineNHIA)},
+			Choice{Label: t.w(wChoiceLineCounty), Payload: PayloadHandoff(LineCounty)},
+			t.menuChoice())
+		t.say(Reply{Text: t.w(wPersonAskForeign), Choices: choices})
+		return
+	}
 	t.say(Reply{Text: t.w(wPersonAsk), Choices: []Choice{
 		{Label: t.w(wChoiceLine1922), Payload: PayloadHandoff(Line1922)},
 		{Label: t.w(wChoiceLineNHIA), Payload: PayloadHandoff(LineNHIA)},

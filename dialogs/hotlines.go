@@ -17,6 +17,12 @@ const (
 	Line1922   = "1922"
 	LineNHIA   = "nhia"
 	LineCounty = "county"
+	// Line1955 is the Ministry of Labor's line, with interpreters in the
+	// languages of Taiwan's migrant workers.
+	Line1955 = "1955"
+	// LineNIA is the National Immigration Agency's line for foreign
+	// residents: a lost or changed ARC, not an NHI card.
+	LineNIA = "nia"
 )
 
 // Hotline is a human line a person can be handed to.
@@ -140,8 +146,8 @@ func ParseDirectory(name string, raw []byte) (*Directory, error) {
 	}
 	for i, l := range f.Line {
 		where := fmt.Sprintf("line[%d]", i)
-		if l.ID != Line1922 && l.ID != LineNHIA {
-			return nil, bad(where, "id %q is not 1922 or nhia", l.ID)
+		if l.ID != Line1922 && l.ID != LineNHIA && l.ID != Line1955 && l.ID != LineNIA {
+			return nil, bad(where, "id %q is not 1922, nhia, 1955 or nia", l.ID)
 		}
 		if _, dup := d.lines[l.ID]; dup {
 			return nil, bad(where, "duplicate line %q", l.ID)
@@ -217,8 +223,16 @@ func bothLangs(maps ...map[Lang]string) error {
 	return nil
 }
 
-// Line returns the national line with the given id (Line1922 or LineNHIA).
+// Line returns the national line with the given id (Line1922, LineNHIA,
+// or Line1955 or LineNIA when the directory has them: see HasLine).
 func (d *Directory) Line(id string) Hotline { return d.lines[id] }
+
+// HasLine reports whether the directory has the line id (1922 and the
+// NHIA's always; 1955 and the NIA's when configured).
+func (d *Directory) HasLine(id string) bool {
+	_, ok := d.lines[id]
+	return ok
+}
 
 // Counties returns the counties in directory order.
 func (d *Directory) Counties() []County { return append([]County(nil), d.counties...) }

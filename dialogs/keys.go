@@ -52,6 +52,11 @@ const (
 	wTicketHoldsID              = "ticket_holds_id"
 	wTicketHoldsChat            = "ticket_holds_chat"
 	wListAnd                    = "list_and"
+	wChoiceLanguage             = "choice_language"
+	wLangMenu                   = "lang_menu"
+	wChoiceLine1955             = "choice_line_1955"
+	wChoiceLineNIA              = "choice_line_nia"
+	wPersonAskForeign           = "person_ask_foreign"
 	// WordNumberDeleted is what a chat channel says after deleting a
 	// message that held a number (Telegram).
 	WordNumberDeleted          = "number_deleted"
@@ -122,7 +127,8 @@ const (
 var wordKeys = []string{
 	wWelcome, wMenu, wChoiceVerify, wChoicePerson, wChoiceMenu, wChoiceOtherLang, wLangSwitched, wAnswerMore, wDidYouMean, wNoMatch, wNoMatchAgain, wVerifyAskID, wVerifyConfirm, wKindNational, wKindArcNew, wKindArcOld, wChoiceYes, wChoiceReenter, wVerifyAskCard, wChoiceNoCard, wChoiceCancel, wInvalidEntry, wTooManyInvalid, wRateLimited, wRegistryUnavailable, wFormCancelled, wNumbersCleared, wOutcomeVerified, wOutcomeCardTooNew, wOutcomeVerifiedRecordMoved, wOutcomeUseNumberOnCard, wOutcomeCardShowsOldNumber, wChoiceReplacedStillFails,
 	wSmalltalkThanks, wSmalltalkBye, wSmalltalkOK, wSmalltalkGreeting, wFormResumeID, wFormResumeCard, wCountyWhich, wVerifyCardKept, WordNumberDeleted,
-	wTicketHoldsQuestion, wTicketHoldsCounty, wTicketHoldsID, wTicketHoldsChat, wListAnd, wOutcomeUseNewNumber, wOutcomeDuplicateID, wOutcomeMismatch, wMismatchAgain, wChoiceReadQA, wChoiceCheckAgain, wPersonAsk, wChoiceLine1922, wChoiceLineNHIA, wChoiceLineCounty, wCountyAsk, wCountyUnknown, wCountyLine, wTicketRef, wHandoff, wHandoffCountyUnconfigured, wExpired, wStaleChoice, wReasonAsked, wReasonNoMatch, wReasonInvalidEntries, wReasonRateLimited, wReasonRegistryUnavailable, wReasonMismatchTwice, wReasonNoCard, wReasonDuplicateID, wReasonFaq, wReasonIDFailures, wChannelBusy, wIDPaused, wChoiceCallback, wCallbackConsent, wChoiceCallbackYes, wChoiceCallbackNo, wCallbackAskPhone, wCallbackAskTime, wWhenMorning, wWhenAfternoon, wWhenEvening, wWhenAny, wCallbackDone, wCallbackDeclined, wCallbackFailed, wVerifyAskIDSpoken, wVerifyAskCardSpoken, wVerifyConfirmSpoken, wTurnFailed, wTicketFailed, wGroupNote, wChoicePrivateChat, wUnsupportedMessage, wLangName, wVoiceHello, wVoiceWelcome, wVoiceInvalidChoice, wVoiceNoInput, wVoiceNotUnderstood, wVoiceDialFailed, wVoiceDialFailedNoCallback, wVoiceCallbackDone, wVoiceGoodbye,
+	wTicketHoldsQuestion, wTicketHoldsCounty, wTicketHoldsID, wTicketHoldsChat, wListAnd,
+	wChoiceLanguage, wLangMenu, wChoiceLine1955, wChoiceLineNIA, wPersonAskForeign, wOutcomeUseNewNumber, wOutcomeDuplicateID, wOutcomeMismatch, wMismatchAgain, wChoiceReadQA, wChoiceCheckAgain, wPersonAsk, wChoiceLine1922, wChoiceLineNHIA, wChoiceLineCounty, wCountyAsk, wCountyUnknown, wCountyLine, wTicketRef, wHandoff, wHandoffCountyUnconfigured, wExpired, wStaleChoice, wReasonAsked, wReasonNoMatch, wReasonInvalidEntries, wReasonRateLimited, wReasonRegistryUnavailable, wReasonMismatchTwice, wReasonNoCard, wReasonDuplicateID, wReasonFaq, wReasonIDFailures, wChannelBusy, wIDPaused, wChoiceCallback, wCallbackConsent, wChoiceCallbackYes, wChoiceCallbackNo, wCallbackAskPhone, wCallbackAskTime, wWhenMorning, wWhenAfternoon, wWhenEvening, wWhenAny, wCallbackDone, wCallbackDeclined, wCallbackFailed, wVerifyAskIDSpoken, wVerifyAskCardSpoken, wVerifyConfirmSpoken, wTurnFailed, wTicketFailed, wGroupNote, wChoicePrivateChat, wUnsupportedMessage, wLangName, wVoiceHello, wVoiceWelcome, wVoiceInvalidChoice, wVoiceNoInput, wVoiceNotUnderstood, wVoiceDialFailed, wVoiceDialFailedNoCallback, wVoiceCallbackDone, wVoiceGoodbye,
 }
 
 // kindWords names each kind of ID.
@@ -154,4 +160,5 @@ var reasonWords = map[string]string{
 // lineChoiceWords label the choice of each line.
 var lineChoiceWords = map[string]string{
 	Line1922: wChoiceLine1922, LineNHIA: wChoiceLineNHIA, LineCounty: wChoiceLineCounty,
+	Line1955: wChoiceLine1955, LineNIA: wChoiceLineNIA,
 }

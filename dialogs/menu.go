@@ -21,9 +21,27 @@ func (t *turn) menu(key string) {
 	choices = append(choices,
 		Choice{Label: t.w(wChoiceVerify), Payload: PayloadVerify(VerifyStart)},
 		Choice{Label: t.w(wChoicePerson), Payload: PayloadPerson()},
-		Choice{Label: t.w(wChoiceOtherLang), Payload: PayloadLang(otherLang(t.s.Lang))},
+		t.langChoice(),
 	)
 	t.say(Reply{Text: t.w(key), Choices: choices})
+}
+
+// langChoice is the menu's language entry: with two languages it switches
+// to the other one; with more it opens the language menu.
+func (t *turn) langChoice() Choice {
+	if len(knowledge.Langs) == 2 {
+		return Choice{Label: t.w(wChoiceOtherLang), Payload: PayloadLang(otherLang(t.s.Lang))}
+	}
+	return Choice{Label: t.w(wChoiceLanguage), Payload: PayloadLangMenu()}
+}
+
+// chatLangMenu offers every language, each named in its own words.
+func (t *turn) chatLangMenu() {
+	var choices []Choice
+	for _, l := range knowledge.Langs {
+		choices = append(choices, Choice{Label: t.e.cfg.Words.T(l, wLangName), Payload: PayloadLang(l), Lang: l})
+	}
+	t.say(Reply{Text: t.w(wLangMenu), Choices: choices})
 }
 
 // answer shows a QA item with its follow-ups.

@@ -87,8 +87,12 @@ func PayloadPerson() string { return string(ActPerson) }
 // PayloadLang switches to lang.
 func PayloadLang(lang Lang) string { return Payload{ActLang, string(lang)}.String() }
 
-// PayloadOtherLang switches to the language the person is not using.
+// PayloadOtherLang switches to the language the person is not using (with
+// two languages; with more it opens the language menu).
 func PayloadOtherLang() string { return Payload{ActLang, "other"}.String() }
+
+// PayloadLangMenu opens the language menu.
+func PayloadLangMenu() string { return Payload{ActLang, "menu"}.String() }
 
 // PayloadFAQ reads QA item id.
 func PayloadFAQ(id string) string { return Payload{ActFAQ, id}.String() }
