@@ -19,9 +19,10 @@ var secretVariables = []string{
 }
 
 // coming are variables issue 16 adds to serve while these manifests are
-// written (the admin listener). The test allows them before the server
-// reads them and says so; once it does, they are checked as any other.
-var coming = []string{"VAXBOT_ADMIN_ADDR"}
+// written: the admin listener, the drain and its bound. The test allows
+// them before the server reads them, and says so; once it does, they are
+// checked as any other.
+var coming = []string{"VAXBOT_ADMIN_ADDR", "VAXBOT_DRAIN", "VAXBOT_SHUTDOWN_TIMEOUT"}
 
 // checkVariable fails unless the server reads name (or it is Go's own).
 func checkVariable(t *testing.T, where, name string) {
