@@ -16,18 +16,46 @@ import (
 // Lang is a language of the knowledge base, as a BCP 47 tag.
 type Lang string
 
-// The two languages every item is written in.
+// The languages of the knowledge base. zh-TW and English are written in
+// the item files themselves; the others come from data/i18n/<lang>.toml.
 const (
 	ZhTW Lang = "zh-TW"
 	En   Lang = "en"
+	// Vi is Vietnamese.
+	Vi Lang = "vi"
+	// Id is Indonesian (the language code "id", not an identifier).
+	Id Lang = "id"
+	// Th is Thai.
+	Th Lang = "th"
+	// Tl is Filipino (Tagalog), code "tl"; speech services call it fil-PH.
+	Tl Lang = "tl"
 )
 
-// Langs lists the languages every item must have, in display order.
+// Langs lists the languages every loader of the project requires (the
+// knowledge base here, the words and hotlines of dialogs/), in display
+// order. It is zh-TW and English until every translation of AllLangs is
+// in data/i18n; then one commit switches it to AllLangs.
 var Langs = []Lang{ZhTW, En}
 
+// AllLangs lists every language the knowledge base can load, in display
+// order. LoadLangs and DefaultLangs load any of them.
+var AllLangs = []Lang{ZhTW, En, Vi, Id, Th, Tl}
+
+// langNames maps what people and platforms call a language, lower case,
+// to the Lang: codes with their regions, English names and each
+// language's own name.
+var langNames = map[string]Lang{
+	"vi": Vi, "vie": Vi, "vietnamese": Vi, "tiếng việt": Vi, "tieng viet": Vi, "việt": Vi, "越南語": Vi, "越南语": Vi, "越南文": Vi,
+	"id": Id, "in": Id, "ind": Id, "indonesian": Id, "indonesia": Id, "bahasa": Id, "bahasa indonesia": Id, "印尼語": Id, "印尼语": Id, "印尼文": Id,
+	"th": Th, "tha": Th, "thai": Th, "ภาษาไทย": Th, "ไทย": Th, "泰語": Th, "泰语": Th, "泰文": Th,
+	"tl": Tl, "tgl": Tl, "fil": Tl, "tagalog": Tl, "filipino": Tl, "pilipino": Tl, "wikang filipino": Tl, "wikang tagalog": Tl, "菲律賓語": Tl, "菲律宾语": Tl, "他加祿語": Tl,
+}
+
 // ParseLang maps what a person or a platform says about a language
-// ("zh-TW", "zh", "中文", "en-US", "English") to a Lang. ok is false when the
-// text names neither language.
+// ("zh-TW", "zh", "中文", "en-US", "English", "vi-VN", "in", "fil-PH",
+// "Bahasa Indonesia", "ภาษาไทย") to a Lang of AllLangs. ok is false when
+// the text names none of them. A region or script after the code
+// ("vi-VN", "id_ID", "fil-PH") does not matter.
 func ParseLang(s string) (lang Lang, ok bool) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	switch {
@@ -37,6 +65,14 @@ func ParseLang(s string) (lang Lang, ok bool) {
 		return ZhTW, true
 	case strings.HasPrefix(t, "en"), t == "英文", t == "英語":
 		return En, true
+	}
+	if l, ok := langNames[t]; ok {
+		return l, true
+	}
+	if code, _, cut := strings.Cut(strings.ReplaceAll(t, "_", "-"), "-"); cut {
+		if l, ok := langNames[code]; ok && len(code) <= 3 {
+			return l, true
+		}
 	}
 	return "", false
 }

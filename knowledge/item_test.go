@@ -205,6 +205,12 @@ func TestParseLang(t *testing.T) {
 	}{
 		{"zh-TW", ZhTW, true}, {"zh-Hant", ZhTW, true}, {"中文", ZhTW, true},
 		{"en-US", En, true}, {"English", En, true}, {"fr", "", false}, {"", "", false},
+		{"vi", Vi, true}, {"vi-VN", Vi, true}, {"Vietnamese", Vi, true}, {"Tiếng Việt", Vi, true}, {"tieng viet", Vi, true},
+		{"id", Id, true}, {"id-ID", Id, true}, {"in", Id, true}, {"in_ID", Id, true}, {"Indonesian", Id, true},
+		{"Bahasa", Id, true}, {"Bahasa Indonesia", Id, true},
+		{"th", Th, true}, {"th-TH", Th, true}, {"Thai", Th, true}, {"ภาษาไทย", Th, true},
+		{"tl", Tl, true}, {"fil", Tl, true}, {"fil-PH", Tl, true}, {"Tagalog", Tl, true}, {"Filipino", Tl, true},
+		{"ms", "", false}, {"idx", "", false}, {"thai food", "", false},
 	}
 	for _, tt := range tests {
 		got, ok := ParseLang(tt.in)
