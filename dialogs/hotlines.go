@@ -56,8 +56,16 @@ type County struct {
 type Directory struct {
 	lines    map[string]Hotline
 	counties []County
+	// names are every county's names and aliases, lower case, for CountyIn.
+	names []countyName
 	// ambiguous are names that are a city and a county at once ("新竹").
 	ambiguous []Ambiguous
+}
+
+// countyName is one way of writing a county, lower case.
+type countyName struct {
+	county int // index in counties
+	name   string
 }
 
 // Ambiguous is a name shared by a city and a county: the person is asked
@@ -204,7 +212,18 @@ func ParseDirectory(name string, raw []byte) (*Directory, error) {
 				return nil, bad(where, "unknown county %q", code)
 			}
 		}
+		for i, n := range a.Names {
+			a.Names[i] = strings.ToLower(n)
+		}
 		d.ambiguous = append(d.ambiguous, a)
+	}
+	for i, co := range d.counties {
+		for _, n := range co.Name {
+			d.names = append(d.names, countyName{i, strings.ToLower(n)})
+		}
+		for _, n := range co.Aliases {
+			d.names = append(d.names, countyName{i, strings.ToLower(n)})
+		}
 	}
 	return d, nil
 }
@@ -281,24 +300,15 @@ func (d *Directory) FindCounty(text string) (County, bool) {
 func (d *Directory) CountyIn(text string) (c County, candidates []County) {
 	t := strings.ToLower(norm.NFKC.String(text))
 	best, bestLen := -1, 0
-	consider := func(i int, name string) {
-		n := strings.ToLower(name)
-		if len(n) < 2 || !containsName(t, n) {
-			return
+	for _, cn := range d.names {
+		if len(cn.name) < 2 || len(cn.name) < bestLen || !containsName(t, cn.name) {
+			continue
 		}
 		switch {
-		case len(n) > bestLen:
-			best, bestLen = i, len(n)
-		case len(n) == bestLen && best != i:
+		case len(cn.name) > bestLen:
+			best, bestLen = cn.county, len(cn.name)
+		case best != cn.county:
 			best = -2 // two places named alike: do not guess
-		}
-	}
-	for i, co := range d.counties {
-		for _, n := range co.Name {
-			consider(i, n)
-		}
-		for _, a := range co.Aliases {
-			consider(i, a)
 		}
 	}
 	if best >= 0 {
@@ -306,7 +316,7 @@ func (d *Directory) CountyIn(text string) (c County, candidates []County) {
 	}
 	for _, a := range d.ambiguous {
 		for _, n := range a.Names {
-			if containsName(t, strings.ToLower(n)) {
+			if containsName(t, n) {
 				for _, code := range a.Counties {
 					if co, ok := d.County(code); ok {
 						candidates = append(candidates, co)

@@ -59,6 +59,12 @@ type Requests struct {
 	// anywhere holds the phrases that make a message the request wherever
 	// they stand in it ("真人", "real person").
 	anywhere map[Request][]phrase
+	// exact maps each folded phrase to its request (the first in
+	// requestOrder): most requests are typed as the phrase itself.
+	exact map[string]Request
+	// longest is the most characters (Chinese) or words (Latin) a message
+	// may have and still hold a phrase with little else around it.
+	longestHan, longestWords int
 }
 
 // phrase is one folded phrase: its text and, for Latin text, its words.
@@ -114,7 +120,26 @@ func ParseRequests(name string, raw []byte) (*Requests, error) {
 			return nil, fmt.Errorf("dialogs: %s: unknown request %q", name, k)
 		}
 	}
+	r.index()
 	return r, nil
+}
+
+// index builds the exact-phrase map and the length bounds Find uses to
+// skip the phrase scan for messages too long to be a request.
+func (r *Requests) index() {
+	r.exact = map[string]Request{}
+	r.longestHan, r.longestWords = 0, 0
+	for i := len(requestOrder) - 1; i >= 0; i-- {
+		req := requestOrder[i]
+		for _, p := range r.phrases[req] {
+			r.exact[p.text] = req // earlier requests overwrite later ones
+			if p.han {
+				r.longestHan = max(r.longestHan, utf8.RuneCountInString(p.text)+requestExtraHan)
+			} else {
+				r.longestWords = max(r.longestWords, min(3+2*len(p.words), 10))
+			}
+		}
+	}
 }
 
 // requestExtraHan is the most characters a Chinese message may say around
@@ -128,16 +153,24 @@ func (r *Requests) find(f phrase) Request {
 	if f.text == "" {
 		return ReqNone
 	}
+	if req, ok := r.exact[f.text]; ok {
+		return req
+	}
+	n := len(f.words)
+	if f.han {
+		n = max(n, utf8.RuneCountInString(f.text))
+	}
+	if n > requestLongest {
+		return ReqNone // a long text: a question that may mention a request
+	}
+	// Only a short message can be a phrase with little around it.
+	short := n <= r.longestWords || (f.han && n <= r.longestHan)
 	for _, req := range requestOrder {
-		for _, p := range r.phrases[req] {
-			if p.matches(f) {
-				return req
-			}
+		if short && slices.ContainsFunc(r.phrases[req], func(p phrase) bool { return p.matches(f) }) {
+			return req
 		}
-		for _, p := range r.anywhere[req] {
-			if p.within(f) {
-				return req
-			}
+		if slices.ContainsFunc(r.anywhere[req], func(p phrase) bool { return p.within(f) }) {
+			return req
 		}
 	}
 	return ReqNone
@@ -175,6 +208,9 @@ func (p phrase) matches(m phrase) bool {
 		return true
 	}
 	if p.han {
+		if !m.han {
+			return false
+		}
 		// A Chinese phrase of two characters or more, with a few
 		// characters around it; one character ("好", "是") only alone.
 		n := utf8.RuneCountInString(p.text)
