@@ -83,6 +83,45 @@ func DefaultDirectory() (*Directory, error) {
 	return ParseDirectory("hotlines.toml", defaultHotlines)
 }
 
+// withLangs adds the names, hours and aliases of the other languages
+// (data/i18n/<lang>.toml) to the parsed lines and counties, where the file
+// being read has none of its own.
+func withLangs(lines []Hotline, counties []County) error {
+	files, err := loadLangFiles()
+	if err != nil {
+		return err
+	}
+	for lang, f := range files {
+		for i := range lines {
+			l := &lines[i]
+			if t, ok := f.Lines[l.ID]; ok {
+				setIfEmpty(&l.Name, lang, t.Name)
+				setIfEmpty(&l.Hours, lang, t.Hours)
+			}
+		}
+		for i := range counties {
+			c := &counties[i]
+			if t, ok := f.Counties[c.Code]; ok {
+				setIfEmpty(&c.Name, lang, t.Name)
+				if c.Number != "" {
+					setIfEmpty(&c.Hours, lang, t.Hours)
+				}
+				c.Aliases = append(c.Aliases, t.Aliases...)
+			}
+		}
+	}
+	return nil
+}
+
+func setIfEmpty(m *map[Lang]string, lang Lang, text string) {
+	if *m == nil {
+		*m = map[Lang]string{}
+	}
+	if (*m)[lang] == "" && text != "" {
+		(*m)[lang] = text
+	}
+}
+
 // LoadDirectory reads a directory file that replaces the shipped one.
 func LoadDirectory(path string) (*Directory, error) {
 	raw, err := os.ReadFile(path)
@@ -147,6 +186,9 @@ func ParseDirectory(name string, raw []byte) (*Directory, error) {
 	}
 	if extra := md.Undecoded(); len(extra) > 0 {
 		return nil, fmt.Errorf("dialogs: %s: unknown field %s", name, extra[0])
+	}
+	if err := withLangs(f.Line, f.County); err != nil {
+		return nil, err
 	}
 	d := &Directory{lines: map[string]Hotline{}}
 	bad := func(where, format string, args ...any) error {

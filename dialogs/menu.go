@@ -156,6 +156,10 @@ func (t *turn) text(raw string) {
 	case ReqThanks, ReqBye, ReqOK, ReqYes, ReqNo:
 		t.smallTalk(req)
 	default:
+		if l, ok := requestLang(req); ok {
+			t.switchLang(l)
+			return
+		}
 		t.entry(text)
 	}
 }

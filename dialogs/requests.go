@@ -42,10 +42,48 @@ const (
 	ReqNo       Request = "no"
 )
 
-// requestOrder is the order requests are tried in.
-var requestOrder = []Request{
-	ReqPerson, ReqNoCard, ReqCantRead, ReqReplaced, ReqCancel, ReqMenu, ReqLangEn, ReqLangZh, ReqVerify,
-	ReqThanks, ReqBye, ReqGreeting, ReqOK, ReqYes, ReqNo,
+// requestOrder is the order requests are tried in: a request to switch to
+// each language of knowledge.AllLangs beyond zh-TW and English comes after
+// the two.
+var requestOrder = append([]Request{
+	ReqPerson, ReqNoCard, ReqCantRead, ReqReplaced, ReqCancel, ReqMenu, ReqLangEn, ReqLangZh},
+	append(langRequests(), ReqVerify, ReqThanks, ReqBye, ReqGreeting, ReqOK, ReqYes, ReqNo)...)
+
+// langRequests are the requests to switch to each further language:
+// "lang_vi", "lang_id", …
+func langRequests() []Request {
+	var out []Request
+	for _, l := range knowledge.AllLangs {
+		if l != knowledge.ZhTW && l != knowledge.En {
+			out = append(out, LangRequest(l))
+		}
+	}
+	return out
+}
+
+// LangRequest is the request to switch to lang.
+func LangRequest(lang Lang) Request {
+	switch lang {
+	case knowledge.En:
+		return ReqLangEn
+	case knowledge.ZhTW:
+		return ReqLangZh
+	}
+	return Request("lang_" + string(lang))
+}
+
+// isLangRequest reports whether req asks for a language.
+func isLangRequest(req Request) bool { return strings.HasPrefix(string(req), "lang_") }
+
+// requestLang is the language req asks for, if it asks for one the
+// conversation speaks.
+func requestLang(req Request) (Lang, bool) {
+	for _, l := range knowledge.Langs {
+		if LangRequest(l) == req {
+			return l, true
+		}
+	}
+	return "", false
 }
 
 //go:embed data/requests.toml
@@ -74,12 +112,26 @@ type phrase struct {
 	han   bool
 }
 
-// DefaultRequests returns the shipped request phrases (checked by the tests).
-func DefaultRequests() (*Requests, error) { return ParseRequests("requests.toml", defaultRequests) }
+// DefaultRequests returns the shipped request phrases (checked by the
+// tests): requests.toml and, for the other languages, the [requests] of
+// data/i18n/<lang>.toml.
+func DefaultRequests() (*Requests, error) {
+	files, err := loadLangFiles()
+	if err != nil {
+		return nil, err
+	}
+	extra := map[Lang]map[string][]string{}
+	for l, f := range files {
+		extra[l] = f.Requests
+	}
+	return parseRequests("requests.toml", defaultRequests, extra)
+}
 
 // ParseRequests parses and checks a requests file: every request, each with
 // phrases in every language, nothing else.
-func ParseRequests(name string, raw []byte) (*Requests, error) {
+func ParseRequests(name string, raw []byte) (*Requests, error) { return parseRequests(name, raw, nil) }
+
+func parseRequests(name string, raw []byte, extra map[Lang]map[string][]string) (*Requests, error) {
 	var m map[string]map[string][]string
 	md, err := toml.Decode(string(raw), &m)
 	if err != nil {
@@ -88,6 +140,14 @@ func ParseRequests(name string, raw []byte) (*Requests, error) {
 	if un := md.Undecoded(); len(un) > 0 {
 		return nil, fmt.Errorf("dialogs: %s: unknown field %s", name, un[0])
 	}
+	for lang, reqs := range extra {
+		for req, phrases := range reqs {
+			if _, ok := m[req]; !ok {
+				return nil, fmt.Errorf("dialogs: %s requests: unknown request %q", lang, req)
+			}
+			m[req][string(lang)] = phrases
+		}
+	}
 	r := &Requests{phrases: map[Request][]phrase{}, anywhere: map[Request][]phrase{}}
 	for _, req := range requestOrder {
 		langs, ok := m[string(req)]
@@ -95,7 +155,9 @@ func ParseRequests(name string, raw []byte) (*Requests, error) {
 			return nil, fmt.Errorf("dialogs: %s: request %q missing", name, req)
 		}
 		for _, lang := range knowledge.Langs {
-			if len(langs[string(lang)]) == 0 {
+			if len(langs[string(lang)]) == 0 && !(isLangRequest(req) && lang != knowledge.ZhTW && lang != knowledge.En) {
+				// How to ask for a language may be left to the other
+				// files; everything else is needed in every language.
 				return nil, fmt.Errorf("dialogs: %s: request %q: no %s phrases", name, req, lang)
 			}
 		}

@@ -20,8 +20,19 @@ type Words struct {
 //go:embed data/words.toml
 var defaultWords []byte
 
-// DefaultWords returns the shipped words (checked by the tests).
-func DefaultWords() (*Words, error) { return ParseWords("words.toml", defaultWords) }
+// DefaultWords returns the shipped words (checked by the tests): words.toml
+// and, for the other languages, the [words] of data/i18n/<lang>.toml.
+func DefaultWords() (*Words, error) {
+	files, err := loadLangFiles()
+	if err != nil {
+		return nil, err
+	}
+	extra := map[Lang]map[string]string{}
+	for l, f := range files {
+		extra[l] = f.Words
+	}
+	return ParseWordsLangs("words.toml", defaultWords, wordKeys, extra)
+}
 
 var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
 
@@ -30,13 +41,32 @@ var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
 // both. name is used in errors.
 func ParseWords(name string, raw []byte) (*Words, error) { return ParseWordsKeys(name, raw, wordKeys) }
 
+// ParseWordsLangs is ParseWordsKeys with the texts of further languages,
+// each a map of key to text (a file of the language's own), merged in
+// before the checks.
+func ParseWordsLangs(name string, raw []byte, wordKeys []string, extra map[Lang]map[string]string) (*Words, error) {
+	return parseWords(name, raw, wordKeys, extra)
+}
+
 // ParseWordsKeys parses and checks a words file of a channel's own (the
 // phone renderer's "press 1"): exactly keys, each non-empty in every
 // language, with the same placeholders in all of them.
 func ParseWordsKeys(name string, raw []byte, wordKeys []string) (*Words, error) {
+	return parseWords(name, raw, wordKeys, nil)
+}
+
+func parseWords(name string, raw []byte, wordKeys []string, extra map[Lang]map[string]string) (*Words, error) {
 	m := map[string]map[Lang]string{}
 	if _, err := toml.Decode(string(raw), &m); err != nil {
 		return nil, fmt.Errorf("dialogs: %s: %w", name, err)
+	}
+	for lang, texts := range extra {
+		for k, t := range texts {
+			if _, ok := m[k]; !ok {
+				return nil, fmt.Errorf("dialogs: %s words: key %q is not used by the engine", lang, k)
+			}
+			m[k][lang] = t
+		}
 	}
 	for _, k := range wordKeys {
 		if _, ok := m[k]; !ok {
