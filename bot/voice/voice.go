@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
+	"embed"
 	_ "embed"
 	"encoding/base64"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/BurntSushi/toml"
 	"github.com/vaxbot/vaxbot/dialogs"
 	"github.com/vaxbot/vaxbot/knowledge"
 )
@@ -83,15 +85,45 @@ func New(cfg Config) (*Channel, error) {
 	if cfg.MinConfidence <= 0 {
 		cfg.MinConfidence = 0.5
 	}
-	words, err := dialogs.ParseWordsKeys("voice/words.toml", wordsTOML, wordKeys)
+	words, err := loadWords()
 	if err != nil {
 		return nil, fmt.Errorf("voice: %w", err)
 	}
 	return &Channel{cfg: cfg, words: words}, nil
 }
 
-// Signature computes X-Twilio-Signature for a POST to fullURL with form:
-// base64(HMAC-SHA1(token, URL + each name and value, names sorted)).
+// langWords are the renderer's words in the languages beyond zh-TW and
+// English, one file each (data/i18n/<lang>.toml, flat: key = "text").
+//
+//go:embed data/i18n
+var langWords embed.FS
+
+// loadWords reads words.toml and the files of the other languages of
+// knowledge.Langs, and checks them: every key in every language.
+func loadWords() (*dialogs.Words, error) {
+	extra := map[dialogs.Lang]map[string]string{}
+	for _, l := range knowledge.Langs {
+		if l == knowledge.ZhTW || l == knowledge.En {
+			continue
+		}
+		name := "data/i18n/" + string(l) + ".toml"
+		raw, err := langWords.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		m := map[string]string{}
+		if _, err := toml.Decode(string(raw), &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		extra[l] = m
+	}
+	return dialogs.ParseWordsLangs("voice/words.toml", wordsTOML, wordKeys, extra)
+}
+
+// Signature computes X-Twilio-Signature for a POST to fullURL with form
+// as the provider signs it: base64(HMAC-SHA1(token, URL + each name and
+// value)), names sorted, and a repeated name's distinct values sorted
+// (the provider's validators drop repeated values).
 func Signature(token, fullURL string, form url.Values) string {
 	names := make([]string, 0, len(form))
 	for k := range form {
@@ -103,7 +135,10 @@ func Signature(token, fullURL string, form url.Values) string {
 	for _, k := range names {
 		vals := append([]string(nil), form[k]...)
 		sort.Strings(vals)
-		for _, v := range vals {
+		for i, v := range vals {
+			if i > 0 && v == vals[i-1] {
+				continue
+			}
 			b.WriteString(k)
 			b.WriteString(v)
 		}
@@ -113,18 +148,64 @@ func Signature(token, fullURL string, form url.Values) string {
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
-// Authenticate checks the signature of a request to path (with its raw
-// query, if any) in constant time.
-func (c *Channel) Authenticate(path, rawQuery string, form url.Values, signature string) bool {
+// Valid reports whether signature is the provider's for a POST to fullURL
+// with form, compared in constant time, accepting what the provider's own
+// validators accept: the URL without its user and password, and with and
+// without a port (the default port added when it has none, any port
+// removed when it has one).
+func Valid(token, fullURL string, form url.Values, signature string) bool {
 	if signature == "" {
 		return false
 	}
+	ok := false
+	for _, u := range signedURLs(fullURL) {
+		// Every candidate is checked, so the time taken does not say which
+		// one matched.
+		if hmac.Equal([]byte(Signature(token, u, form)), []byte(signature)) {
+			ok = true
+		}
+	}
+	return ok
+}
+
+// signedURLs are the forms of fullURL a signature may have been made over:
+// as it is, without any port, and with the scheme's default port (443 for
+// https, 80 for http) when it has none; all without userinfo. A URL that
+// does not parse is taken as it is.
+func signedURLs(fullURL string) []string {
+	u, err := url.Parse(fullURL)
+	if err != nil || u.Host == "" {
+		return []string{fullURL}
+	}
+	out := []string{fullURL}
+	if u.User != nil {
+		u.User = nil
+		out[0] = u.String()
+	}
+	host, port := u.Hostname(), u.Port()
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // an IPv6 address
+	}
+	if port != "" {
+		bare := *u
+		bare.Host = host
+		out = append(out, bare.String())
+	} else if def := map[string]string{"https": "443", "http": "80"}[u.Scheme]; def != "" {
+		withPort := *u
+		withPort.Host = host + ":" + def
+		out = append(out, withPort.String())
+	}
+	return out
+}
+
+// Authenticate checks the signature of a request to path (with its raw
+// query, if any) over the public URL, as Valid does.
+func (c *Channel) Authenticate(path, rawQuery string, form url.Values, signature string) bool {
 	full := c.cfg.PublicURL + path
 	if rawQuery != "" {
 		full += "?" + rawQuery
 	}
-	want := Signature(c.cfg.AuthToken, full, form)
-	return hmac.Equal([]byte(want), []byte(signature))
+	return Valid(c.cfg.AuthToken, full, form, signature)
 }
 
 // Handle answers one authenticated request to path with form parameters
@@ -198,10 +279,16 @@ func (c *Channel) w(lang dialogs.Lang, key string, kv ...string) string {
 
 // sayLang is the provider's language code for a conversation language.
 func sayLang(lang dialogs.Lang) string {
-	if lang == knowledge.En {
-		return "en-US"
+	if code, ok := providerLangs[lang]; ok {
+		return code
 	}
 	return "zh-TW"
+}
+
+// providerLangs are the provider's codes for <Say> and speech recognition.
+var providerLangs = map[dialogs.Lang]string{
+	knowledge.ZhTW: "zh-TW", knowledge.En: "en-US",
+	knowledge.Vi: "vi-VN", knowledge.Id: "id-ID", knowledge.Th: "th-TH", knowledge.Tl: "fil-PH",
 }
 
 func (c *Channel) url(path string) string { return c.cfg.PublicURL + path }
@@ -298,8 +385,13 @@ func (c *Channel) gatherKeys(verbs []any, says []Say) Response {
 
 // dial says the reference slowly twice and connects the line.
 func (c *Channel) dial(verbs []any, h dialogs.Handoff, lang dialogs.Lang) Response {
-	name := c.w(lang, "line_"+h.Line)
-	if h.Line != dialogs.Line1922 && h.Line != dialogs.LineNHIA {
+	var name string
+	switch {
+	case h.Line == dialogs.Line1922 || h.Line == dialogs.LineNHIA:
+		name = c.w(lang, "line_"+h.Line)
+	case h.Line != dialogs.LineCounty && h.Name != "":
+		name = h.Name // 1955, the Immigration Agency: the directory's name
+	default:
 		name = c.w(lang, "line_county")
 	}
 	text := c.w(lang, "transfer_no_ref", "line", name)
