@@ -3,9 +3,11 @@ package telegram
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	"github.com/go-telegram/bot/models"
@@ -57,7 +59,8 @@ func deepLink(username string) string { return "https://t.me/" + username + "?st
 // Decode parses an update into at most one event. Updates that are not a
 // message or a callback query the bot answers give no event and no error,
 // so that Telegram, which retries any non-2xx answer, does not send them
-// again. Decode makes no network call: the bot's username, when it is not
+// again. A message's event carries its date (bot.Event.At), which the
+// server checks against its replay window. Decode makes no network call: the bot's username, when it is not
 // known yet, is settled by Deliver.
 func (c *Channel) Decode(body []byte) ([]bot.Event, error) { return decode(body, c.knownUsername()) }
 
@@ -87,6 +90,12 @@ func decode(body []byte, username string) ([]bot.Event, error) {
 	}
 	if u.ID != 0 {
 		ev.ID = strconv.FormatInt(u.ID, 10)
+	}
+	if u.Message != nil && u.Message.Date > 0 {
+		// For the server's replay window. A callback query has no date of
+		// its own (its message's is when the bot wrote it, and an old
+		// button may be pressed), so it has none.
+		ev.At = time.Unix(int64(u.Message.Date), 0)
 	}
 	return []bot.Event{ev}, nil
 }
@@ -252,7 +261,8 @@ func person(chatID, userID int64) string {
 }
 
 // langHint maps Telegram's IETF language code to a conversation language:
-// "zh…" to zh-TW, "en…" to en, anything else to "".
+// "zh…" to zh-TW, "en…" to en, another code to its language when the
+// conversation speaks it ("vi", "fil"), anything else to "".
 func langHint(code string) dialogs.Lang {
 	c := strings.ToLower(code)
 	switch {
@@ -260,6 +270,10 @@ func langHint(code string) dialogs.Lang {
 		return knowledge.ZhTW
 	case strings.HasPrefix(c, "en"):
 		return knowledge.En
+	}
+	// Another language the conversation speaks ("vi", "id", "th", "fil").
+	if l, ok := knowledge.ParseLang(c); ok && slices.Contains(knowledge.Langs, l) {
+		return l
 	}
 	return ""
 }
