@@ -127,7 +127,15 @@ func (t *turn) handoffTo(h Handoff) {
 }
 
 // reasonText is the sentence a person can say to the operator.
-func (t *turn) reasonText(reason string) string { return t.e.ReasonText(t.s.Lang, reason) }
+// In a language the lines do not speak, it is said in English, which 1922
+// speaks, after the person's own: they read theirs, and say the English.
+func (t *turn) reasonText(reason string) string {
+	own := t.e.ReasonText(t.s.Lang, reason)
+	if t.s.Lang == knowledge.ZhTW || t.s.Lang == knowledge.En {
+		return own
+	}
+	return own + " — English: " + t.e.ReasonText(knowledge.En, reason)
+}
 
 // ReasonText is a handoff reason (a Reason constant, a diagnosis outcome or
 // "faq:qN") as the sentence a person can say to the operator, in lang; an
