@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/vaxbot/vaxbot/dialogs"
 )
@@ -20,6 +21,11 @@ type Event struct {
 	// Reply is the channel's own context for answering (a reply token, a
 	// chat id); the dispatcher passes it back to Deliver untouched.
 	Reply any
+	// At is when the platform says the event happened (LINE's timestamp,
+	// a Telegram message's date); the zero time when it does not say. The
+	// server refuses an event older than its replay window: a captured,
+	// correctly signed body sent again after its id was forgotten.
+	At time.Time
 }
 
 // Channel is one chat platform.
@@ -33,7 +39,10 @@ type Channel interface {
 	// ErrBadRequest (wrapped) for a body it cannot parse.
 	Decode(body []byte) ([]Event, error)
 	// Deliver sends the replies to one event. It retries what is worth
-	// retrying and returns an error only when the replies are lost.
+	// retrying, never sends what may have been delivered already, and
+	// returns an error only when the replies are lost, or wrapping
+	// ErrDeliveryUnknown when a call went unanswered and they may have
+	// arrived.
 	Deliver(ctx context.Context, ev Event, replies []dialogs.Reply) error
 }
 
@@ -46,3 +55,9 @@ type Preparer interface {
 
 // ErrBadRequest marks a body that could not be decoded.
 var ErrBadRequest = errors.New("bot: bad request")
+
+// ErrDeliveryUnknown marks replies whose fate is not known: a call to the
+// platform was sent and got no answer (a timeout, a connection cut), so
+// they may have arrived. Sending them again could say everything twice;
+// the dispatcher counts them as "unknown", not as lost.
+var ErrDeliveryUnknown = errors.New("bot: delivery unknown")

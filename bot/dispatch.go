@@ -90,6 +90,11 @@ type Dispatcher struct {
 	// dedupeDown is set while the shared Deduper fails, so that an outage
 	// is logged once, not once an event.
 	dedupeDown atomic.Bool
+	// current holds each worker's event while it runs (nil between
+	// events), so that Close can count those a stuck call holds.
+	current []atomic.Pointer[job]
+	// lost counts the events given up at shutdown.
+	lost atomic.Int64
 }
 
 // ErrOverloaded is returned by Enqueue when a worker's queue is full.
@@ -97,6 +102,17 @@ var ErrOverloaded = errors.New("bot: overloaded")
 
 // ErrClosed is returned by Enqueue after Close.
 var ErrClosed = errors.New("bot: shutting down")
+
+// ErrEventsLost is wrapped by Close's error when its context ended before
+// every queued event was handled: those events are counted in
+// vaxbot_events_lost_total{reason="shutdown"}.
+var ErrEventsLost = errors.New("bot: events lost at shutdown")
+
+// closeGrace is how long Close waits, once its context has ended and the
+// work in flight is cancelled, for the workers to return. Calls that honour
+// their context end at once; one that does not is left behind, and its
+// event counted lost, so that shutdown keeps its bound.
+const closeGrace = 500 * time.Millisecond
 
 // NewDispatcher starts the workers.
 func NewDispatcher(cfg DispatcherConfig) *Dispatcher {
@@ -120,11 +136,12 @@ func NewDispatcher(cfg DispatcherConfig) *Dispatcher {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &Dispatcher{cfg: cfg, seen: cache.New(cfg.DedupeFor, cfg.DedupeFor), baseCtx: ctx, cancel: cancel}
-	for range cfg.Workers {
+	d.current = make([]atomic.Pointer[job], cfg.Workers)
+	for i := range cfg.Workers {
 		q := make(chan job, cfg.Queue)
 		d.queues = append(d.queues, q)
 		d.wg.Add(1)
-		go d.work(q)
+		go d.work(q, &d.current[i])
 	}
 	return d
 }
@@ -199,11 +216,26 @@ func fnv32a(s string) uint32 {
 	return h
 }
 
-func (d *Dispatcher) work(q chan job) {
+// work runs the events of one queue in order. Before each it checks the
+// dispatcher's context: once Close has given up waiting, what is left is
+// counted lost, not started.
+func (d *Dispatcher) work(q chan job, current *atomic.Pointer[job]) {
 	defer d.wg.Done()
 	for j := range q {
+		if d.baseCtx.Err() != nil {
+			d.lose(j)
+			continue
+		}
+		current.Store(&j)
 		d.run(j)
+		current.Store(nil)
 	}
+}
+
+// lose counts an event given up at shutdown.
+func (d *Dispatcher) lose(j job) {
+	d.lost.Add(1)
+	d.cfg.Metrics.EventLost(j.ch.Name(), "shutdown")
 }
 
 // run handles one event and delivers its replies. A panic in the channel
@@ -230,18 +262,34 @@ func (d *Dispatcher) run(j job) {
 	if len(replies) == 0 {
 		return
 	}
+	if ctx.Err() != nil {
+		// No call is made with a context that has ended.
+		if d.baseCtx.Err() != nil {
+			d.lose(j)
+			return
+		}
+		d.cfg.Metrics.Reply(name, "lost")
+		d.cfg.Metrics.TurnFailure(CauseDeliver)
+		d.cfg.Logger.Warn("replies lost: the event's time ran out before delivery", "channel", name, "type", j.ev.Type)
+		return
+	}
 	if !d.guard(j, "deliver", func() { err = j.ch.Deliver(ctx, j.ev, replies) }) {
 		// Counted as a panic already.
 		d.cfg.Metrics.Reply(name, "lost")
 		return
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrDeliveryUnknown):
+		// The channel counted it "unknown": it may have arrived, and is
+		// not sent again.
+		d.cfg.Logger.Info("replies may have arrived: a call went unanswered; not sent again", "channel", name, "type", j.ev.Type, "err", err)
+	case err != nil:
 		d.cfg.Metrics.Reply(name, "lost")
 		d.cfg.Metrics.TurnFailure(CauseDeliver)
 		d.cfg.Logger.Warn("replies lost", "channel", name, "type", j.ev.Type, "err", err)
-		return
+	default:
+		d.cfg.Metrics.ReplySeconds(name, time.Since(j.received).Seconds())
 	}
-	d.cfg.Metrics.ReplySeconds(name, time.Since(j.received).Seconds())
 }
 
 // apology is what the person hears when the Handler panicked: its
@@ -273,7 +321,11 @@ func (d *Dispatcher) guard(j job, stage string, f func()) (ok bool) {
 }
 
 // Close stops taking events and waits until the queued ones are handled and
-// delivered, or ctx ends; then in-flight deliveries are cancelled.
+// delivered, or ctx ends. Then it cancels the calls in flight, and the
+// workers count what is still queued lost instead of starting it; after
+// closeGrace at most, Close returns even if a call ignores its context,
+// counting that call's event lost too. The error wraps ErrEventsLost when
+// any event was given up.
 func (d *Dispatcher) Close(ctx context.Context) error {
 	d.mu.Lock()
 	if !d.closed {
@@ -291,10 +343,33 @@ func (d *Dispatcher) Close(ctx context.Context) error {
 	select {
 	case <-done:
 		d.cancel()
-		return nil
+		return d.lostErr()
 	case <-ctx.Done():
-		d.cancel()
-		<-done
-		return ctx.Err()
 	}
+	d.cancel()
+	grace := time.NewTimer(closeGrace)
+	defer grace.Stop()
+	select {
+	case <-done:
+	case <-grace.C:
+		// Some worker is stuck in a call that ignores its context: what
+		// its queue holds is counted here, with the event it is on.
+		for i, q := range d.queues {
+			for j := range q {
+				d.lose(j)
+			}
+			if j := d.current[i].Swap(nil); j != nil {
+				d.lose(*j)
+			}
+		}
+	}
+	return d.lostErr()
+}
+
+// lostErr reports the events given up at shutdown, if any.
+func (d *Dispatcher) lostErr() error {
+	if n := d.lost.Load(); n > 0 {
+		return fmt.Errorf("%w: %d", ErrEventsLost, n)
+	}
+	return nil
 }

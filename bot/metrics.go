@@ -102,9 +102,18 @@ func (m *Metrics) Duplicate(channel string) {
 	m.inc(`vaxbot_duplicates_dropped_total{channel=%q}`, channel)
 }
 
-// Reply counts replies by result: "sent", "failed", "retried", "lost".
+// Reply counts replies by result: "sent", "retried", "failed", "lost",
+// "expired", "pushed", "delivered_after_timeout" (a call timed out, and
+// what followed showed the reply had arrived), "unknown" (a call went
+// unanswered: the reply may have arrived, and is not sent again).
 func (m *Metrics) Reply(channel, result string) {
 	m.inc(`vaxbot_replies_total{channel=%q,result=%q}`, channel, result)
+}
+
+// EventLost counts an acknowledged event that was never handled: reason
+// "shutdown" for one still queued when the shutdown bound ran out.
+func (m *Metrics) EventLost(channel, reason string) {
+	m.inc(`vaxbot_events_lost_total{channel=%q,reason=%q}`, channel, reason)
 }
 
 // WebhookSeconds records how long answering a webhook took.
@@ -158,5 +167,11 @@ func (m *Metrics) Observe(kind, value string) {
 // Gauge registers a gauge whose value f reports when metrics are read.
 func (m *Metrics) Gauge(name string, f func() float64) { m.set.GetOrCreateGauge(name, f) }
 
-// WritePrometheus writes every metric in Prometheus text format.
-func (m *Metrics) WritePrometheus(w io.Writer) { m.set.WritePrometheus(w) }
+// WritePrometheus writes every metric in Prometheus text format, then the
+// process's and the Go runtime's (go_goroutines, go_memstats_…, go_gc_…,
+// process_cpu_seconds_total, process_resident_memory_bytes,
+// process_open_fds…).
+func (m *Metrics) WritePrometheus(w io.Writer) {
+	m.set.WritePrometheus(w)
+	metrics.WriteProcessMetrics(w)
+}

@@ -32,7 +32,42 @@ type ServerConfig struct {
 	Ops *Ops
 	// Voice serves /voice/…; without it those paths answer 404.
 	Voice Voice
+	// ReplayWindow is how old an event may be (by the platform's own
+	// timestamp) and still be taken (DefaultReplayWindow when 0). An older
+	// one is answered 200, so the platform does not send it again, and is
+	// not processed: counted as rejected, reason "replay". Keep it within
+	// the dispatcher's DedupeFor, so that every event young enough to be
+	// taken is also remembered.
+	ReplayWindow time.Duration
+	// Checks are what /readyz asks besides the server itself (Redis, the
+	// database, the record service).
+	Checks []Check
+	// ReadyCache is how long /readyz reuses its checks' results
+	// (DefaultReadyCache when 0), so that probes cost the back ends at
+	// most one round of checks that long.
+	ReadyCache time.Duration
+	// ReadyTimeout bounds one round of checks (DefaultReadyTimeout when 0).
+	ReadyTimeout time.Duration
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
 }
+
+// Check is one thing the server needs to serve: Name names it in /readyz's
+// answer ("redis", "database", "registry"), Probe reports an error when it
+// is down. Probe gets a context bounded by ReadyTimeout and should return
+// when it ends.
+type Check struct {
+	Name  string
+	Probe func(ctx context.Context) error
+}
+
+// Defaults of ServerConfig.
+const (
+	// DefaultReplayWindow is the dispatcher's default DedupeFor.
+	DefaultReplayWindow = 10 * time.Minute
+	DefaultReadyCache   = 2 * time.Second
+	DefaultReadyTimeout = time.Second
+)
 
 // Voice is a phone channel answered synchronously (bot/voice): the server
 // checks the method, parses the form, and lets it authenticate and answer.
@@ -53,7 +88,10 @@ type Server struct {
 	cfg      ServerConfig
 	srv      *fasthttp.Server
 	channels map[string]Channel
-	stopping atomic.Bool
+	// draining is set from Drain on: /readyz answers 503 while the
+	// webhooks are still served.
+	draining atomic.Bool
+	ready    readiness
 }
 
 // NewServer builds a Server; it does not listen until Serve.
@@ -67,7 +105,20 @@ func NewServer(cfg ServerConfig) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.ReplayWindow <= 0 {
+		cfg.ReplayWindow = DefaultReplayWindow
+	}
+	if cfg.ReadyCache <= 0 {
+		cfg.ReadyCache = DefaultReadyCache
+	}
+	if cfg.ReadyTimeout <= 0 {
+		cfg.ReadyTimeout = DefaultReadyTimeout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	s := &Server{cfg: cfg, channels: map[string]Channel{}}
+	s.ready = readiness{checks: cfg.Checks, ttl: cfg.ReadyCache, timeout: cfg.ReadyTimeout, logger: cfg.Logger}
 	for _, c := range cfg.Channels {
 		s.channels[c.Name()] = c
 	}
@@ -88,10 +139,17 @@ func NewServer(cfg ServerConfig) *Server {
 // Serve answers requests on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.srv.Serve(ln) }
 
+// Drain makes /readyz answer 503, so that the load balancer sends no new
+// requests, while everything is still served: the start of a shutdown.
+func (s *Server) Drain() { s.draining.Store(true) }
+
 // Shutdown stops accepting requests, waits for those in flight, then lets the
-// dispatcher finish queued events and their replies, all within ctx.
+// dispatcher finish queued events and their replies, all within ctx. When
+// ctx ends first, what is left is given up: the error then wraps
+// ErrEventsLost (events counted lost) or context.DeadlineExceeded
+// (connections still open), and Shutdown returns within closeGrace.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.stopping.Store(true)
+	s.draining.Store(true)
 	err := s.srv.ShutdownWithContext(ctx)
 	if s.cfg.Dispatcher != nil {
 		err = errors.Join(err, s.cfg.Dispatcher.Close(ctx))
@@ -186,11 +244,7 @@ func (s *Server) Handle(ctx *fasthttp.RequestCtx) {
 		return
 	case "/readyz":
 		if s.onlyGet(ctx) {
-			if s.stopping.Load() {
-				ctx.Error("shutting down\n", fasthttp.StatusServiceUnavailable)
-				return
-			}
-			ctx.SetBodyString("ready\n")
+			s.readyz(ctx)
 		}
 		return
 	case "/metrics":
@@ -221,11 +275,17 @@ func (s *Server) Handle(ctx *fasthttp.RequestCtx) {
 	}
 	if !ctx.IsPost() {
 		s.cfg.Metrics.Rejected(name, "method")
-		ctx.Response.Header.Set("Allow", "POST")
-		ctx.Error("method not allowed\n", fasthttp.StatusMethodNotAllowed)
+		methodNotAllowed(ctx, "POST")
 		return
 	}
 	s.webhook(ctx, ch)
+}
+
+// methodNotAllowed answers 405 with the Allow header (set after
+// ctx.Error, which resets the response's headers).
+func methodNotAllowed(ctx *fasthttp.RequestCtx, allow string) {
+	ctx.Error("method not allowed\n", fasthttp.StatusMethodNotAllowed)
+	ctx.Response.Header.Set("Allow", allow)
 }
 
 // voice answers a telephony provider's form POST with TwiML.
@@ -237,8 +297,8 @@ func (s *Server) voice(ctx *fasthttp.RequestCtx, path string) {
 		return
 	}
 	if !ctx.IsPost() {
-		ctx.Response.Header.Set("Allow", "POST")
-		ctx.Error("method not allowed\n", fasthttp.StatusMethodNotAllowed)
+		s.cfg.Metrics.Rejected("voice", "method")
+		methodNotAllowed(ctx, "POST")
 		return
 	}
 	start := time.Now()
@@ -264,8 +324,7 @@ func (s *Server) onlyGet(ctx *fasthttp.RequestCtx) bool {
 	if ctx.IsGet() || ctx.IsHead() {
 		return true
 	}
-	ctx.Response.Header.Set("Allow", "GET")
-	ctx.Error("method not allowed\n", fasthttp.StatusMethodNotAllowed)
+	methodNotAllowed(ctx, "GET, HEAD")
 	return false
 }
 
@@ -290,7 +349,17 @@ func (s *Server) webhook(ctx *fasthttp.RequestCtx, ch Channel) {
 	}
 	c, cancel := context.WithTimeout(context.Background(), webhookTimeout)
 	defer cancel()
+	now := s.cfg.Now()
 	for _, ev := range events {
+		if !ev.At.IsZero() && now.Sub(ev.At) > s.cfg.ReplayWindow {
+			// A replay, or an event the platform kept too long to answer
+			// now: not processed, and answered 200 with the rest, so that
+			// it is not sent again.
+			s.cfg.Metrics.Rejected(name, "replay")
+			s.cfg.Logger.Debug("event older than the replay window refused", "channel", name, "type", ev.Type,
+				"age", now.Sub(ev.At).Round(time.Second).String())
+			continue
+		}
 		if s.cfg.Dispatcher.Seen(c, name, ev.ID) {
 			s.cfg.Metrics.Duplicate(name)
 			continue

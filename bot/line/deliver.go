@@ -8,12 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+	"github.com/valyala/fasthttp"
 	"github.com/vaxbot/vaxbot/bot"
 	"github.com/vaxbot/vaxbot/dialogs"
 	"github.com/vaxbot/vaxbot/verify"
@@ -86,9 +89,18 @@ func (c *Channel) settleAnimation(token string) {
 	}
 }
 
-// Deliver answers an event with its reply token, retrying 429 and 5xx with
-// backoff that honours Retry-After while the token is fresh. When it is
-// stale, it pushes if PushFallback is set; otherwise the loss is counted.
+// Deliver answers an event with its reply token, retrying 429, 5xx and
+// calls that went unanswered, with backoff that honours Retry-After, while
+// the token is fresh: a reply token is used once, so a retry never says
+// anything twice. When it is stale, it pushes if PushFallback is set;
+// otherwise the loss is counted.
+//
+// A try that went unanswered (a timeout, a cut connection) may have been
+// delivered. When a later try is then refused for an invalid reply token,
+// the token was used by that try: the reply arrived, and is counted
+// "delivered_after_timeout", never pushed. When no try is answered, the
+// reply may or may not have arrived: it is counted "unknown", never pushed,
+// and the error wraps bot.ErrDeliveryUnknown.
 func (c *Channel) Deliver(ctx context.Context, ev bot.Event, replies []dialogs.Reply) error {
 	r, ok := ev.Reply.(replyTo)
 	if !ok {
@@ -101,13 +113,21 @@ func (c *Channel) Deliver(ctx context.Context, ev bot.Event, replies []dialogs.R
 	}
 	deadline := r.received.Add(replyWindow)
 	if r.token != "" && c.cfg.Now().Before(deadline) {
-		err := c.retry(ctx, deadline, func() (*http.Response, error) { return c.reply(ctx, r.token, msgs) })
-		if err == nil {
+		unanswered, err := c.retry(ctx, deadline, func() (*http.Response, error) { return c.reply(ctx, r.token, msgs) })
+		var se *statusError
+		isStatus := errors.As(err, &se)
+		switch {
+		case err == nil:
 			c.cfg.Metrics.Reply("line", "sent")
 			return nil
+		case unanswered && isStatus && se.status == http.StatusBadRequest && invalidToken(se):
+			c.cfg.Metrics.Reply("line", "delivered_after_timeout")
+			return nil
+		case unanswered && !(isStatus && se.status == http.StatusBadRequest):
+			c.cfg.Metrics.Reply("line", "unknown")
+			return fmt.Errorf("line: reply: %w: %w", bot.ErrDeliveryUnknown, err)
 		}
-		var se *statusError
-		tokenGone := errors.Is(err, errTokenWindow) || (errors.As(err, &se) && se.status == http.StatusBadRequest)
+		tokenGone := errors.Is(err, errTokenWindow) || (isStatus && se.status == http.StatusBadRequest)
 		if !tokenGone {
 			c.cfg.Metrics.Reply("line", "failed")
 			return fmt.Errorf("line: reply: %w: %w", ErrLost, err)
@@ -119,14 +139,40 @@ func (c *Channel) Deliver(ctx context.Context, ev bot.Event, replies []dialogs.R
 		c.cfg.Metrics.Reply("line", "expired")
 		return fmt.Errorf("line: reply token expired and push fallback is off: %w", ErrLost)
 	}
+	// The retry key makes LINE accept a push once: a retry of a push that
+	// arrived is refused with 409.
 	key := retryKey()
-	err := c.retry(ctx, time.Time{}, func() (*http.Response, error) { return c.push(ctx, r.userID, msgs, key) })
-	if err != nil {
-		c.cfg.Metrics.Reply("line", "failed")
-		return fmt.Errorf("line: push: %w: %w", ErrLost, err)
+	unanswered, err := c.retry(ctx, time.Time{}, func() (*http.Response, error) { return c.push(ctx, r.userID, msgs, key) })
+	var se *statusError
+	switch {
+	case err == nil:
+		c.cfg.Metrics.Reply("line", "pushed")
+		return nil
+	case errors.As(err, &se) && se.status == http.StatusConflict:
+		c.cfg.Metrics.Reply("line", "delivered_after_timeout")
+		return nil
+	case unanswered:
+		c.cfg.Metrics.Reply("line", "unknown")
+		return fmt.Errorf("line: push: %w: %w", bot.ErrDeliveryUnknown, err)
 	}
-	c.cfg.Metrics.Reply("line", "pushed")
-	return nil
+	c.cfg.Metrics.Reply("line", "failed")
+	return fmt.Errorf("line: push: %w: %w", ErrLost, err)
+}
+
+// invalidToken reports whether the API refused a reply for its token
+// ("Invalid reply token"): already used, or expired.
+func invalidToken(err error) bool {
+	return strings.Contains(strings.ToLower(err.Error()), "invalid reply token")
+}
+
+// mayHaveArrived reports whether a call that failed without a response may
+// still have reached the API: any failure but one to connect.
+func mayHaveArrived(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return false
+	}
+	return !errors.Is(err, fasthttp.ErrDialTimeout) && !errors.Is(err, fasthttp.ErrNoFreeConns)
 }
 
 // The Messaging API's endpoints that Deliver and Prepare call.
@@ -262,19 +308,30 @@ var errTokenWindow = errors.New("reply window closed")
 
 // retry calls do until it succeeds, fails for good (4xx other than 429), the
 // tries run out, ctx ends, or the next try would start after deadline (when
-// set). The API's error text may quote the request, never the person's data:
-// messages hold only masked numbers.
-func (c *Channel) retry(ctx context.Context, deadline time.Time, do func() (*http.Response, error)) error {
+// set). No try starts once ctx has ended. unanswered reports whether some
+// try got no response and may have reached the API. The API's error text
+// may quote the request, never the person's data: messages hold only
+// masked numbers.
+func (c *Channel) retry(ctx context.Context, deadline time.Time, do func() (*http.Response, error)) (unanswered bool, err error) {
 	backoff := 200 * time.Millisecond
 	var last error
 	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			if last != nil {
+				return unanswered, fmt.Errorf("%w (%w)", err, last)
+			}
+			return unanswered, err
+		}
 		res, err := do()
 		if err == nil {
-			return nil
+			return unanswered, nil
+		}
+		if res == nil && mayHaveArrived(err) {
+			unanswered = true
 		}
 		if ctx.Err() != nil {
 			// Cancelled or timed out: no further try.
-			return fmt.Errorf("%w (%w)", ctx.Err(), err)
+			return unanswered, fmt.Errorf("%w (%w)", ctx.Err(), err)
 		}
 		last = err
 		status := 0
@@ -282,10 +339,10 @@ func (c *Channel) retry(ctx context.Context, deadline time.Time, do func() (*htt
 			status = res.StatusCode
 		}
 		if status != 0 && status != http.StatusTooManyRequests && status < 500 {
-			return &statusError{status: status, err: err}
+			return unanswered, &statusError{status: status, err: err}
 		}
 		if attempt == maxAttempts {
-			return fmt.Errorf("after %d tries: %w", attempt, last)
+			return unanswered, fmt.Errorf("after %d tries: %w", attempt, last)
 		}
 		wait := backoff
 		if res != nil {
@@ -294,12 +351,12 @@ func (c *Channel) retry(ctx context.Context, deadline time.Time, do func() (*htt
 			}
 		}
 		if !deadline.IsZero() && c.cfg.Now().Add(wait).After(deadline) {
-			return errTokenWindow
+			return unanswered, errTokenWindow
 		}
 		c.cfg.Metrics.Reply("line", "retried")
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return unanswered, fmt.Errorf("%w (%w)", ctx.Err(), last)
 		case <-time.After(wait):
 		}
 		backoff *= 3

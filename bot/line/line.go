@@ -108,7 +108,8 @@ type replyTo struct {
 // the conversation answers with a note on talking privately, never a form.
 // Everything else (other group messages, standby mode, unfollow, join…)
 // yields no event, so the server answers 200 and LINE does not redeliver
-// it.
+// it. Each event carries its timestamp (bot.Event.At), which the server
+// checks against its replay window.
 func (c *Channel) Decode(body []byte) ([]bot.Event, error) {
 	return decode(body, c.cfg.Now())
 }
@@ -134,6 +135,25 @@ func decode(body []byte, now time.Time) ([]bot.Event, error) {
 		out = append(out, ev)
 	}
 	return out, nil
+}
+
+// timestampOf is when LINE says an event happened (its timestamp, in
+// milliseconds), for the server's replay window; the zero time when it
+// does not say.
+func timestampOf(e webhook.EventInterface) time.Time {
+	var ms int64
+	switch e := e.(type) {
+	case webhook.MessageEvent:
+		ms = e.Timestamp
+	case webhook.PostbackEvent:
+		ms = e.Timestamp
+	case webhook.FollowEvent:
+		ms = e.Timestamp
+	}
+	if ms <= 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
 }
 
 // event turns one SDK event into a bot.Event. The SDK stores events as
@@ -175,6 +195,7 @@ func event(e webhook.EventInterface) (bot.Event, bool) {
 	default:
 		return ev, false
 	}
+	ev.At = timestampOf(e)
 	switch s := src.(type) {
 	case webhook.UserSource:
 		if s.UserId == "" {

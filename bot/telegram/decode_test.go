@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vaxbot/vaxbot/bot"
 	"github.com/vaxbot/vaxbot/dialogs"
@@ -107,6 +108,7 @@ func TestDecode(t *testing.T) {
 					t.Fatalf("Reply is %T, want *target", got[i].Reply)
 				}
 				got[i].Reply = nil
+				got[i].At = time.Time{} // TestDecodeAt checks it
 				if got[i] != tt.want[i] {
 					t.Errorf("event %d:\n got %+v\nwant %+v", i, got[i], tt.want[i])
 				}

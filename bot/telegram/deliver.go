@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -328,7 +329,11 @@ func (c *Channel) send(ctx context.Context, t *target, m message) error {
 		_, err := c.api.SendMessage(ctx, p)
 		return err
 	}, func() { c.count("retried") })
-	if err != nil {
+	switch {
+	case errors.Is(err, bot.ErrDeliveryUnknown):
+		c.count("unknown")
+		return err
+	case err != nil:
 		c.count("failed")
 		return err
 	}
@@ -344,13 +349,30 @@ func (c *Channel) count(result string) {
 
 // call runs one API call, retrying a 429 after its retry_after (capped)
 // and a 5xx or a connection error after a backoff, at most len(backoff)
-// times and never past ctx. A 4xx other than 429 is final.
+// times; no try starts once ctx has ended. A 4xx other than 429 is final.
+//
+// sendMessage is not idempotent: when a try got no response at all but
+// may have reached the API (a timeout, a cut connection; not a refused
+// connection), the message may have been sent, and sending it again could
+// show it twice. It is not retried, and the error wraps
+// bot.ErrDeliveryUnknown.
 func (c *Channel) call(ctx context.Context, method string, do func(context.Context) error, retried func()) error {
+	var last error
 	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			if last != nil {
+				return errorf(method, 0, fmt.Errorf("%w (%w)", err, last))
+			}
+			return errorf(method, 0, err)
+		}
 		var status int
 		err := do(withStatus(ctx, &status))
 		if err == nil {
 			return nil
+		}
+		last = err
+		if method == "sendMessage" && status == 0 && mayHaveArrived(err) {
+			return fmt.Errorf("%w: %w", bot.ErrDeliveryUnknown, errorf(method, status, err))
 		}
 		wait, again := retryAfter(ctx, status, err, attempt)
 		if !again || attempt >= len(backoff) {
@@ -363,6 +385,18 @@ func (c *Channel) call(ctx context.Context, method string, do func(context.Conte
 			return errorf(method, status, err)
 		}
 	}
+}
+
+// mayHaveArrived reports whether a call that failed without a response
+// may still have reached the API: the request went out (a *url.Error other
+// than a failure to connect).
+func mayHaveArrived(err error) bool {
+	var netErr *url.Error
+	if !errors.As(err, &netErr) {
+		return false // failed before sending (building the request)
+	}
+	var op *net.OpError
+	return !errors.As(err, &op) || op.Op != "dial"
 }
 
 // retryAfter says whether a failed call is worth another try, and when.

@@ -37,8 +37,20 @@ type serveConfig struct {
 	RegistryKey   string // VAXBOT_REGISTRY_KEY, a PEM file
 	Hotlines      string // VAXBOT_HOTLINES
 	MaxBody       int    // VAXBOT_MAX_BODY
-	// ShutdownTimeout bounds the drain after SIGTERM (not configurable).
-	ShutdownTimeout   time.Duration
+	// Drain is VAXBOT_DRAIN: after SIGTERM, how long /readyz answers 503
+	// while everything is still served, for the load balancer to stop
+	// sending requests here.
+	Drain time.Duration
+	// ShutdownTimeout is VAXBOT_SHUTDOWN_TIMEOUT: after the drain, how long
+	// in-flight requests and queued events may take; what is left then is
+	// counted lost, and serve exits within a second more.
+	ShutdownTimeout time.Duration
+	// ReplayWindow is VAXBOT_REPLAY_WINDOW: how old an event may be (by
+	// the platform's timestamp) and still be taken; event ids are
+	// remembered at least this long.
+	ReplayWindow time.Duration
+	// LogLevel is VAXBOT_LOG_LEVEL: debug, info, warn or error.
+	LogLevel          slog.Level
 	DispatcherWorkers int // VAXBOT_WORKERS
 	// CheckRate is VAXBOT_CHECK_RATE, the number checks per second each
 	// channel may start (dialogs.DefaultChannelRate when 0): what the
@@ -58,6 +70,14 @@ type serveConfig struct {
 	PprofAddr         string        // VAXBOT_PPROF_ADDR
 	wrapMatcher       matcherWrap   // tests only: see engineOptions
 }
+
+// Defaults of the shutdown: a drain of 5 s, then 20 s for the work in
+// flight; deploy/kubernetes.yaml's terminationGracePeriodSeconds must stay
+// above their sum plus a second.
+const (
+	defaultDrain           = 5 * time.Second
+	defaultShutdownTimeout = 20 * time.Second
+)
 
 // demoRegistry is the registry name (VAXBOT_REGISTRY, --registry) that
 // selects the embedded demo records, for trying vaxbot out.
@@ -95,7 +115,10 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 		PprofAddr:         getenv("VAXBOT_PPROF_ADDR"),
 		CallbackRetention: 7 * 24 * time.Hour,
 		MaxBody:           bot.DefaultMaxBody,
-		ShutdownTimeout:   20 * time.Second,
+		Drain:             defaultDrain,
+		ShutdownTimeout:   defaultShutdownTimeout,
+		ReplayWindow:      bot.DefaultReplayWindow,
+		LogLevel:          slog.LevelInfo,
 	}
 	if c.Addr == "" {
 		c.Addr = ":8080"
@@ -110,12 +133,28 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 		}
 		c.LinePushFallback = b
 	}
-	if v := getenv("VAXBOT_CALLBACK_RETENTION"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return c, errors.New("VAXBOT_CALLBACK_RETENTION: want a duration such as 168h")
+	for _, v := range []struct {
+		name, example string
+		dst           *time.Duration
+		zeroOK        bool
+	}{
+		{"VAXBOT_CALLBACK_RETENTION", "168h", &c.CallbackRetention, false},
+		{"VAXBOT_DRAIN", "5s", &c.Drain, true},
+		{"VAXBOT_SHUTDOWN_TIMEOUT", "20s", &c.ShutdownTimeout, false},
+		{"VAXBOT_REPLAY_WINDOW", "10m", &c.ReplayWindow, false},
+	} {
+		if s := getenv(v.name); s != "" {
+			d, err := time.ParseDuration(s)
+			if err != nil || d < 0 || (d == 0 && !v.zeroOK) {
+				return c, fmt.Errorf("%s: want a duration such as %s", v.name, v.example)
+			}
+			*v.dst = d
 		}
-		c.CallbackRetention = d
+	}
+	if v := getenv("VAXBOT_LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, errors.New("VAXBOT_LOG_LEVEL: want debug, info, warn or error")
+		}
 	}
 	for _, v := range []struct {
 		name string

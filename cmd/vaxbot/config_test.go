@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"regexp"
 	"slices"
@@ -90,6 +91,10 @@ func TestConfigFromEnvReadsEveryREADMEVariable(t *testing.T) {
 		"VAXBOT_WORKERS":             {"8", func(c serveConfig) any { return c.DispatcherWorkers }, 8},
 		"VAXBOT_CHECK_RATE":          {"500", func(c serveConfig) any { return c.CheckRate }, 500},
 		"VAXBOT_PPROF_ADDR":          {"127.0.0.1:6060", func(c serveConfig) any { return c.PprofAddr }, "127.0.0.1:6060"},
+		"VAXBOT_LOG_LEVEL":           {"debug", func(c serveConfig) any { return c.LogLevel }, slog.LevelDebug},
+		"VAXBOT_DRAIN":               {"1500ms", func(c serveConfig) any { return c.Drain }, 1500 * time.Millisecond},
+		"VAXBOT_SHUTDOWN_TIMEOUT":    {"45s", func(c serveConfig) any { return c.ShutdownTimeout }, 45 * time.Second},
+		"VAXBOT_REPLAY_WINDOW":       {"30m", func(c serveConfig) any { return c.ReplayWindow }, 30 * time.Minute},
 	}
 	documented := readmeVariables(t)
 	for _, name := range documented {
@@ -133,7 +138,8 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if d.Addr != ":8080" || d.DataDir != "./data" || d.MaxBody != 1<<20 || d.CallbackRetention != 7*24*time.Hour ||
-		d.ShutdownTimeout != 20*time.Second || d.Registry != "" || d.RegistryURL != "" || d.LinePushFallback {
+		d.Drain != 5*time.Second || d.ShutdownTimeout != 20*time.Second || d.ReplayWindow != 10*time.Minute ||
+		d.LogLevel != slog.LevelInfo || d.Registry != "" || d.RegistryURL != "" || d.LinePushFallback {
 		t.Errorf("defaults: %+v", d)
 	}
 }
@@ -175,6 +181,11 @@ func TestConfigFromEnvRefuses(t *testing.T) {
 		{"short hash key", map[string]string{"VAXBOT_HASH_KEY": "pw-secret"}, "VAXBOT_HASH_KEY"},
 		{"bad data key", map[string]string{"VAXBOT_DATA_KEY": "pw-secret"}, "VAXBOT_DATA_KEY"},
 		{"Redis without a data key", map[string]string{"VAXBOT_REDIS_ADDR": "127.0.0.1:6379"}, "VAXBOT_DATA_KEY"},
+		{"log level unknown", map[string]string{"VAXBOT_LOG_LEVEL": "loud"}, "VAXBOT_LOG_LEVEL"},
+		{"drain negative", map[string]string{"VAXBOT_DRAIN": "-1s"}, "VAXBOT_DRAIN"},
+		{"drain not a duration", map[string]string{"VAXBOT_DRAIN": "5"}, "VAXBOT_DRAIN"},
+		{"zero shutdown bound", map[string]string{"VAXBOT_SHUTDOWN_TIMEOUT": "0s"}, "VAXBOT_SHUTDOWN_TIMEOUT"},
+		{"zero replay window", map[string]string{"VAXBOT_REPLAY_WINDOW": "0"}, "VAXBOT_REPLAY_WINDOW"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

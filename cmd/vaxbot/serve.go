@@ -23,15 +23,18 @@ import (
 	"github.com/vaxbot/vaxbot/bot/voice"
 	"github.com/vaxbot/vaxbot/dialogs"
 	"github.com/vaxbot/vaxbot/dialogs/tickets"
+	"github.com/vaxbot/vaxbot/verify"
 )
 
 func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) int {
-	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	level := new(slog.LevelVar)
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 	cfg, err := configFromEnv(os.Getenv)
 	if err != nil {
 		logger.Error("bad configuration", "err", err)
 		return 2
 	}
+	level.Set(cfg.LogLevel)
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (VAXBOT_ADDR)")
@@ -229,9 +232,12 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	} else {
 		logger.Info("Telegram disabled: set VAXBOT_TELEGRAM_TOKEN and VAXBOT_TELEGRAM_SECRET to enable it")
 	}
-	dcfg := bot.DispatcherConfig{Handler: conv, Metrics: metrics, Logger: logger, Workers: cfg.DispatcherWorkers}
+	// Event ids are remembered at least as long as an event is young
+	// enough to be taken: a replay inside the window is a duplicate.
+	dedupeFor := max(bot.DefaultReplayWindow, cfg.ReplayWindow)
+	dcfg := bot.DispatcherConfig{Handler: conv, Metrics: metrics, Logger: logger, Workers: cfg.DispatcherWorkers, DedupeFor: dedupeFor}
 	if shared != nil {
-		dcfg.Dedupe = shared.Dedupe(10 * time.Minute)
+		dcfg.Dedupe = shared.Dedupe(dedupeFor)
 	}
 	disp := bot.NewDispatcher(dcfg)
 	notifier := bot.NewNotifier(bot.NotifierConfig{
@@ -257,8 +263,37 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	srv := bot.NewServer(bot.ServerConfig{
 		Channels: channels, Dispatcher: disp, Ops: ops, Voice: phone,
 		Metrics: metrics, Logger: logger, MaxBody: cfg.MaxBody,
+		ReplayWindow: cfg.ReplayWindow, Checks: readyChecks(shared, store, upstream),
 	})
 	return &app{server: srv, metrics: metrics, store: store, notifier: notifier, shared: shared, cfg: cfg, logger: logger}, nil
+}
+
+// readyChecks are what /readyz asks, each bounded by the server's
+// ReadyTimeout and cached for its ReadyCache: Redis (a read of one key),
+// the ticket database (an indexed query that finds nothing), and the
+// record service's circuit breaker (open: down), each when configured.
+func readyChecks(shared *redisstore.Client, store *sqlstore.Store, upstream *verify.Upstream) []bot.Check {
+	var checks []bot.Check
+	if shared != nil {
+		probe := shared.Window("ready", 1, time.Minute)
+		checks = append(checks, bot.Check{Name: "redis", Probe: func(ctx context.Context) error {
+			_, err := probe.Count(ctx, "probe")
+			return err
+		}})
+	}
+	checks = append(checks, bot.Check{Name: "database", Probe: func(ctx context.Context) error {
+		_, err := store.List(ctx, tickets.Filter{IDHash: "readiness-probe", Limit: 1})
+		return err
+	}})
+	if upstream != nil {
+		checks = append(checks, bot.Check{Name: "registry", Probe: func(context.Context) error {
+			if upstream.BreakerState() == verify.BreakerOpen {
+				return errors.New("record service: circuit breaker open")
+			}
+			return nil
+		}})
+	}
+	return checks
 }
 
 // purgeCallbacks erases call-back numbers past their retention, at start
@@ -320,8 +355,12 @@ func hasherFrom(key string, logger *slog.Logger) (*tickets.Hasher, error) {
 	return h, nil
 }
 
-// run serves on ln until ctx ends, then shuts down within the configured
-// bound: no new requests, in-flight requests and queued replies finished.
+// run serves on ln until ctx ends, then shuts down: for the drain period
+// /readyz answers 503 while everything is still served; then no new
+// requests, and in-flight requests, queued events and notifications get
+// the shutdown bound. What the bound leaves undone is counted lost and
+// logged, and run returns within a second more, without an error: the
+// stop is clean even when a platform's API hangs.
 func (a *app) run(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(ln) }()
@@ -333,17 +372,45 @@ func (a *app) run(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	a.logger.Info("shutting down", "bound", a.cfg.ShutdownTimeout.String())
-	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	bound := a.cfg.ShutdownTimeout
+	if bound <= 0 {
+		bound = defaultShutdownTimeout
+	}
+	a.logger.Info("shutting down: draining", "drain", a.cfg.Drain.String(), "bound", bound.String())
+	a.server.Drain()
+	var serr error
+	served := false
+	if a.cfg.Drain > 0 {
+		drain := time.NewTimer(a.cfg.Drain)
+		select {
+		case <-drain.C:
+		case serr = <-errc:
+			served = true
+		}
+		drain.Stop()
+	}
+	a.logger.Info("shutting down: no new requests; finishing what is in flight", "bound", bound.String())
+	sctx, cancel := context.WithTimeout(context.Background(), bound)
 	defer cancel()
-	err := a.server.Shutdown(sctx)
+	bounded := a.server.Shutdown(sctx)
 	// A stop that comes before Serve has taken the listener would leave
 	// Serve waiting forever: close it here as well.
 	ln.Close()
-	if serr := <-errc; serr != nil && !errors.Is(serr, net.ErrClosed) {
+	if !served {
+		serr = <-errc
+	}
+	bounded = errors.Join(bounded, a.notifier.Close(sctx))
+	if errors.Is(bounded, bot.ErrEventsLost) || errors.Is(bounded, context.DeadlineExceeded) {
+		// The bound was kept: what it left undone is counted, not an
+		// error of the stop.
+		a.logger.Warn("shutdown bound reached: the rest was given up and counted (vaxbot_events_lost_total)", "err", bounded)
+		bounded = nil
+	}
+	err := bounded
+	if serr != nil && !errors.Is(serr, net.ErrClosed) {
 		err = errors.Join(err, serr)
 	}
-	err = errors.Join(err, a.notifier.Close(sctx), a.store.Close())
+	err = errors.Join(err, a.store.Close())
 	if a.shared != nil {
 		err = errors.Join(err, a.shared.Close())
 	}

@@ -39,7 +39,8 @@ func clearServeEnv(t *testing.T) {
 	for _, name := range readmeVariables(t) {
 		t.Setenv(name, "")
 	}
-	t.Setenv("GOGC", "100") // serve leaves the collector alone when GOGC is set
+	t.Setenv("VAXBOT_DRAIN", "0s") // no five seconds of drain at each stop
+	t.Setenv("GOGC", "100")        // serve leaves the collector alone when GOGC is set
 }
 
 // serveFromEnv runs "vaxbot serve --addr 127.0.0.1:…" with args and waits

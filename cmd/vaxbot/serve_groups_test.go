@@ -121,8 +121,9 @@ func grpMessage(id int, chat int64, chatType string, user int64, thread int, tex
 	if thread != 0 {
 		forum = `,"is_forum":true`
 	}
-	return fmt.Appendf(nil, `{"update_id":%d,"message":{"message_id":%d,%s"date":1625665242,"chat":{"id":%d,"type":%q%s},"from":{"id":%d,"is_bot":false,"first_name":"P%d","language_code":"en"},"text":%q}}`,
-		id, id, topic, chat, chatType, forum, user, user, text)
+	// Dated now: an older message is refused as a replay.
+	return fmt.Appendf(nil, `{"update_id":%d,"message":{"message_id":%d,%s"date":%d,"chat":{"id":%d,"type":%q%s},"from":{"id":%d,"is_bot":false,"first_name":"P%d","language_code":"en"},"text":%q}}`,
+		id, id, topic, time.Now().Unix(), chat, chatType, forum, user, user, text)
 }
 
 // grpCallback is a user's press of a button on one of the bot's messages

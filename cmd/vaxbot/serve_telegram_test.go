@@ -82,7 +82,8 @@ func (f *fakeTelegram) waitMethod(t *testing.T, method string, n int) []tgCall {
 }
 
 func tgUpdate(id int, chat int64, text string) []byte {
-	return []byte(fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":1625665242,"chat":{"id":%d,"type":"private","first_name":"Ana"},"from":{"id":%d,"is_bot":false,"first_name":"Ana","language_code":"en"},"text":%q}}`, id, id, chat, chat, text))
+	// Dated now: an older message is refused as a replay.
+	return []byte(fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":%d,"chat":{"id":%d,"type":"private","first_name":"Ana"},"from":{"id":%d,"is_bot":false,"first_name":"Ana","language_code":"en"},"text":%q}}`, id, id, time.Now().Unix(), chat, chat, text))
 }
 
 func tgCallback(id int, chat int64, data string) []byte {

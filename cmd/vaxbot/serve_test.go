@@ -278,7 +278,7 @@ func TestServeHealth(t *testing.T) {
 	if got := get(t, ts.url+"/healthz"); got != "ok\n" {
 		t.Errorf("healthz %q", got)
 	}
-	if got := get(t, ts.url+"/readyz"); got != "ready\n" {
+	if got := get(t, ts.url+"/readyz"); got != `{"status":"ready","down":[],"checks":{"database":"up"}}`+"\n" {
 		t.Errorf("readyz %q", got)
 	}
 	if code := post(t, ts.url+"/webhook/line", []byte(`{}`), nil); code != http.StatusNotFound {
