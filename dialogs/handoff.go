@@ -134,7 +134,7 @@ func (t *turn) reasonText(reason string) string {
 	if t.s.Lang == knowledge.ZhTW || t.s.Lang == knowledge.En {
 		return own
 	}
-	return own + " — English: " + t.e.ReasonText(knowledge.En, reason)
+	return t.w(wReasonWithEnglish, "reason", own, "english", t.e.ReasonText(knowledge.En, reason))
 }
 
 // ReasonText is a handoff reason (a Reason constant, a diagnosis outcome or
