@@ -43,7 +43,7 @@ func ParseEvalFile(r io.Reader) ([]EvalCase, error) {
 			}
 			c.Lang = lang
 		} else {
-			c.Lang = detectLang(c.Text)
+			c.Lang, _ = DetectLang(c.Text)
 		}
 		cases = append(cases, c)
 	}
@@ -172,7 +172,7 @@ func Evaluate(ix *Index, cases []EvalCase) Report {
 // on "none" questions and each mistake.
 func (r Report) WriteTo(w io.Writer) (int64, error) {
 	var b strings.Builder
-	langs := slices.Clone(Langs)
+	langs := slices.Clone(AllLangs)
 	for lang := range r.Langs {
 		if !slices.Contains(langs, lang) {
 			langs = append(langs, lang)

@@ -104,21 +104,38 @@ type synTerm struct {
 // document, each divided by the best score the question could reach.
 // Near-domain topics are scored the same way, as competitors of the items,
 // and off-topic examples as documents of no class.
+//
+// A question is read in its language (DetectLang): each language has a
+// matcher of its own (langIndex) that learns from the examples of its
+// language group. zh-TW and English share one, as they always did (people
+// in Taiwan mix them: "ARC 換新的"); every other language has its own, so
+// that a translation added or changed never moves the figures of another.
 // Terms are character bigrams and single characters of Chinese, stemmed
-// English words and word pairs, and one token per synonym group.
+// English words and word pairs, the words of each other language (see
+// tokensIn), and one token per synonym group.
 type Index struct {
-	items      []*Item
-	near       []*NearTopic
-	class      []string // class → id: the items, then the near-domain topics
-	fold       *folder
+	items  []*Item
+	near   []*NearTopic
+	class  []string // class → id: the items, then the near-domain topics
+	fold   *folder
+	langs  []Lang               // the languages of the base, display order
+	byLang map[Lang]*langIndex  // each language → the matcher that reads it
+	langTh map[Lang]*Thresholds // thresholds of a language other than th's
+	th     Thresholds
+	opt    scoring
+}
+
+// langIndex is the matcher of one language group: the collections, the
+// regression and the synonyms of the examples of its languages.
+type langIndex struct {
+	langs      []Lang
+	strip      bool // synonyms are found without diacritics (Vietnamese)
 	syn        []synTerm
 	synByFirst map[rune][]int32 // first rune of a synonym term → its index in syn
 	examples   *bm25
 	docClass   []int // example document → class, -1 for off-topic
 	whole      *bm25 // one document per class
 	lr         *logreg
-	th         Thresholds
-	opt        scoring
 	scratch    sync.Pool // *scratch, the score slices of one Match
 }
 
@@ -152,33 +169,88 @@ type scoring struct {
 
 var defaultScoring = scoring{mix: 0.5, unknown: 0.5, minTerms: 2, lr: 0.3}
 
-// NewIndex builds the index of a knowledge base with DefaultThresholds.
+// langGroup returns the languages whose examples the matcher of lang
+// learns from: zh-TW and English together; any other language alone.
+func langGroup(lang Lang) []Lang {
+	if lang == ZhTW || lang == En {
+		return []Lang{ZhTW, En}
+	}
+	return []Lang{lang}
+}
+
+// NewIndex builds the index of a knowledge base, in every language of the
+// base, with DefaultThresholds.
 func NewIndex(b *Base) (*Index, error) {
 	f, err := newFolder()
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{items: b.Items(), near: b.NearTopics(), fold: f, th: DefaultThresholds, opt: defaultScoring}
-	texts := make([]map[Lang]Text, 0, len(ix.items)+len(ix.near))
-	var synonyms [][][]string
+	langs := b.langs
+	if len(langs) == 0 {
+		langs = Langs
+	}
+	ix := &Index{
+		items: b.Items(), near: b.NearTopics(), fold: f, langs: slices.Clone(langs),
+		byLang: map[Lang]*langIndex{}, th: DefaultThresholds, opt: defaultScoring,
+	}
 	for _, it := range ix.items {
 		ix.class = append(ix.class, it.ID)
+	}
+	for _, n := range ix.near {
+		ix.class = append(ix.class, n.ID)
+	}
+	var groups [][]Lang
+	for _, lang := range ix.langs {
+		if _, done := ix.byLang[lang]; done {
+			continue
+		}
+		g := langGroup(lang)
+		for _, l := range g {
+			if !slices.Contains(ix.langs, l) {
+				return nil, fmt.Errorf("knowledge: index: the %s matcher needs %s, which the base lacks", lang, l)
+			}
+		}
+		li := &langIndex{langs: g}
+		for _, l := range g {
+			ix.byLang[l] = li
+		}
+		groups = append(groups, g)
+	}
+	// The groups are independent: train them at once.
+	var wg sync.WaitGroup
+	for _, g := range groups {
+		wg.Go(func() { ix.byLang[g[0]].build(ix, b) })
+	}
+	wg.Wait()
+	return ix, nil
+}
+
+// build fills li from the examples of its languages in b.
+func (li *langIndex) build(ix *Index, b *Base) {
+	li.strip = slices.Contains(li.langs, Vi)
+	texts := make([]map[Lang]Text, 0, len(ix.class))
+	var synonyms [][][]string
+	for _, it := range ix.items {
 		texts = append(texts, it.Text)
 		synonyms = append(synonyms, it.Synonyms)
 	}
 	for _, n := range ix.near {
-		ix.class = append(ix.class, n.ID)
 		texts = append(texts, n.Text)
 		synonyms = append(synonyms, n.Synonyms)
 	}
-	ix.buildSynonyms(synonyms)
+	for _, text := range texts {
+		for _, lang := range li.langs {
+			synonyms = append(synonyms, text[lang].Synonyms)
+		}
+	}
+	li.buildSynonyms(ix.fold, synonyms)
 	var exDocs, lrDocs [][]string
 	var lrLabels []int
 	wholeDocs := make([][]string, len(ix.class))
-	add := func(class int, text string) {
-		toks := ix.analyze(text, nil)
+	add := func(class int, lang Lang, text string) {
+		toks := li.analyze(ix.fold, lang, text, nil)
 		exDocs = append(exDocs, toks)
-		ix.docClass = append(ix.docClass, class)
+		li.docClass = append(li.docClass, class)
 		if class >= 0 {
 			wholeDocs[class] = append(wholeDocs[class], toks...)
 		}
@@ -189,39 +261,59 @@ func NewIndex(b *Base) (*Index, error) {
 		lrLabels = append(lrLabels, class)
 	}
 	for c, text := range texts {
-		for _, lang := range Langs {
+		for _, lang := range li.langs {
 			t := text[lang]
-			add(c, t.Title)
+			add(c, lang, t.Title)
 			for _, ex := range t.Examples {
-				add(c, ex)
+				add(c, lang, ex)
 			}
 		}
 	}
-	for _, lang := range Langs {
+	for _, lang := range li.langs {
 		for _, ex := range b.offtopic[lang] {
-			add(-1, ex)
+			add(-1, lang, ex)
 		}
 	}
-	ix.examples = newBM25(exDocs)
-	ix.whole = newBM25(wholeDocs)
-	ix.lr = trainLogreg(lrDocs, lrLabels, len(ix.class)+1)
-	nDocs, nClasses := len(ix.docClass), len(ix.class)
-	ix.scratch.New = func() any {
+	li.examples = newBM25(exDocs)
+	li.whole = newBM25(wholeDocs)
+	li.lr = trainLogreg(lrDocs, lrLabels, len(ix.class)+1)
+	nDocs, nClasses := len(li.docClass), len(ix.class)
+	li.scratch.New = func() any {
 		return &scratch{
 			ex: make([]float32, nDocs), whole: make([]float32, nClasses), best: make([]float32, nClasses),
 			ex2: make([]float32, nDocs), whole2: make([]float32, nClasses), best2: make([]float32, nClasses),
 			probs: make([]float64, nClasses+1),
 		}
 	}
-	return ix, nil
 }
 
-// SetThresholds replaces the thresholds (for measurement and tuning).
+// Langs returns the languages the index reads, in display order.
+func (ix *Index) Langs() []Lang { return slices.Clone(ix.langs) }
+
+// SetThresholds replaces the thresholds of every language that has none of
+// its own (for measurement and tuning).
 func (ix *Index) SetThresholds(t Thresholds) { ix.th = t }
+
+// SetLangThresholds gives lang thresholds of its own (for measurement and
+// tuning).
+func (ix *Index) SetLangThresholds(lang Lang, t Thresholds) {
+	if ix.langTh == nil {
+		ix.langTh = map[Lang]*Thresholds{}
+	}
+	ix.langTh[lang] = &t
+}
+
+// thresholds returns the thresholds of lang.
+func (ix *Index) thresholds(lang Lang) *Thresholds {
+	if t, ok := ix.langTh[lang]; ok {
+		return t
+	}
+	return &ix.th
+}
 
 // buildSynonyms merges the synonym groups of the items and topics that share
 // a term and gives each merged group one canonical token.
-func (ix *Index) buildSynonyms(groups [][][]string) {
+func (li *langIndex) buildSynonyms(fold *folder, groups [][][]string) {
 	parent := map[string]string{}
 	var find func(string) string
 	find = func(s string) string {
@@ -238,7 +330,10 @@ func (ix *Index) buildSynonyms(groups [][][]string) {
 		for _, g := range gs {
 			first := ""
 			for _, term := range g {
-				t := ix.fold.fold(term)
+				t := fold.fold(term)
+				if li.strip {
+					t = stripMarks(t)
+				}
 				if t == "" {
 					continue
 				}
@@ -267,36 +362,40 @@ func (ix *Index) buildSynonyms(groups [][][]string) {
 		}
 		first, _ := utf8.DecodeRuneInString(t)
 		last, _ := utf8.DecodeLastRuneInString(t)
-		ix.syn = append(ix.syn, synTerm{
+		li.syn = append(li.syn, synTerm{
 			text: t, token: tok,
 			latinBefore: isWordRune(first), latinAfter: isWordRune(last),
 		})
 	}
 	// Longest terms first, so "nhi card" is found before "card".
-	sort.SliceStable(ix.syn, func(i, j int) bool { return len(ix.syn[i].text) > len(ix.syn[j].text) })
-	ix.synByFirst = map[rune][]int32{}
-	for k, s := range ix.syn {
+	sort.SliceStable(li.syn, func(i, j int) bool { return len(li.syn[i].text) > len(li.syn[j].text) })
+	li.synByFirst = map[rune][]int32{}
+	for k, s := range li.syn {
 		r, _ := utf8.DecodeRuneInString(s.text)
-		ix.synByFirst[r] = append(ix.synByFirst[r], int32(k))
+		li.synByFirst[r] = append(li.synByFirst[r], int32(k))
 	}
 }
 
 func isWordRune(r rune) bool {
-	return !isHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r))
+	return !isHan(r) && !isThai(r) && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
-// analyze folds text and returns its index terms, synonym tokens included:
-// each group's token once, wherever one of its terms occurs. A term that
-// starts or ends with a Latin letter must not be glued to another letter
-// there ("ic卡" is in "ic卡", "arc" is not in "search").
-func (ix *Index) analyze(text string, dst []string) []string {
-	folded := ix.fold.fold(text)
-	dst = tokens(folded, dst)
+// analyze folds text, written in lang, and returns its index terms,
+// synonym tokens included: each group's token once, wherever one of its
+// terms occurs. A term that starts or ends with a Latin letter must not be
+// glued to another letter there ("ic卡" is in "ic卡", "arc" is not in
+// "search").
+func (li *langIndex) analyze(fold *folder, lang Lang, text string, dst []string) []string {
+	folded := fold.fold(text)
+	dst = tokensIn(lang, folded, dst)
+	if li.strip {
+		folded = stripMarks(folded)
+	}
 	mark := len(dst)
 	var prev rune // the rune before offset i, 0 at the start
 	for i, r := range folded {
-		for _, k := range ix.synByFirst[r] {
-			s := &ix.syn[k]
+		for _, k := range li.synByFirst[r] {
+			s := &li.syn[k]
 			if !strings.HasPrefix(folded[i:], s.text) || slices.Contains(dst[mark:], s.token) {
 				continue
 			}

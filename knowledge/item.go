@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"regexp"
 	"slices"
 	"sort"
@@ -88,7 +89,21 @@ type Text struct {
 	Spoken string `toml:"spoken"`
 	// Examples are questions the way people ask them; the index learns from them.
 	Examples []string `toml:"examples"`
+	// Synonyms are groups of interchangeable terms of this language, on
+	// top of the item's own (from data/i18n; empty for zh-TW and English,
+	// whose groups are the item's Synonyms).
+	Synonyms [][]string `toml:"-"`
+	// Reviewed says how this translation was checked: ReviewBackTranslation
+	// for the languages of data/i18n; empty for zh-TW, the QA's own
+	// language, and for English, written alongside it.
+	Reviewed string `toml:"-"`
 }
+
+// ReviewBackTranslation is the check every translation of data/i18n has
+// had: a second, independent pass translated it back to English and
+// compared its meaning, item by item, with the QA. It is not a native
+// speaker's review.
+const ReviewBackTranslation = "back-translation"
 
 // Item is one QA item.
 type Item struct {
@@ -97,9 +112,10 @@ type Item struct {
 	// FollowUps are what the dialogs may offer after the answer:
 	// "verify", "hotline:1922", "hotline:nhia", "hotline:county" or "faq:qN".
 	FollowUps []string
-	// Synonyms are groups of interchangeable terms, in any language.
+	// Synonyms are groups of interchangeable terms, in any language; each
+	// translation may add groups of its own (Text.Synonyms).
 	Synonyms [][]string
-	// Text holds the wording in each language of Langs.
+	// Text holds the wording in each language of the Base.
 	Text map[Lang]Text
 }
 
@@ -122,13 +138,14 @@ type NearTopic struct {
 	// FollowUps are what the dialogs may offer after the referral, in the
 	// form of Item.FollowUps.
 	FollowUps []string
-	// Synonyms are groups of interchangeable terms, in any language.
+	// Synonyms are groups of interchangeable terms, in any language; each
+	// translation may add groups of its own (Text.Synonyms).
 	Synonyms [][]string
 	// Yields: a question about this topic at the end of a message about a
 	// QA item is about the item ("… my ID number is a duplicate. How do I
 	// register?"): the topic is what every item is about in general.
 	Yields bool
-	// Text holds the wording in each language of Langs: a title, the
+	// Text holds the wording in each language of the Base: a title, the
 	// referral as Answer and Spoken, and example questions.
 	Text map[Lang]Text
 }
@@ -165,6 +182,7 @@ type Phrases struct {
 // Base is the validated set of QA items, near-domain topics, off-topic
 // examples and phrases.
 type Base struct {
+	langs    []Lang
 	items    []*Item
 	byID     map[string]*Item
 	near     []*NearTopic
@@ -172,6 +190,10 @@ type Base struct {
 	offtopic map[Lang][]string
 	phrases  map[Lang]Phrases
 }
+
+// Langs returns the languages the base was loaded with, in display order:
+// every item, topic, off-topic list and phrase set has each of them.
+func (b *Base) Langs() []Lang { return slices.Clone(b.langs) }
 
 // Items returns the items in id order (q1…q9).
 func (b *Base) Items() []*Item { return slices.Clone(b.items) }
@@ -202,17 +224,25 @@ func (b *Base) Phrases(lang Lang) Phrases {
 	return b.phrases[ZhTW]
 }
 
-//go:embed data/*.toml
+// embedded holds data/: the item, topic, off-topic and phrase files, and
+// the translations in data/i18n (embedded whole, so that a build works
+// before the first translation file exists).
+//
+//go:embed data
 var embedded embed.FS
 
-// Default loads the embedded knowledge base. The embedded files are checked
-// by the package's tests, so an error here means a broken build.
-func Default() (*Base, error) {
+// Default loads the embedded knowledge base in Langs. The embedded files
+// are checked by the package's tests, so an error here means a broken
+// build.
+func Default() (*Base, error) { return DefaultLangs(Langs) }
+
+// DefaultLangs loads the embedded knowledge base in langs (see LoadLangs).
+func DefaultLangs(langs []Lang) (*Base, error) {
 	sub, err := fs.Sub(embedded, "data")
 	if err != nil {
 		return nil, fmt.Errorf("knowledge: embedded data: %w", err)
 	}
-	return Load(sub)
+	return LoadLangs(sub, langs)
 }
 
 // ErrInvalid is wrapped by every validation error that Load returns.
@@ -223,6 +253,11 @@ const OfftopicFile = "offtopic.toml"
 
 // PhrasesFile is the name of the file that holds the Phrases.
 const PhrasesFile = "phrases.toml"
+
+// I18nDir is the directory of the translations: I18nDir/<lang>.toml holds
+// every item and topic, the off-topic examples and the phrases of one
+// language other than zh-TW and English.
+const I18nDir = "i18n"
 
 // NearPrefix starts the name of every near-domain topic's file and id
 // ("n_dose_timing.toml", id "n_dose_timing").
@@ -254,19 +289,40 @@ type fileOfftopic struct {
 	} `toml:"en"`
 }
 
-// Load reads every *.toml file at the root of fsys: one file per QA item,
-// one per near-domain topic (named NearPrefix…), OfftopicFile and
-// PhrasesFile. It checks that every item and topic has both languages, a
-// unique id, valid follow-ups and no empty field, that every faq: follow-up
-// points at an item that exists, and that no file holds an unknown field.
-// Errors name the file and the field.
-func Load(fsys fs.FS) (*Base, error) {
+// Load reads the knowledge base of fsys in Langs (see LoadLangs).
+func Load(fsys fs.FS) (*Base, error) { return LoadLangs(fsys, Langs) }
+
+// LoadLangs reads every *.toml file at the root of fsys: one file per QA
+// item, one per near-domain topic (named NearPrefix…), OfftopicFile and
+// PhrasesFile, all in zh-TW and English; then, for every other language of
+// langs, its translation I18nDir/<lang>.toml (see loadI18n). langs must
+// hold zh-TW and English and may hold any other language of AllLangs; the
+// translations of the languages it does not name are not read.
+//
+// It checks that every item and topic has every language, a unique id,
+// valid follow-ups and no empty field, that every faq: follow-up points at
+// an item that exists, and that no file holds an unknown field. Errors
+// name the file and the field.
+func LoadLangs(fsys fs.FS, langs []Lang) (*Base, error) {
+	return loadLangs(fsys, langs, loadOptions{})
+}
+
+// loadOptions relax LoadLangs for measuring drafts in tests.
+type loadOptions struct {
+	// drafts accepts translations without the reviewed mark.
+	drafts bool
+}
+
+func loadLangs(fsys fs.FS, langs []Lang, opt loadOptions) (*Base, error) {
+	if err := checkLangs(langs); err != nil {
+		return nil, err
+	}
 	names, err := fs.Glob(fsys, "*.toml")
 	if err != nil {
 		return nil, fmt.Errorf("knowledge: list files: %w", err)
 	}
 	sort.Strings(names)
-	b := &Base{byID: map[string]*Item{}, nearByID: map[string]*NearTopic{}, offtopic: map[Lang][]string{}}
+	b := &Base{langs: slices.Clone(langs), byID: map[string]*Item{}, nearByID: map[string]*NearTopic{}, offtopic: map[Lang][]string{}}
 	seenOfftopic, seenPhrases := false, false
 	fileOf := map[string]string{}
 	for _, name := range names {
@@ -342,7 +398,39 @@ func Load(fsys fs.FS) (*Base, error) {
 	}
 	sort.Slice(b.items, func(i, j int) bool { return itemLess(b.items[i].ID, b.items[j].ID) })
 	sort.Slice(b.near, func(i, j int) bool { return b.near[i].ID < b.near[j].ID })
+	for _, lang := range langs {
+		if lang == ZhTW || lang == En {
+			continue
+		}
+		name := path.Join(I18nDir, string(lang)+".toml")
+		raw, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, invalid(name, "", "file missing: the %s translation", lang)
+			}
+			return nil, fmt.Errorf("knowledge: read %s: %w", name, err)
+		}
+		if err := b.loadI18n(lang, name, raw, opt); err != nil {
+			return nil, err
+		}
+	}
 	return b, nil
+}
+
+// checkLangs checks the languages asked of LoadLangs.
+func checkLangs(langs []Lang) error {
+	if !slices.Contains(langs, ZhTW) || !slices.Contains(langs, En) {
+		return fmt.Errorf("knowledge: languages %q: zh-TW and en are required (the item files hold them)", langs)
+	}
+	for i, l := range langs {
+		if !slices.Contains(AllLangs, l) {
+			return fmt.Errorf("knowledge: unknown language %q", l)
+		}
+		if slices.Contains(langs[:i], l) {
+			return fmt.Errorf("knowledge: language %q listed twice", l)
+		}
+	}
+	return nil
 }
 
 func itemLess(a, b string) bool {
@@ -408,15 +496,8 @@ func loadEntry(name string, raw []byte, idPattern *regexp.Regexp, idForm string)
 			return f, nil, invalid(name, fmt.Sprintf("followups[%d]", i), "unknown follow-up %q", fu)
 		}
 	}
-	for i, g := range f.Synonyms {
-		if len(g) < 2 {
-			return f, nil, invalid(name, fmt.Sprintf("synonyms[%d]", i), "a group needs at least two terms")
-		}
-		for j, term := range g {
-			if strings.TrimSpace(term) == "" {
-				return f, nil, invalid(name, fmt.Sprintf("synonyms[%d][%d]", i, j), "empty term")
-			}
-		}
+	if err := checkSynonyms(name, "synonyms", f.Synonyms); err != nil {
+		return f, nil, err
 	}
 	text := map[Lang]Text{}
 	for _, lt := range []struct {
@@ -426,7 +507,7 @@ func loadEntry(name string, raw []byte, idPattern *regexp.Regexp, idForm string)
 		if lt.text == nil {
 			return f, nil, invalid(name, string(lt.lang), "language missing")
 		}
-		if err := checkText(name, lt.lang, *lt.text); err != nil {
+		if err := checkText(name, string(lt.lang), *lt.text, MinExamples); err != nil {
 			return f, nil, err
 		}
 		text[lt.lang] = *lt.text
@@ -434,11 +515,33 @@ func loadEntry(name string, raw []byte, idPattern *regexp.Regexp, idForm string)
 	return f, text, nil
 }
 
-// MinExamples is how many example questions each item needs per language.
+// checkSynonyms checks synonym groups: at least two terms each, none empty.
+func checkSynonyms(name, field string, groups [][]string) error {
+	for i, g := range groups {
+		if len(g) < 2 {
+			return invalid(name, fmt.Sprintf("%s[%d]", field, i), "a group needs at least two terms")
+		}
+		for j, term := range g {
+			if strings.TrimSpace(term) == "" {
+				return invalid(name, fmt.Sprintf("%s[%d][%d]", field, i, j), "empty term")
+			}
+		}
+	}
+	return nil
+}
+
+// MinExamples is how many example questions each item and near-domain
+// topic needs per language.
 const MinExamples = 10
 
-func checkText(name string, lang Lang, t Text) error {
-	field := func(f string) string { return string(lang) + "." + f }
+// MinTranslatedItemExamples is how many example questions each item needs
+// in a language of data/i18n (issue 12: at least 15 per item per language).
+const MinTranslatedItemExamples = 15
+
+// checkText checks one language's wording; prefix starts the names of its
+// fields in errors ("en" for en.title, "q1" for q1.title).
+func checkText(name, prefix string, t Text, minExamples int) error {
+	field := func(f string) string { return prefix + "." + f }
 	if strings.TrimSpace(t.Title) == "" {
 		return invalid(name, field("title"), "missing or empty")
 	}
@@ -454,8 +557,8 @@ func checkText(name string, lang Lang, t Text) error {
 	if strings.ContainsAny(t.Answer, "<>") {
 		return invalid(name, field("answer"), "contains markup")
 	}
-	if len(t.Examples) < MinExamples {
-		return invalid(name, field("examples"), "has %d examples, needs at least %d", len(t.Examples), MinExamples)
+	if len(t.Examples) < minExamples {
+		return invalid(name, field("examples"), "has %d examples, needs at least %d", len(t.Examples), minExamples)
 	}
 	for i, ex := range t.Examples {
 		if strings.TrimSpace(ex) == "" {
@@ -508,12 +611,21 @@ func (b *Base) loadPhrases(name string, raw []byte) error {
 		if l.p == nil {
 			return invalid(name, string(l.lang), "language missing")
 		}
-		for _, fv := range []struct{ field, v string }{{"no_match", l.p.NoMatch}, {"did_you_mean", l.p.DidYouMean}, {"see_also", l.p.SeeAlso}} {
-			if strings.TrimSpace(fv.v) == "" {
-				return invalid(name, string(l.lang)+"."+fv.field, "missing or empty")
-			}
+		if err := checkPhrases(name, string(l.lang), *l.p); err != nil {
+			return err
 		}
 		b.phrases[l.lang] = *l.p
+	}
+	return nil
+}
+
+// checkPhrases checks that no phrase is empty; prefix starts the names of
+// the fields in errors.
+func checkPhrases(name, prefix string, p Phrases) error {
+	for _, fv := range []struct{ field, v string }{{"no_match", p.NoMatch}, {"did_you_mean", p.DidYouMean}, {"see_also", p.SeeAlso}} {
+		if strings.TrimSpace(fv.v) == "" {
+			return invalid(name, prefix+"."+fv.field, "missing or empty")
+		}
 	}
 	return nil
 }

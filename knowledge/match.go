@@ -104,41 +104,73 @@ var DefaultThresholds = Thresholds{
 // says what is asked: when it asks about a near-domain topic or another
 // item than the whole message's best ("… I registered already, when is my
 // second dose?"), the match is no answer.
-func (ix *Index) Match(text string) Match {
-	m := Match{Lang: detectLang(text), Mode: ModeNone}
-	sc := ix.scratch.Get().(*scratch)
-	defer ix.scratch.Put(sc)
-	sc.toks = uniq(ix.analyze(text, sc.toks[:0]))
+//
+// The question is read in its language (DetectLang), or, when that is not
+// one of the index's, as Chinese if it holds Han characters and English
+// otherwise. Match.Lang says which.
+func (ix *Index) Match(text string) Match { return ix.MatchIn(text, "") }
+
+// MatchIn is Match for a question asked in a conversation held in hint:
+// when the text alone does not say its language for sure ("ARC", "ok",
+// DetectLang below SureLang), it is read in hint, if the index reads hint.
+func (ix *Index) MatchIn(text string, hint Lang) Match {
+	lang := ix.langOf(text, hint)
+	li := ix.byLang[lang]
+	m := Match{Lang: lang, Mode: ModeNone}
+	if li == nil {
+		return m
+	}
+	th := ix.thresholds(lang)
+	sc := li.scratch.Get().(*scratch)
+	defer li.scratch.Put(sc)
+	sc.toks = uniq(li.analyze(ix.fold, lang, text, sc.toks[:0]))
 	toks := sc.toks
 	if len(toks) == 0 {
 		return m
 	}
-	best, off, ok := ix.classScores(toks, sc.ex, sc.whole, sc.best, sc.probs)
+	best, off, ok := ix.classScores(li, toks, sc.ex, sc.whole, sc.best, sc.probs)
 	if !ok {
 		return m
 	}
 	asked := veto{class: -1}
 	if clause, wider, long := askingClause(text); long {
-		sc.clause = uniq(ix.analyze(clause, sc.clause[:0]))
-		asked = ix.ask(sc, asked)
+		sc.clause = uniq(li.analyze(ix.fold, lang, clause, sc.clause[:0]))
+		asked = ix.ask(li, th, sc, asked)
 		if wider != "" {
-			sc.clause = uniq(ix.analyze(wider, sc.clause[:0]))
-			asked = ix.ask(sc, asked)
+			sc.clause = uniq(li.analyze(ix.fold, lang, wider, sc.clause[:0]))
+			asked = ix.ask(li, th, sc, asked)
 		}
 	}
-	ix.decide(&m, toks, best, float64(off), asked)
+	ix.decide(li, th, &m, toks, best, float64(off), asked)
 	return m
+}
+
+// langOf returns the language to read text in: DetectLang's when the
+// index reads it and it is sure or there is no hint; hint when the text
+// does not say for sure; otherwise, as before there were more languages,
+// zh-TW for text with Han characters and English for the rest.
+func (ix *Index) langOf(text string, hint Lang) Lang {
+	lang, conf := DetectLang(text)
+	if conf < SureLang && hint != "" {
+		if _, ok := ix.byLang[hint]; ok {
+			return hint
+		}
+	}
+	if _, ok := ix.byLang[lang]; ok {
+		return lang
+	}
+	return detectLang(text)
 }
 
 // ask scores the asking clause in sc.clause alone and returns what it asks
 // about, or v when the clause says too little or v is stronger.
-func (ix *Index) ask(sc *scratch, v veto) veto {
-	cbest, _, ok := ix.classScores(sc.clause, sc.ex2, sc.whole2, sc.best2, sc.probs)
+func (ix *Index) ask(li *langIndex, th *Thresholds, sc *scratch, v veto) veto {
+	cbest, _, ok := ix.classScores(li, sc.clause, sc.ex2, sc.whole2, sc.best2, sc.probs)
 	if !ok {
 		return v
 	}
 	c := argmax(cbest)
-	if c < 0 || float64(cbest[c]) < ix.th.Abstain || float64(cbest[c]) <= v.score || ix.shared(sc.clause, c) < ix.opt.minTerms {
+	if c < 0 || float64(cbest[c]) < th.Abstain || float64(cbest[c]) <= v.score || li.shared(sc.clause, c) < ix.opt.minTerms {
 		return v
 	}
 	if c >= len(ix.items) && ix.near[c-len(ix.items)].Yields {
@@ -150,7 +182,7 @@ func (ix *Index) ask(sc *scratch, v veto) veto {
 			other = max(other, cbest[i])
 		}
 	}
-	if float64(cbest[c]-other) < ix.th.Ask {
+	if float64(cbest[c]-other) < th.Ask {
 		return v
 	}
 	return veto{class: c, score: float64(cbest[c])}
@@ -170,23 +202,23 @@ type veto struct {
 // term of the query is known. A class's score mixes its BM25 score (the
 // best example and the whole class, each divided by the best score the
 // query could reach) with the logistic regression's probability.
-func (ix *Index) classScores(toks []string, ex, whole, best []float32, probs []float64) (_ []float32, off float32, ok bool) {
+func (ix *Index) classScores(li *langIndex, toks []string, ex, whole, best []float32, probs []float64) (_ []float32, off float32, ok bool) {
 	exScores := clear32(ex)
-	exMax := ix.examples.score(toks, exScores, ix.opt.unknown)
+	exMax := li.examples.score(toks, exScores, ix.opt.unknown)
 	wholeScores := clear32(whole)
-	wholeMax := ix.whole.score(toks, wholeScores, ix.opt.unknown)
+	wholeMax := li.whole.score(toks, wholeScores, ix.opt.unknown)
 	if exMax == 0 || wholeMax == 0 {
 		return best, 0, false
 	}
 	best = clear32(best)
 	for d, s := range exScores {
-		if c := ix.docClass[d]; c >= 0 {
+		if c := li.docClass[d]; c >= 0 {
 			best[c] = max(best[c], s/exMax)
 		} else {
 			off = max(off, s/exMax)
 		}
 	}
-	ix.lr.probs(toks, probs)
+	li.lr.probs(toks, probs)
 	lr := ix.opt.lr
 	for c := range best {
 		bm := (1-ix.opt.mix)*best[c] + ix.opt.mix*wholeScores[c]/wholeMax
@@ -209,7 +241,7 @@ func argmax(scores []float32) int {
 
 // decide turns the class scores into the match's mode, item, suggestions
 // and near-domain topic.
-func (ix *Index) decide(m *Match, toks []string, best []float32, off float64, asked veto) {
+func (ix *Index) decide(li *langIndex, th *Thresholds, m *Match, toks []string, best []float32, off float64, asked veto) {
 	nItems := len(ix.items)
 	top := topN(best[:nItems])
 	n1 := -1
@@ -233,8 +265,8 @@ func (ix *Index) decide(m *Match, toks []string, best []float32, off float64, as
 	if i2 >= 0 {
 		m.RunnerUp, m.RunnerUpScore = ix.class[i2], s2
 	}
-	itemOK := i1 >= 0 && s1 >= ix.th.Abstain && ix.shared(toks, i1) >= ix.opt.minTerms
-	nearOK := n1 >= 0 && sn >= ix.th.Abstain && ix.shared(toks, n1) >= ix.opt.minTerms
+	itemOK := i1 >= 0 && s1 >= th.Abstain && li.shared(toks, i1) >= ix.opt.minTerms
+	nearOK := n1 >= 0 && sn >= th.Abstain && li.shared(toks, n1) >= ix.opt.minTerms
 	// none gives the closest item to offer along with the menu.
 	none := func() {
 		m.Mode, m.ID = ModeNone, ""
@@ -254,7 +286,7 @@ func (ix *Index) decide(m *Match, toks []string, best []float32, off float64, as
 	case !itemOK && !nearOK:
 		none()
 		return
-	case off > topScore+ix.th.Offtopic:
+	case off > topScore+th.Offtopic:
 		// An off-topic example comes as close as anything: not ours. The
 		// topic still counts if it beats the off-topic example.
 		if nearOK && sn >= off {
@@ -262,7 +294,7 @@ func (ix *Index) decide(m *Match, toks []string, best []float32, off float64, as
 		}
 		none()
 		return
-	case nearOK && (!itemOK || sn > s1+ix.th.NearLead):
+	case nearOK && (!itemOK || sn > s1+th.NearLead):
 		m.Near = ix.class[n1]
 		none()
 		return
@@ -277,19 +309,19 @@ func (ix *Index) decide(m *Match, toks []string, best []float32, off float64, as
 		// The question asks about a near-domain topic: its referral, with
 		// the item the story is about only offered.
 		m.Near, m.NearScore = ix.class[asked.class], max(sn, asked.score)
-	case nearOK && sn > s1-ix.th.NearMargin:
+	case nearOK && sn > s1-th.NearMargin:
 		m.Near = ix.class[n1]
 	}
-	if m.Near == "" && asked.class < 0 && s1 >= ix.th.Confident && s1-s2 >= ix.th.Margin {
+	if m.Near == "" && asked.class < 0 && s1 >= th.Confident && s1-s2 >= th.Margin {
 		m.Mode, m.Confident = ModeAnswer, true
 		m.Suggestions = []string{m.ID}
 		return
 	}
 	m.Mode = ModeSuggest
 	m.Suggestions = []string{m.ID}
-	if i2 >= 0 && s2 >= ix.th.Abstain && s2 >= s1-ix.th.Pair {
+	if i2 >= 0 && s2 >= th.Abstain && s2 >= s1-th.Pair {
 		m.Suggestions = append(m.Suggestions, ix.class[i2])
-		if i3 >= 0 && s3 >= ix.th.Abstain && s3 >= s1-ix.th.Close {
+		if i3 >= 0 && s3 >= th.Abstain && s3 >= s1-th.Close {
 			m.Suggestions = append(m.Suggestions, ix.class[i3])
 		}
 	}
@@ -321,17 +353,17 @@ func topN(scores []float32) [3]int {
 // shared counts the distinct query terms that occur in a class's examples,
 // leaving out single Chinese characters: they are there for recall, but
 // "疫苗" alone is one piece of evidence, not three.
-func (ix *Index) shared(query []string, class int) int {
+func (li *langIndex) shared(query []string, class int) int {
 	n := 0
 	for _, t := range query {
 		if r, size := utf8.DecodeRuneInString(t); size == len(t) && isHan(r) {
 			continue
 		}
-		id, ok := ix.whole.terms[t]
+		id, ok := li.whole.terms[t]
 		if !ok {
 			continue
 		}
-		for _, p := range ix.whole.postings[id] {
+		for _, p := range li.whole.postings[id] {
 			if int(p.doc) == class {
 				n++
 				break

@@ -32,8 +32,8 @@ func newFolder() (*folder, error) {
 	return &folder{t2s: cc}, nil
 }
 
-// fold returns the normalised text: runs of letters and digits and Han
-// characters, separated by single spaces.
+// fold returns the normalised text: runs of letters (with their marks)
+// and digits and Han characters, separated by single spaces.
 func (f *folder) fold(text string) string {
 	if len(text) > maxQueryBytes {
 		cut := maxQueryBytes
@@ -56,6 +56,10 @@ func (f *folder) fold(text string) string {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(r)
 			space = false
+		case !space && (unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)):
+			// Thai vowels and tone marks above and below a letter, a
+			// diacritic NFKC could not compose: part of the word.
+			b.WriteRune(r)
 		case r == '\'' || r == '’':
 			// "card's" → "cards": keep the word whole.
 		default:

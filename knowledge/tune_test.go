@@ -2,8 +2,11 @@ package knowledge
 
 import (
 	"fmt"
+	"io/fs"
+	"maps"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -187,4 +190,119 @@ func TestConfidence(t *testing.T) {
 			fmt.Printf("confident=%.2f margin=%.2f: answered %d (%d right), \"did you mean\" %d (%d with the answer among those offered), none answered %d\n", c, mg, conf, confRight, weak, weakRight, noneConf)
 		}
 	}
+}
+
+// TestCrossValLangs measures the matcher of each language of data/i18n on
+// its own examples by k-fold cross-validation (each fold matched by an
+// index built without it): the set tokenization and detection are tuned
+// on, never the held-out files. Run with VAXBOT_TUNE=1 -v
+// (VAXBOT_LANG=vi for one language, VAXBOT_TUNE=2 lists the misses).
+func TestCrossValLangs(t *testing.T) {
+	if os.Getenv("VAXBOT_TUNE") == "" {
+		t.Skip("set VAXBOT_TUNE=1")
+	}
+	langs := newLangs
+	if l := os.Getenv("VAXBOT_LANG"); l != "" {
+		langs = []Lang{Lang(l)}
+	}
+	for _, lang := range langs {
+		b, err := loadLangs(embeddedData(t), []Lang{ZhTW, En, lang}, loadOptions{drafts: true})
+		if err != nil {
+			t.Skipf("%s: %v", lang, err)
+		}
+		fmt.Println(crossVal(t, b, lang, 5))
+	}
+}
+
+// embeddedData returns the embedded data directory.
+func embeddedData(t *testing.T) fs.FS {
+	sub, err := fs.Sub(embedded, "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub
+}
+
+// crossVal splits lang's examples (items, topics, off-topic) into k
+// folds, matches each fold with an index of lang built from the others,
+// and reports: items top-1 and answered right, confident wrong answers,
+// topics recognised, off-topic and topic questions answered with an item.
+func crossVal(t *testing.T, b *Base, lang Lang, k int) string {
+	type q struct {
+		text, want string
+	}
+	var itemsOK, itemsAns, items, wrong, nearOK, nears, offNone, offs, outAns int
+	for fold := range k {
+		nb := &Base{langs: []Lang{lang}, byID: map[string]*Item{}, nearByID: map[string]*NearTopic{}, offtopic: map[Lang][]string{}, phrases: b.phrases}
+		var test []q
+		n := 0
+		keep := func(want string, exs []string) []string {
+			var out []string
+			for _, ex := range exs {
+				if n%k == fold {
+					test = append(test, q{ex, want})
+				} else {
+					out = append(out, ex)
+				}
+				n++
+			}
+			return out
+		}
+		for _, it := range b.items {
+			c := *it
+			c.Text = maps.Clone(it.Text)
+			tx := c.Text[lang]
+			tx.Examples = keep(it.ID, tx.Examples)
+			c.Text[lang] = tx
+			nb.items = append(nb.items, &c)
+			nb.byID[c.ID] = &c
+		}
+		for _, nt := range b.near {
+			c := *nt
+			c.Text = maps.Clone(nt.Text)
+			tx := c.Text[lang]
+			tx.Examples = keep(nt.ID, tx.Examples)
+			c.Text[lang] = tx
+			nb.near = append(nb.near, &c)
+			nb.nearByID[c.ID] = &c
+		}
+		nb.offtopic[lang] = keep("none", b.offtopic[lang])
+		ix, err := NewIndex(nb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range test {
+			m := ix.MatchIn(c.text, lang)
+			if m.Mode == ModeAnswer && m.ID != c.want {
+				wrong++
+			}
+			switch {
+			case c.want == "none":
+				offs++
+				if m.Abstained() {
+					offNone++
+				}
+			case strings.HasPrefix(c.want, NearPrefix):
+				nears++
+				if m.Near == c.want {
+					nearOK++
+				}
+			default:
+				items++
+				if m.ID == c.want {
+					itemsOK++
+					if m.Mode == ModeAnswer {
+						itemsAns++
+					}
+				} else if os.Getenv("VAXBOT_TUNE") == "2" {
+					fmt.Printf("  %s got %s %q (%.2f, runner-up %s, near %s, read as %s): %s\n", c.want, m.Mode, m.ID, m.Score, m.RunnerUp, m.Near, m.Lang, c.text)
+				}
+			}
+			if !expectsItem(c.want) && m.Mode == ModeAnswer {
+				outAns++
+			}
+		}
+	}
+	return fmt.Sprintf("%s %d-fold: items top-1 %d/%d (%.1f%%), answered right %d; confident wrong %d; topics recognised %d/%d; off-topic abstained %d/%d; out-of-scope answered %d",
+		lang, k, itemsOK, items, pct(itemsOK, items), itemsAns, wrong, nearOK, nears, offNone, offs, outAns)
 }
