@@ -209,6 +209,11 @@ func (e *Engine) handle(ctx context.Context, s *Session, in Input, opts handleOp
 	}
 	s.Updated = t.now
 	switch {
+	case in.Phone && s.Voice == nil && in.Event == EventDialed:
+		// The end of a transfer of a call this store does not know (it
+		// expired, or began elsewhere): nothing to offer; end it politely.
+		s.Voice = &VoiceState{}
+		t.goodbye()
 	case in.Phone && s.Voice == nil:
 		t.call()
 	case in.Phone:
