@@ -22,7 +22,11 @@ var defaultWords []byte
 
 // DefaultWords returns the shipped words (checked by the tests): words.toml
 // and, for the other languages, the [words] of data/i18n/<lang>.toml.
-func DefaultWords() (*Words, error) {
+func DefaultWords() (*Words, error) { return ParseWords("words.toml", defaultWords) }
+
+// shippedLangWords are the [words] of data/i18n/<lang>.toml for the
+// languages of knowledge.Langs beyond zh-TW and English.
+func shippedLangWords() (map[Lang]map[string]string, error) {
 	files, err := loadLangFiles()
 	if err != nil {
 		return nil, err
@@ -31,7 +35,7 @@ func DefaultWords() (*Words, error) {
 	for l, f := range files {
 		extra[l] = f.Words
 	}
-	return ParseWordsLangs("words.toml", defaultWords, wordKeys, extra)
+	return extra, nil
 }
 
 var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
@@ -39,7 +43,16 @@ var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
 // ParseWords parses and checks a words file: exactly the keys the engine
 // uses, each non-empty in zh-TW and English, with the same placeholders in
 // both. name is used in errors.
-func ParseWords(name string, raw []byte) (*Words, error) { return ParseWordsKeys(name, raw, wordKeys) }
+//
+// The file holds zh-TW and English; the other languages come from the
+// shipped data/i18n files.
+func ParseWords(name string, raw []byte) (*Words, error) {
+	extra, err := shippedLangWords()
+	if err != nil {
+		return nil, err
+	}
+	return parseWords(name, raw, wordKeys, extra)
+}
 
 // ParseWordsLangs is ParseWordsKeys with the texts of further languages,
 // each a map of key to text (a file of the language's own), merged in
@@ -60,17 +73,17 @@ func parseWords(name string, raw []byte, wordKeys []string, extra map[Lang]map[s
 	if _, err := toml.Decode(string(raw), &m); err != nil {
 		return nil, fmt.Errorf("dialogs: %s: %w", name, err)
 	}
-	for lang, texts := range extra {
-		for k, t := range texts {
-			if _, ok := m[k]; !ok {
-				return nil, fmt.Errorf("dialogs: %s words: key %q is not used by the engine", lang, k)
-			}
-			m[k][lang] = t
-		}
-	}
 	for _, k := range wordKeys {
 		if _, ok := m[k]; !ok {
 			return nil, fmt.Errorf("dialogs: %s: key %q missing", name, k)
+		}
+	}
+	for lang, texts := range extra {
+		for k, t := range texts {
+			if _, ok := m[k]; !ok || !slices.Contains(wordKeys, k) {
+				return nil, fmt.Errorf("dialogs: %s words: key %q is not used by the engine", lang, k)
+			}
+			m[k][lang] = t
 		}
 	}
 	keys := make([]string, 0, len(m))
