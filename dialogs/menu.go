@@ -4,6 +4,7 @@ package dialogs
 // people type instead of tapping.
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -419,9 +420,18 @@ func looksLikeNumber(text string) bool {
 }
 
 // textLang is the language a message is written in, when it says enough
-// to tell: two Chinese characters, or two words and eight letters of Latin
-// script without any Chinese. "ok", "3Q" or an ID tell nothing.
+// to tell (knowledge.DetectLang, sure of it) and the conversation speaks
+// it. English needs two words and eight letters without any Chinese:
+// "ok", "3Q" or an ID tell nothing, and a Chinese session never switches
+// because of one Latin word.
 func textLang(text string) (Lang, bool) {
+	l, sure := knowledge.DetectLang(text)
+	if sure < knowledge.SureLang || !slices.Contains(knowledge.Langs, l) {
+		return "", false
+	}
+	if l != knowledge.En {
+		return l, true
+	}
 	han, letters, words, inWord := 0, 0, 0, false
 	for _, r := range text {
 		switch {
@@ -438,13 +448,7 @@ func textLang(text string) (Lang, bool) {
 			inWord = false
 		}
 	}
-	switch {
-	case han >= 2:
-		return knowledge.ZhTW, true
-	case han == 0 && words >= 2 && letters >= 8:
-		return knowledge.En, true
-	}
-	return "", false
+	return l, han == 0 && words >= 2 && letters >= 8
 }
 
 // sharedNote answers a message from a chat others read: how to talk
