@@ -318,7 +318,7 @@ func (t *turn) payload(raw string) {
 		t.leaveForm()
 		t.menu(wMenu)
 	case ActLang:
-		if p.Arg == "menu" || (p.Arg == "other" && len(knowledge.Langs) > 2) {
+		if p.Arg == "menu" {
 			t.chatLangMenu()
 			return
 		}

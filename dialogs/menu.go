@@ -22,18 +22,20 @@ func (t *turn) menu(key string) {
 	choices = append(choices,
 		Choice{Label: t.w(wChoiceVerify), Payload: PayloadVerify(VerifyStart)},
 		Choice{Label: t.w(wChoicePerson), Payload: PayloadPerson()},
-		t.langChoice(),
 	)
+	choices = append(choices, t.langChoices()...)
 	t.say(Reply{Text: t.w(key), Choices: choices})
 }
 
-// langChoice is the menu's language entry: with two languages it switches
-// to the other one; with more it opens the language menu.
-func (t *turn) langChoice() Choice {
-	if len(knowledge.Langs) == 2 {
-		return Choice{Label: t.w(wChoiceOtherLang), Payload: PayloadLang(otherLang(t.s.Lang))}
+// langChoices are the menu's language entries: a switch to the other of
+// zh-TW and English (one tap, as most people need), and with more
+// languages the language menu.
+func (t *turn) langChoices() []Choice {
+	out := []Choice{{Label: t.w(wChoiceOtherLang), Payload: PayloadLang(otherLang(t.s.Lang))}}
+	if len(knowledge.Langs) > 2 {
+		out = append(out, Choice{Label: t.w(wChoiceLanguage), Payload: PayloadLangMenu()})
 	}
-	return Choice{Label: t.w(wChoiceLanguage), Payload: PayloadLangMenu()}
+	return out
 }
 
 // chatLangMenu offers every language, each named in its own words.
