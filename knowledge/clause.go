@@ -26,6 +26,22 @@ var enCues = map[string]bool{
 	"would": true, "any": true, "help": true,
 }
 
+// otherCues are the words that make a clause of the other languages a
+// question (Vietnamese without diacritics), and thaiCues the Thai ones,
+// found anywhere (Thai has no spaces between words).
+var otherCues = map[Lang]map[string]bool{
+	Vi: setOf("khong", "ko", "sao", "nao", "dau", "gi", "j", "lau", "gio", "chua", "hong", "duoc"),
+	Id: setOf("apa", "apakah", "bagaimana", "gimana", "gmn", "kapan", "berapa", "brp", "mana", "dimana", "dmn",
+		"kenapa", "mengapa", "bisa", "boleh", "bisakah", "kah", "gak", "ga", "tidak"),
+	Tl: setOf("paano", "pano", "saan", "san", "kailan", "ano", "anong", "bakit", "ilan", "ilang", "gaano",
+		"pwede", "puwede", "ba", "nasaan", "asan", "nasan", "alin", "sino"),
+}
+
+var thaiCues = []string{
+	"ไหม", "มั้ย", "หรือเปล่า", "หรือยัง", "อะไร", "ที่ไหน", "ตรงไหน", "เมื่อไร", "เมื่อไหร่", "ยังไง", "อย่างไร",
+	"กี่", "ทำไม", "ไหน", "เท่าไร", "เท่าไหร่", "ได้มั้ย", "ได้ไหม",
+}
+
 // minLong is how long a message must be before its asking clause is looked
 // for (see messageLength): a short message is all question.
 const minLong = 22
@@ -36,13 +52,17 @@ const minClause = 12
 
 // messageLength weighs a message's length: a Han character counts 2, a word
 // of letters or digits 3, so that a 22-character Chinese message and a
-// 15-word English one are long.
+// 15-word English one are long; a Thai character counts 1 (a Thai word is
+// three or four of them).
 func messageLength(s string) int {
 	n, inWord := 0, false
 	for _, r := range s {
 		switch {
 		case isHan(r):
 			n += 2
+			inWord = false
+		case isThai(r):
+			n++
 			inWord = false
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if !inWord {
@@ -72,7 +92,8 @@ type clause struct {
 }
 
 // splitClauses cuts text at clause punctuation and at spaces between two
-// Han characters (on LINE people separate clauses with a space).
+// Han characters or two Thai ones (on LINE people separate clauses with a
+// space; Thai does so in print too).
 func splitClauses(text string) []clause {
 	var out []clause
 	start := 0
@@ -87,12 +108,12 @@ func splitClauses(text string) []clause {
 			}
 			out = appendClause(out, text, start, i, r == '?' || r == '？')
 			start = i + size
-		case unicode.IsSpace(r) && isHan(prev):
+		case unicode.IsSpace(r) && (isHan(prev) || isThai(prev)):
 			j := i
 			for j < len(text) {
 				r2, s2 := utf8.DecodeRuneInString(text[j:])
 				if !unicode.IsSpace(r2) {
-					if isHan(r2) {
+					if isHan(r2) && isHan(prev) || isThai(r2) && isThai(prev) {
 						out = appendClause(out, text, start, i, false)
 						start = j
 					}
@@ -119,8 +140,8 @@ func appendClause(out []clause, text string, start, end int, question bool) []cl
 	return append(out, clause{start: start, end: end, question: question})
 }
 
-// asks reports whether a clause reads as a question.
-func asks(s string, question bool) bool {
+// asks reports whether a clause of a message in lang reads as a question.
+func asks(s string, lang Lang, question bool) bool {
 	if question {
 		return true
 	}
@@ -129,20 +150,28 @@ func asks(s string, question bool) bool {
 			return true
 		}
 	}
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if enCues[w] {
+	if lang == Th {
+		for _, c := range thaiCues {
+			if strings.Contains(s, c) {
+				return true
+			}
+		}
+	}
+	cues := otherCues[lang]
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) }) {
+		if enCues[w] || cues[stripMarks(w)] {
 			return true
 		}
 	}
 	return false
 }
 
-// askingClause returns the clause of a long message that asks: the last
-// clause that reads as a question. When it is short ("…輸入新號碼一直失敗
+// askingClause returns the clause of a long message in lang that asks: the
+// last clause that reads as a question. When it is short ("…輸入新號碼一直失敗
 // 怎麼辦？") wider is the clause after the end of the clause before it,
 // otherwise "". ok is false for a short message, one of a single clause,
 // or one that asks nowhere.
-func askingClause(text string) (clause, wider string, ok bool) {
+func askingClause(text string, lang Lang) (clause, wider string, ok bool) {
 	if len(text) > maxQueryBytes {
 		cut := maxQueryBytes
 		for cut > 0 && !utf8.RuneStart(text[cut]) {
@@ -160,7 +189,7 @@ func askingClause(text string) (clause, wider string, ok bool) {
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := cs[i]
 		q := strings.TrimSpace(text[c.start:c.end])
-		if !asks(q, c.question) {
+		if !asks(q, lang, c.question) {
 			continue
 		}
 		if i > 0 && messageLength(q) < minClause {
@@ -173,7 +202,7 @@ func askingClause(text string) (clause, wider string, ok bool) {
 }
 
 // tail returns the end of s that is at most n long (messageLength), cut
-// between words or Han characters.
+// between words, Han characters or Thai ones.
 func tail(s string, n int) string {
 	s = strings.TrimSpace(s)
 	start := len(s)
@@ -181,11 +210,11 @@ func tail(s string, n int) string {
 		i := start
 		_, size := utf8.DecodeLastRuneInString(s[:i])
 		i -= size
-		if r, _ := utf8.DecodeRuneInString(s[i:]); !isHan(r) {
+		if r, _ := utf8.DecodeRuneInString(s[i:]); !isHan(r) && !isThai(r) {
 			// Back to the start of this word.
 			for i > 0 {
 				r, size := utf8.DecodeLastRuneInString(s[:i])
-				if unicode.IsSpace(r) || isHan(r) {
+				if unicode.IsSpace(r) || isHan(r) || isThai(r) {
 					break
 				}
 				i -= size

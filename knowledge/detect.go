@@ -64,7 +64,7 @@ func (e *langEvidence) scan(text string) {
 		}
 		text = text[:cut]
 	}
-	if !isASCII(text) {
+	if !isASCII(text) && !norm.NFC.IsNormalString(text) {
 		text = norm.NFC.String(text)
 	}
 	var word strings.Builder
@@ -153,19 +153,19 @@ func (e *langEvidence) decide() (Lang, float64) {
 	}
 	b, s := e.score[best], e.score[second]
 	if b == 0 {
-		if e.han > 0 {
-			return ZhTW, 0.5
-		}
 		// Latin letters that say nothing ("ok", "ARC"), digits, emoji.
 		return En, 0.1 * min(float64(e.words), 3)
 	}
-	if e.han > 0 && best != evZh && b < e.score[evZh]+1 {
+	if e.han > 0 && best != evZh && b < e.score[evZh]+hanMargin {
 		// Another language's words must clearly outweigh the Han.
-		best, b, s = evZh, e.score[evZh], b
+		return ZhTW, 0.1
 	}
-	conf := (b - s) / (b + 1)
-	return evLang[best], conf
+	return evLang[best], (b - s) / (b + 1)
 }
+
+// hanMargin is how much more than its Han characters another language's
+// words must weigh for a message with Han characters not to be Chinese.
+const hanMargin = 0.5
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -253,6 +253,8 @@ var viWords = map[string]float64{
 	"dang": 0.5, "ky": 0.5, "cu": 0.5, "tru": 0.5, "vac": 0.5, "gi": 1, "nhieu": 1.5,
 	"trong": 0.5, "ngu": 0.5, "viet": 1, "chi": 0.5, "anh": 0.5, "em": 0.5, "con": 0.5,
 	"thuong": 1.5, "truong": 1.5, "chuyen": 1.5, "nhan": 1, "biet": 1.5, "muon": 1,
+	"tren": 1, "nam": 0.3, "hoai": 1, "cmnd": 1.5, "cccd": 1.5, "trung": 0.5, "bi": 0.3,
+	"loi": 0.5, "sai": 0.5, "nhap": 1, "doi": 0.5, "cap": 0.3, "khi": 0.5, "nhu": 0.5, "nhat": 1,
 }
 
 // viPairs are pairs of Vietnamese words, without diacritics, that are
@@ -262,6 +264,7 @@ var viPairs = map[string]float64{
 	"so the": 2, "cu tru": 2, "vac xin": 2, "khi nao": 2, "bao gio": 2, "cho hoi": 2, "xin chao": 2,
 	"cam on": 2, "y te": 2, "the cu": 2, "tiem chung": 2, "mui hai": 1.5, "the moi": 1.5, "co the": 1,
 	"duoc khong": 2, "la gi": 2, "nhu the": 2, "so dien": 1.5, "dien thoai": 2, "ho chieu": 2,
+	"cho nao": 2, "xac minh": 2, "that bai": 2, "the nhi": 1,
 }
 
 // idWords are Indonesian words that tell the language.
@@ -275,7 +278,19 @@ var idWords = map[string]float64{
 	"bapak": 1, "ibu": 1, "kak": 0.5, "terima": 1, "kasih": 1, "sih": 1, "dong": 0.5, "deh": 0.5,
 	"asuransi": 1.5, "kesehatan": 1.5, "pendaftaran": 1.5, "mendaftar": 1.5, "sakit": 1, "minta": 1,
 	"bagaimanakah": 1.5, "tetapi": 1.5, "karena": 1.5, "bekerja": 1.5, "kerja": 1, "majikan": 1.5, "agensi": 1,
-	"hari": 0.5, "jam": 0.5, "tahun": 1, "bulan": 0.5, "dosis": 1, "kedua": 1.5, "pertama": 1.5, "sama": 0.5,
+	"hari": 0.5, "jam": 0.5, "tahun": 1, "bulan": 0.5, "dosis": 1, "kedua": 1.5, "pertama": 1.5, "sama": 0.3,
+	"ga": 1, "gk": 1, "ngga": 1.5, "hilang": 1.5, "bikin": 1.5, "lagi": 0.3, "cara": 1, "pakai": 1.5, "pake": 1,
+	"liat": 1, "lihat": 1.5, "dmn": 1.5, "yg": 1.5, "krn": 1.5, "ganti": 1.5, "alasan": 1.5, "habis": 1.5,
+	"lupa": 1.5, "terus": 1.5, "sandi": 1.5, "bilang": 0.3, "salah": 1, "kunci": 1.5, "akun": 1.5,
+	"mending": 1.5, "atau": 1.5, "aman": 0.5, "merek": 1.5, "efek": 1, "samping": 1, "boleh": 1.5,
+	"perpanjang": 1.5, "sebelum": 1.5, "lapor": 1.5, "kemana": 1.5, "minggu": 1, "depan": 1.5,
+	"alamat": 1.5, "semua": 1.5, "iuran": 1.5, "tagihan": 1.5, "pernah": 1.5, "datang": 1.5,
+	"makasih": 1.5, "banyak": 1.5, "dadah": 1.5, "beneran": 1.5, "orang": 1, "ceritain": 1.5,
+	"bosen": 1.5, "ngobrol": 1.5, "yuk": 1.5, "besok": 1.5, "hujan": 1.5, "aturan": 1.5, "rumah": 1.5,
+	"beli": 1.5, "tiket": 1, "kereta": 1.5, "kirim": 1.5, "uang": 1.5, "kembar": 1.5, "punya": 1.5,
+	"verifikasi": 1.5, "gagal": 1.5, "aplikasi": 1, "caranya": 1.5, "hai": 0.3,
+	"masih": 1.5, "kok": 1, "tau": 0.5, "tahu": 1.5, "buat": 1, "bayar": 1.5, "gratis": 0.5,
+	"sampai": 1.5, "sekarang": 1.5, "kemarin": 1.5, "nanti": 1.5, "tanya": 1.5, "mohon": 1.5, "pagi": 0.5,
 }
 
 // idPairs are pairs of Indonesian words that tell the language.
@@ -296,6 +311,13 @@ var tlWords = map[string]float64{
 	"kailangan": 1.5, "katagal": 1.5, "pagkatapos": 1.5, "ngayon": 1.5, "bukas": 1, "kahapon": 1.5,
 	"magparehistro": 1.5, "nawala": 1.5, "bagong": 1.5, "numero": 0.5, "at": 0.3, "ay": 1, "si": 0.5,
 	"yun": 1, "dito": 1.5, "doon": 1.5, "nang": 1.5, "pag": 0.5, "lumang": 1.5, "kapag": 1.5,
+	"nasan": 1.5, "asan": 1.5, "pano": 1.5, "ung": 1.5, "dun": 1, "anong": 1.5, "gagawin": 1.5, "gamitin": 1.5,
+	"malaman": 1.5, "walang": 1.5, "akong": 1.5, "kapareho": 1.5, "iisa": 1.5, "dalawang": 1.5, "tao": 0.5,
+	"ibig": 1.5, "sabihin": 1.5, "ibang": 1.5, "ayaw": 1.5, "daw": 1.5, "naka": 1, "gusto": 1, "magpa": 1.5,
+	"ngayong": 1.5, "sino": 1.5, "kumusta": 1.5, "magandang": 1.5, "umaga": 1.5, "totoong": 1.5,
+	"hanapin": 1.5, "nakasulat": 1.5, "nakalagay": 1.5, "para": 0.5, "libre": 0.5, "makikita": 1.5,
+	"pinakamalapit": 1.5, "alin": 1.5, "saang": 1.5, "ilalagay": 1.5, "pwedeng": 1.5, "sana": 0.5,
+	"talaga": 1.5, "lahat": 1.5, "hanggang": 1.5, "paki": 1, "pakisabi": 1.5, "ho": 0.5,
 }
 
 // enWords are English function words.
@@ -307,5 +329,6 @@ var enWords = map[string]float64{
 	"which": 1, "from": 1, "after": 1, "before": 1, "still": 1, "get": 0.5, "got": 0.5, "need": 0.5,
 	"please": 1, "thanks": 0.5, "thank": 0.5, "hello": 0.3, "hi": 0.3, "im": 1, "cant": 1, "wont": 1,
 	"would": 1, "be": 1, "been": 1, "if": 0.5, "or": 0.5, "but": 1, "about": 1, "long": 0.5, "new": 0.3,
-	"number": 0.3, "card": 0.3, "register": 0.3,
+	"number": 0.3, "card": 0.3, "register": 0.3, "at": 0.3, "in": 0.5, "on": 0.5, "no": 0.3, "yet": 1,
+	"says": 1, "said": 1, "failed": 0.5, "fail": 0.3, "wrong": 0.5, "doesnt": 1,
 }

@@ -15,7 +15,7 @@ import (
 // card can be used) and one topic (n_dose_timing), in zh-TW and English
 // (cut down from data/) and in every language of i18n/, with real
 // questions in each language.
-const syntheticDir = "testdata/i18n"
+const syntheticDir = "testdata/synthetic"
 
 // syntheticFS returns the files of syntheticDir, to change in a test.
 func syntheticFS(t *testing.T) fstest.MapFS {

@@ -184,6 +184,25 @@ func BenchmarkMatch(b *testing.B) {
 	}
 }
 
+// BenchmarkMatchAllLangs matches BenchmarkMatch's questions and one in
+// each new language with all six languages loaded (skipped while a
+// translation is missing or incomplete).
+func BenchmarkMatchAllLangs(b *testing.B) {
+	ix, err := allLangsIndex()
+	if err != nil {
+		b.Skip(err)
+	}
+	queries := []string{
+		"健保卡號在哪裡", "我剛辦好健保卡多久可以登記", "my new ARC number fails verification",
+		"what's the weather tomorrow", "居留证换新的健保卡要换吗",
+		"số thẻ bảo hiểm y tế ở đâu", "nomor kartu NHI saya di mana", "เลขบัตรประกันสุขภาพอยู่ตรงไหน", "saan po makikita ang card number",
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		ix.Match(queries[i%len(queries)])
+	}
+}
+
 // BenchmarkMatchLong matches messages with a story before the question,
 // whose asking clause is also read alone.
 func BenchmarkMatchLong(b *testing.B) {
@@ -198,10 +217,17 @@ func BenchmarkMatchLong(b *testing.B) {
 	}
 }
 
+// BenchmarkNewIndex builds the index of Default (VAXBOT_ALL_LANGS=1: of
+// all six languages).
 func BenchmarkNewIndex(b *testing.B) {
 	base, err := Default()
 	if err != nil {
 		b.Fatal(err)
+	}
+	if os.Getenv("VAXBOT_ALL_LANGS") != "" {
+		if base, err = DefaultLangs(AllLangs); err != nil {
+			b.Skip(err)
+		}
 	}
 	for b.Loop() {
 		if _, err := NewIndex(base); err != nil {

@@ -161,20 +161,24 @@ func TestAskingClause(t *testing.T) {
 	tests := []struct {
 		name, in, want, wider string
 		ok                    bool
+		lang                  Lang // "": zh-TW or English
 	}{
-		{"short message", "新卡要等多久？", "", "", false},
-		{"question at the end", "昨天健保卡在夜市弄丟了 今天一早就去健保署補辦 想趕快幫自己登記疫苗 請問新辦好的卡要等多久才能登記？", "請問新辦好的卡要等多久才能登記", "", true},
-		{"short question, with the clause before", "我的卡上禮拜在公車上弄丟了 今天請假去健保署辦新的 回家上網登記一直失敗 新卡要等多久？", "新卡要等多久", "回家上網登記一直失敗 新卡要等多久", true},
-		{"short question, zh", "我老公上個月去移民署換了新的居留證 今天幫他登記 輸入新號碼一直失敗 怎麼辦", "怎麼辦", "輸入新號碼一直失敗 怎麼辦", true},
-		{"only the end of a long clause before", "after changing to the new ui number i can log into the app again but i forgot the password, how do i reset it", "how do i reset it", "the app again but i forgot the password how do i reset it", true},
-		{"english", "my dad is 80 and i am doing the vaccine form for him, it asks for his card number. where on the nhi card is it?", "where on the nhi card is it", "it asks for his card number where on the nhi card is it", true},
-		{"english, a long question", "my dad is 80 and i am doing the vaccine form for him on my phone. which of the numbers printed on his nhi card is the card number?", "which of the numbers printed on his nhi card is the card number", "", true},
-		{"no question", "我已經換了新的居留證 也去健保署改了資料 但是健保卡還沒換 app 一直登不進去", "", "", false},
-		{"url is not a clause break", "I registered with my old ARC last month and then read on 1922.gov.tw that I can book there, but how do I book now?", "but how do I book now", "1922.gov.tw that I can book there but how do I book now", true},
+		{"short message", "新卡要等多久？", "", "", false, ""},
+		{"question at the end", "昨天健保卡在夜市弄丟了 今天一早就去健保署補辦 想趕快幫自己登記疫苗 請問新辦好的卡要等多久才能登記？", "請問新辦好的卡要等多久才能登記", "", true, ""},
+		{"short question, with the clause before", "我的卡上禮拜在公車上弄丟了 今天請假去健保署辦新的 回家上網登記一直失敗 新卡要等多久？", "新卡要等多久", "回家上網登記一直失敗 新卡要等多久", true, ""},
+		{"short question, zh", "我老公上個月去移民署換了新的居留證 今天幫他登記 輸入新號碼一直失敗 怎麼辦", "怎麼辦", "輸入新號碼一直失敗 怎麼辦", true, ""},
+		{"only the end of a long clause before", "after changing to the new ui number i can log into the app again but i forgot the password, how do i reset it", "how do i reset it", "the app again but i forgot the password how do i reset it", true, ""},
+		{"english", "my dad is 80 and i am doing the vaccine form for him, it asks for his card number. where on the nhi card is it?", "where on the nhi card is it", "it asks for his card number where on the nhi card is it", true, ""},
+		{"english, a long question", "my dad is 80 and i am doing the vaccine form for him on my phone. which of the numbers printed on his nhi card is the card number?", "which of the numbers printed on his nhi card is the card number", "", true, ""},
+		{"no question", "我已經換了新的居留證 也去健保署改了資料 但是健保卡還沒換 app 一直登不進去", "", "", false, ""},
+		{"vietnamese, without diacritics", "toi moi doi the cu tru o so di dan tuan truoc, hom nay dang ky tiem vac xin bi bao loi, phai lam sao", "phai lam sao", "dang ky tiem vac xin bi bao loi phai lam sao", true, Vi},
+		{"thai, clauses between spaces", "เมื่อวานไปทำบัตรประกันใบใหม่ที่สำนักงานมาแล้ว วันนี้ลงทะเบียนวัคซีนไม่ผ่าน ต้องรออีกนานไหม", "ต้องรออีกนานไหม", "นี้ลงทะเบียนวัคซีนไม่ผ่าน ต้องรออีกนานไหม", true, Th},
+		{"tagalog", "kahapon pinalitan ko ang nhi card ko sa opisina, ngayon ayaw tanggapin sa registration, gaano katagal bago gumana", "gaano katagal bago gumana", "ngayon ayaw tanggapin sa registration gaano katagal bago gumana", true, Tl},
+		{"url is not a clause break", "I registered with my old ARC last month and then read on 1922.gov.tw that I can book there, but how do I book now?", "but how do I book now", "1922.gov.tw that I can book there but how do I book now", true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, wider, ok := askingClause(tt.in)
+			got, wider, ok := askingClause(tt.in, tt.lang)
 			if got != tt.want || wider != tt.wider || ok != tt.ok {
 				t.Errorf("askingClause(%q) = %q, %q, %v; want %q, %q, %v", tt.in, got, wider, ok, tt.want, tt.wider, tt.ok)
 			}

@@ -206,7 +206,11 @@ func TestCrossValLangs(t *testing.T) {
 		langs = []Lang{Lang(l)}
 	}
 	for _, lang := range langs {
-		b, err := loadLangs(embeddedData(t), []Lang{ZhTW, En, lang}, loadOptions{drafts: true})
+		data := embeddedData(t)
+		if dir := os.Getenv("VAXBOT_DATA"); dir != "" {
+			data = os.DirFS(dir) // a snapshot, while the translators edit data/
+		}
+		b, err := loadLangs(data, []Lang{ZhTW, En, lang}, loadOptions{drafts: true})
 		if err != nil {
 			t.Skipf("%s: %v", lang, err)
 		}
@@ -231,9 +235,9 @@ func crossVal(t *testing.T, b *Base, lang Lang, k int) string {
 	type q struct {
 		text, want string
 	}
-	var itemsOK, itemsAns, items, wrong, nearOK, nears, offNone, offs, outAns int
+	var itemsOK, itemsAns, items, wrong, nearOK, nears, offNone, offs, outAns, misread int
 	for fold := range k {
-		nb := &Base{langs: []Lang{lang}, byID: map[string]*Item{}, nearByID: map[string]*NearTopic{}, offtopic: map[Lang][]string{}, phrases: b.phrases}
+		nb := &Base{langs: langGroup(lang), byID: map[string]*Item{}, nearByID: map[string]*NearTopic{}, offtopic: map[Lang][]string{}, phrases: b.phrases}
 		var test []q
 		n := 0
 		keep := func(want string, exs []string) []string {
@@ -267,12 +271,18 @@ func crossVal(t *testing.T, b *Base, lang Lang, k int) string {
 			nb.nearByID[c.ID] = &c
 		}
 		nb.offtopic[lang] = keep("none", b.offtopic[lang])
+		for _, l := range nb.langs[1:] {
+			nb.offtopic[l] = b.offtopic[l]
+		}
 		ix, err := NewIndex(nb)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range test {
 			m := ix.MatchIn(c.text, lang)
+			if m.Lang != lang {
+				misread++
+			}
 			if m.Mode == ModeAnswer && m.ID != c.want {
 				wrong++
 			}
@@ -303,6 +313,53 @@ func crossVal(t *testing.T, b *Base, lang Lang, k int) string {
 			}
 		}
 	}
-	return fmt.Sprintf("%s %d-fold: items top-1 %d/%d (%.1f%%), answered right %d; confident wrong %d; topics recognised %d/%d; off-topic abstained %d/%d; out-of-scope answered %d",
-		lang, k, itemsOK, items, pct(itemsOK, items), itemsAns, wrong, nearOK, nears, offNone, offs, outAns)
+	return fmt.Sprintf("%s %d-fold: items top-1 %d/%d (%.1f%%), answered right %d; confident wrong %d; topics recognised %d/%d; off-topic abstained %d/%d; out-of-scope answered %d; read in another language %d",
+		lang, k, itemsOK, items, pct(itemsOK, items), itemsAns, wrong, nearOK, nears, offNone, offs, outAns, misread)
+}
+
+// TestDetectExamples reports how DetectLang reads the example questions of
+// every language (the set detection is tuned on): per language, how many
+// are read in another language or without SureLang. Run with
+// VAXBOT_TUNE=1 -v (VAXBOT_TUNE=2 lists them).
+func TestDetectExamples(t *testing.T) {
+	if os.Getenv("VAXBOT_TUNE") == "" {
+		t.Skip("set VAXBOT_TUNE=1")
+	}
+	data := embeddedData(t)
+	if dir := os.Getenv("VAXBOT_DATA"); dir != "" {
+		data = os.DirFS(dir)
+	}
+	b, err := loadLangs(data, AllLangs, loadOptions{drafts: true})
+	if err != nil {
+		t.Skip(err)
+	}
+	dev := map[Lang][]string{}
+	for _, file := range []string{"testdata/dev.tsv", "testdata/eval.tsv"} {
+		for _, c := range readEval(t, file) {
+			dev[c.Lang] = append(dev[c.Lang], c.Text)
+		}
+	}
+	for _, lang := range AllLangs {
+		all := dev[lang]
+		for _, it := range b.items {
+			all = append(all, it.Text[lang].Examples...)
+		}
+		for _, n := range b.near {
+			all = append(all, n.Text[lang].Examples...)
+		}
+		all = append(all, b.offtopic[lang]...)
+		wrong, unsure := map[Lang]int{}, 0
+		for _, ex := range all {
+			got, conf := DetectLang(ex)
+			if got != lang {
+				wrong[got]++
+			} else if conf < SureLang {
+				unsure++
+			}
+			if (got != lang || conf < SureLang) && os.Getenv("VAXBOT_TUNE") == "2" {
+				fmt.Printf("  %s read as %s %.2f: %s\n", lang, got, conf, ex)
+			}
+		}
+		fmt.Printf("detect %s: %d examples, read as another language %v, unsure %d\n", lang, len(all), wrong, unsure)
+	}
 }
