@@ -72,7 +72,7 @@ func TestLoadValid(t *testing.T) {
 	fsys["q2.toml"] = &fstest.MapFile{Data: []byte(validItem("q2", "hotline:county"))}
 	fsys["n_dose.toml"] = &fstest.MapFile{Data: []byte(validNear("n_dose", "hotline:1922", "faq:q1"))}
 	fsys["n_reg.toml"] = &fstest.MapFile{Data: []byte(strings.Replace(validNear("n_reg"), `id = "n_reg"`, "id = \"n_reg\"\nyields = true", 1))}
-	b, err := Load(fsys)
+	b, err := LoadLangs(fsys, []Lang{ZhTW, En})
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -156,7 +156,7 @@ func TestLoadRejectsBrokenFiles(t *testing.T) {
 				}
 				fsys[name] = &fstest.MapFile{Data: []byte(data)}
 			}
-			_, err := Load(fsys)
+			_, err := LoadLangs(fsys, []Lang{ZhTW, En})
 			if err == nil {
 				t.Fatal("Load succeeded, want an error")
 			}

@@ -223,7 +223,7 @@ func TestMatchingTargets(t *testing.T) {
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			r := Evaluate(ix, readEval(t, tt.file))
-			for _, lang := range Langs {
+			for _, lang := range []Lang{ZhTW, En} { // the languages of dev.tsv and heldout.tsv
 				s := r.Langs[lang]
 				if s == nil || s.InScope.Total < tt.minInScope || s.OutOfScope < tt.minOut || s.Total < tt.minAll {
 					t.Fatalf("%s: too few questions: %+v", lang, s)
