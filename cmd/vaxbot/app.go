@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/vaxbot/vaxbot/dialogs"
-	"github.com/vaxbot/vaxbot/knowledge"
 	"github.com/vaxbot/vaxbot/verify"
 )
 
@@ -84,11 +83,7 @@ func buildEngine(o engineOptions) (*dialogs.Engine, error) {
 	if o.now == nil {
 		o.now = time.Now
 	}
-	base, err := knowledge.Default()
-	if err != nil {
-		return nil, err
-	}
-	ix, err := knowledge.NewIndex(base)
+	ix, base, err := loadIndex()
 	if err != nil {
 		return nil, err
 	}

@@ -10,22 +10,31 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/vaxbot/vaxbot/knowledge"
 )
 
-// loadIndex builds the index of the embedded knowledge base.
+// loadIndex returns the index of the embedded knowledge base, built once
+// per process: an index is read-only once built, and building one for six
+// languages takes a few hundred milliseconds.
 func loadIndex() (*knowledge.Index, *knowledge.Base, error) {
-	base, err := knowledge.Default()
-	if err != nil {
-		return nil, nil, err
-	}
-	ix, err := knowledge.NewIndex(base)
-	if err != nil {
-		return nil, nil, err
-	}
-	return ix, base, nil
+	k := embeddedKnowledge()
+	return k.ix, k.base, k.err
 }
+
+// embeddedKnowledge builds the embedded base and its index once.
+var embeddedKnowledge = sync.OnceValue(func() (k struct {
+	ix   *knowledge.Index
+	base *knowledge.Base
+	err  error
+}) {
+	if k.base, k.err = knowledge.Default(); k.err != nil {
+		return k
+	}
+	k.ix, k.err = knowledge.NewIndex(k.base)
+	return k
+})
 
 // askResult is the --json form of "vaxbot ask".
 type askResult struct {
