@@ -34,9 +34,8 @@ const (
 
 // Langs lists the languages every loader of the project requires (the
 // knowledge base here, the words and hotlines of dialogs/), in display
-// order. It is zh-TW and English until every translation of AllLangs is
-// in data/i18n; then one commit switches it to AllLangs.
-var Langs = []Lang{ZhTW, En}
+// order: all of AllLangs, since every translation is in data/i18n.
+var Langs = []Lang{ZhTW, En, Vi, Id, Th, Tl}
 
 // AllLangs lists every language the knowledge base can load, in display
 // order. LoadLangs and DefaultLangs load any of them.
