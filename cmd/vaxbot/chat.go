@@ -22,11 +22,11 @@ const chatPerson = "cli:local"
 func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	lang := fs.String("lang", "zh-TW", "language to start in: zh-TW or en")
+	lang := fs.String("lang", "zh-TW", "language to start in: zh-TW, en, vi, id, th or tl")
 	registry := fs.String("registry", "", "registry CSV file (default: the embedded demo registry)")
 	hotlines := fs.String("hotlines", "", "hotline directory TOML file (default: the shipped directory)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: vaxbot chat [--lang zh-TW|en] [--registry FILE] [--hotlines FILE]")
+		fmt.Fprintln(stderr, "usage: vaxbot chat [--lang zh-TW|en|vi|id|th|tl] [--registry FILE|demo] [--hotlines FILE]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -28,7 +28,7 @@ func commands() []command {
 		{"tickets", "tickets list|show|close …", "operators: list, show and close handoff tickets in the server's store", runTickets},
 		{"load", "load [--people N] [--events N] [--duration D] [--rate R]", "load-test serve on loopback with signed LINE webhooks and a fake LINE API", runLoad},
 		{"load-floor", "load-floor [--addr ADDR] [--reply-api URL]", "the bare servers load compares serve with (load starts them itself)", runLoadFloor},
-		{"chat", "chat [--lang zh-TW|en] [--registry FILE|demo] [--hotlines FILE]", "talk to the bot in the terminal (reads stdin, one message a line)", runChat},
+		{"chat", "chat [--lang zh-TW|en|vi|id|th|tl] [--registry FILE|demo] [--hotlines FILE]", "talk to the bot in the terminal (reads stdin, one message a line)", runChat},
 		{"ask", "ask [--json] TEXT…", "answer a question from the QA knowledge base", runAsk},
 		{"eval", "eval FILE | eval --stories DIR", "measure matching on a labelled file (text<TAB>expected[<TAB>lang]), or run the conversation stories", runEval},
 		{"check-id", "check-id [--json] INPUT", "validate a national ID or resident number (format and checksum)", runCheckID},
