@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+	"github.com/valyala/fasthttp/pprofhandler"
 )
 
 // DefaultMaxBody is the largest webhook body accepted (1 MiB).
@@ -30,6 +31,17 @@ type ServerConfig struct {
 	MaxBody int
 	// Ops serves /ops/…; without it those paths answer 404.
 	Ops *Ops
+	// Desk serves /desk/…, the operators' desk, an admin route like
+	// /ops/; without it those paths answer 404. Nothing sets it yet: the
+	// desk is not built.
+	Desk fasthttp.RequestHandler
+	// AdminApart serves the admin routes (/metrics, /ops/, /desk/ and
+	// pprof at /debug/pprof/) on a listener of their own, ServeAdmin's,
+	// and leaves Serve's listener the public routes only (the webhooks,
+	// /voice/, /healthz, /readyz): what the platforms and the kubelet
+	// call. Without it Serve answers every route but pprof on its one
+	// listener (a laptop), and ServeAdmin is refused.
+	AdminApart bool
 	// Voice serves /voice/…; without it those paths answer 404.
 	Voice Voice
 	// ReplayWindow is how old an event may be (by the platform's own
@@ -83,10 +95,16 @@ const voiceTimeout = 10 * time.Second
 // ids) while the platform waits for its answer.
 const webhookTimeout = 5 * time.Second
 
-// Server is the fasthttp server with the webhook, health and metrics routes.
+// Server is the fasthttp server with the webhook, health and metrics
+// routes: on one listener, or on a public and an admin listener
+// (ServerConfig.AdminApart).
 type Server struct {
-	cfg      ServerConfig
-	srv      *fasthttp.Server
+	cfg ServerConfig
+	// srv serves Serve's listener: every route, or the public ones when
+	// the admin routes are apart.
+	srv *fasthttp.Server
+	// admin serves ServeAdmin's listener; nil unless AdminApart.
+	admin    *fasthttp.Server
 	channels map[string]Channel
 	// draining is set from Drain on: /readyz answers 503 while the
 	// webhooks are still served.
@@ -122,35 +140,69 @@ func NewServer(cfg ServerConfig) *Server {
 	for _, c := range cfg.Channels {
 		s.channels[c.Name()] = c
 	}
-	s.srv = &fasthttp.Server{
+	if cfg.AdminApart {
+		s.srv = s.fasthttpServer(s.handlePublic)
+		s.admin = s.fasthttpServer(s.handleAdmin)
+	} else {
+		s.srv = s.fasthttpServer(s.Handle)
+	}
+	return s
+}
+
+// fasthttpServer is a fasthttp server answering with h, with the limits
+// every listener of the Server shares.
+func (s *Server) fasthttpServer(h fasthttp.RequestHandler) *fasthttp.Server {
+	return &fasthttp.Server{
 		Name:               "vaxbot",
-		Handler:            s.Handle,
+		Handler:            h,
 		ErrorHandler:       s.handleError,
-		Logger:             fasthttpLogger{l: cfg.Logger},
-		MaxRequestBodySize: cfg.MaxBody,
+		Logger:             fasthttpLogger{l: s.cfg.Logger},
+		MaxRequestBodySize: s.cfg.MaxBody,
 		ReadTimeout:        10 * time.Second,
 		WriteTimeout:       10 * time.Second,
 		IdleTimeout:        60 * time.Second,
 		CloseOnShutdown:    true,
 	}
-	return s
 }
 
-// Serve answers requests on ln until Shutdown.
+// ErrNoAdminListener is ServeAdmin's answer when the admin routes are not
+// apart: they are on Serve's listener.
+var ErrNoAdminListener = errors.New("bot: the admin routes are served on the one listener (ServerConfig.AdminApart is not set)")
+
+// Serve answers requests on ln until Shutdown: every route but pprof, or
+// the public routes only when the admin routes are apart.
 func (s *Server) Serve(ln net.Listener) error { return s.srv.Serve(ln) }
+
+// ServeAdmin answers the admin routes (/metrics, /ops/, /desk/, pprof) on
+// ln until Shutdown. It needs ServerConfig.AdminApart, and returns
+// ErrNoAdminListener without it.
+func (s *Server) ServeAdmin(ln net.Listener) error {
+	if s.admin == nil {
+		return ErrNoAdminListener
+	}
+	return s.admin.Serve(ln)
+}
 
 // Drain makes /readyz answer 503, so that the load balancer sends no new
 // requests, while everything is still served: the start of a shutdown.
 func (s *Server) Drain() { s.draining.Store(true) }
 
-// Shutdown stops accepting requests, waits for those in flight, then lets the
-// dispatcher finish queued events and their replies, all within ctx. When
-// ctx ends first, what is left is given up: the error then wraps
-// ErrEventsLost (events counted lost) or context.DeadlineExceeded
-// (connections still open), and Shutdown returns within closeGrace.
+// Shutdown stops accepting requests on every listener, waits for those in
+// flight, then lets the dispatcher finish queued events and their replies,
+// all within ctx. When ctx ends first, what is left is given up: the error
+// then wraps ErrEventsLost (events counted lost) or
+// context.DeadlineExceeded (connections still open), and Shutdown returns
+// within closeGrace.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.draining.Store(true)
-	err := s.srv.ShutdownWithContext(ctx)
+	adminErr := make(chan error, 1)
+	if s.admin != nil {
+		// Both listeners stop together, each within ctx.
+		go func() { adminErr <- s.admin.ShutdownWithContext(ctx) }()
+	} else {
+		adminErr <- nil
+	}
+	err := errors.Join(s.srv.ShutdownWithContext(ctx), <-adminErr)
 	if s.cfg.Dispatcher != nil {
 		err = errors.Join(err, s.cfg.Dispatcher.Close(ctx))
 	}
@@ -211,6 +263,10 @@ func routeOf(path string) string {
 		return "metrics"
 	case strings.HasPrefix(path, "/ops/"):
 		return "ops"
+	case strings.HasPrefix(path, "/desk/"):
+		return "desk"
+	case strings.HasPrefix(path, "/debug/pprof/"):
+		return "pprof"
 	case strings.HasPrefix(path, "/voice/"):
 		return "voice"
 	case strings.HasPrefix(path, "/webhook/"):
@@ -231,42 +287,89 @@ func channelOf(path string) string {
 // knownChannels bounds the channel label of metrics to names we serve.
 var knownChannels = map[string]struct{}{"line": {}, "telegram": {}, "voice": {}}
 
-// Handle routes one request. A panic below it answers 500 and ends that
-// request only.
+// Handle routes one request on the one listener: the public and the admin
+// routes, but not pprof, which only an admin listener of its own serves.
+// A panic below it answers 500 and ends that request only.
 func (s *Server) Handle(ctx *fasthttp.RequestCtx) {
 	defer s.recoverPanic(ctx)
 	path := string(ctx.Path())
-	switch path {
-	case "/healthz":
-		if s.onlyGet(ctx) {
-			ctx.SetBodyString("ok\n")
-		}
-		return
-	case "/readyz":
-		if s.onlyGet(ctx) {
-			s.readyz(ctx)
-		}
-		return
-	case "/metrics":
+	if !s.routePublic(ctx, path) && !s.routeAdmin(ctx, path, false) {
+		notFound(ctx)
+	}
+}
+
+// handlePublic routes one request on the public listener: what the
+// platforms and the kubelet call. Every admin route answers 404 there.
+func (s *Server) handlePublic(ctx *fasthttp.RequestCtx) {
+	defer s.recoverPanic(ctx)
+	if !s.routePublic(ctx, string(ctx.Path())) {
+		notFound(ctx)
+	}
+}
+
+// handleAdmin routes one request on the admin listener: the operators',
+// Prometheus's and the profiler's. Every public route answers 404 there.
+func (s *Server) handleAdmin(ctx *fasthttp.RequestCtx) {
+	defer s.recoverPanic(ctx)
+	if !s.routeAdmin(ctx, string(ctx.Path()), true) {
+		notFound(ctx)
+	}
+}
+
+// notFound answers 404 for a path the listener does not route.
+func notFound(ctx *fasthttp.RequestCtx) { ctx.Error("not found\n", fasthttp.StatusNotFound) }
+
+// routeAdmin answers the admin routes, pprof too when withPprof, and
+// reports whether path was one of them. A route without its part (Ops,
+// Desk) is not one.
+func (s *Server) routeAdmin(ctx *fasthttp.RequestCtx, path string, withPprof bool) bool {
+	switch {
+	case path == "/metrics":
 		if s.onlyGet(ctx) {
 			ctx.SetContentType("text/plain; version=0.0.4")
 			s.cfg.Metrics.WritePrometheus(ctx)
 		}
-		return
-	}
-	if strings.HasPrefix(path, "/ops/") && s.cfg.Ops != nil {
+	case strings.HasPrefix(path, "/ops/") && s.cfg.Ops != nil:
 		s.cfg.Ops.Handle(ctx)
-		return
+	case strings.HasPrefix(path, "/desk/") && s.cfg.Desk != nil:
+		s.cfg.Desk(ctx)
+	case strings.HasPrefix(path, "/debug/pprof/") && withPprof:
+		// net/http/pprof through fasthttp's adaptor. A profile's
+		// seconds are not bounded by WriteTimeout, which fasthttp
+		// starts once the handler returns; Shutdown ends it.
+		pprofhandler.PprofHandler(ctx)
+	default:
+		return false
 	}
-	if strings.HasPrefix(path, "/voice/") && s.cfg.Voice != nil {
+	return true
+}
+
+// routePublic answers the public routes and reports whether path was one
+// of them. An unknown or disabled channel's webhook is answered (404), as
+// is the voice line's unknown path.
+func (s *Server) routePublic(ctx *fasthttp.RequestCtx, path string) bool {
+	switch {
+	case path == "/healthz":
+		if s.onlyGet(ctx) {
+			ctx.SetBodyString("ok\n")
+		}
+	case path == "/readyz":
+		if s.onlyGet(ctx) {
+			s.readyz(ctx)
+		}
+	case strings.HasPrefix(path, "/voice/") && s.cfg.Voice != nil:
 		s.voice(ctx, path)
-		return
+	case strings.HasPrefix(path, "/webhook/"):
+		s.routeWebhook(ctx, path)
+	default:
+		return false
 	}
-	name, ok := strings.CutPrefix(path, "/webhook/")
-	if !ok {
-		ctx.Error("not found\n", fasthttp.StatusNotFound)
-		return
-	}
+	return true
+}
+
+// routeWebhook answers POST /webhook/{channel}.
+func (s *Server) routeWebhook(ctx *fasthttp.RequestCtx, path string) {
+	name := strings.TrimPrefix(path, "/webhook/")
 	ch, enabled := s.channels[name]
 	if !enabled {
 		s.cfg.Metrics.Rejected(channelOf(path), "disabled")

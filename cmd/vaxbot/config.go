@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -17,7 +18,10 @@ import (
 // serveConfig is the server's configuration: every variable of README's
 // configuration table, read by configFromEnv, with serve's flags on top.
 type serveConfig struct {
-	Addr             string // VAXBOT_ADDR
+	Addr string // VAXBOT_ADDR
+	// AdminAddr is VAXBOT_ADMIN_ADDR: the admin listener's address
+	// (/metrics, /ops/, the desk, pprof); "" keeps every route on Addr.
+	AdminAddr        string
 	LineSecret       string // VAXBOT_LINE_CHANNEL_SECRET
 	LineToken        string // VAXBOT_LINE_CHANNEL_TOKEN
 	LineAPIBase      string // VAXBOT_LINE_API_BASE
@@ -89,6 +93,7 @@ const demoRegistry = "demo"
 func configFromEnv(getenv func(string) string) (serveConfig, error) {
 	c := serveConfig{
 		Addr:              getenv("VAXBOT_ADDR"),
+		AdminAddr:         getenv("VAXBOT_ADMIN_ADDR"),
 		LineSecret:        getenv("VAXBOT_LINE_CHANNEL_SECRET"),
 		LineToken:         getenv("VAXBOT_LINE_CHANNEL_TOKEN"),
 		LineAPIBase:       getenv("VAXBOT_LINE_API_BASE"),
@@ -125,6 +130,11 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 	}
 	if c.DataDir == "" {
 		c.DataDir = "./data"
+	}
+	if c.AdminAddr != "" {
+		if _, _, err := net.SplitHostPort(c.AdminAddr); err != nil {
+			return c, errors.New("VAXBOT_ADMIN_ADDR: want a listen address such as :9090")
+		}
 	}
 	if v := getenv("VAXBOT_LINE_PUSH_FALLBACK"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -228,6 +238,33 @@ func (c serveConfig) checkRecordService() error {
 		return errors.New("VAXBOT_REGISTRY_CERT and VAXBOT_REGISTRY_KEY: set both (the client certificate and its key) or neither")
 	}
 	return nil
+}
+
+// checkAddrs refuses an admin listener on the public listener's address:
+// the admin routes would have no listener of their own. Call it once the
+// flags are parsed.
+func (c serveConfig) checkAddrs() error {
+	if c.AdminAddr != "" && c.AdminAddr == c.Addr {
+		return errors.New("VAXBOT_ADMIN_ADDR is VAXBOT_ADDR (or --addr): the admin listener needs an address of its own")
+	}
+	return nil
+}
+
+// The start-up line on the listeners, one or the other.
+const (
+	logOneListener = "one listener: /metrics and /ops/ are served with the webhooks (a laptop); " +
+		"set VAXBOT_ADMIN_ADDR (e.g. :9090) to serve them, the desk and pprof on a listener of their own"
+	logTwoListeners = "two listeners: the webhooks, /voice/, /healthz and /readyz on the public one; " +
+		"/metrics, /ops/, the desk and pprof on the admin one"
+)
+
+// logListeners says in one line which listener serves what.
+func (c serveConfig) logListeners(logger *slog.Logger) {
+	if c.AdminAddr == "" {
+		logger.Info(logOneListener, "addr", c.Addr)
+		return
+	}
+	logger.Info(logTwoListeners, "addr", c.Addr, "admin_addr", c.AdminAddr)
 }
 
 // errNoRegistry is why a server with channel credentials but no registry

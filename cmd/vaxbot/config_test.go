@@ -62,6 +62,7 @@ func TestConfigFromEnvReadsEveryREADMEVariable(t *testing.T) {
 		want   any
 	}{
 		"VAXBOT_ADDR":                {"127.0.0.1:9", func(c serveConfig) any { return c.Addr }, "127.0.0.1:9"},
+		"VAXBOT_ADMIN_ADDR":          {"127.0.0.1:10", func(c serveConfig) any { return c.AdminAddr }, "127.0.0.1:10"},
 		"VAXBOT_LINE_CHANNEL_SECRET": {"line-secret", func(c serveConfig) any { return c.LineSecret }, "line-secret"},
 		"VAXBOT_LINE_CHANNEL_TOKEN":  {"line-token", func(c serveConfig) any { return c.LineToken }, "line-token"},
 		"VAXBOT_LINE_API_BASE":       {"http://line.test", func(c serveConfig) any { return c.LineAPIBase }, "http://line.test"},
@@ -137,7 +138,7 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Addr != ":8080" || d.DataDir != "./data" || d.MaxBody != 1<<20 || d.CallbackRetention != 7*24*time.Hour ||
+	if d.Addr != ":8080" || d.AdminAddr != "" || d.DataDir != "./data" || d.MaxBody != 1<<20 || d.CallbackRetention != 7*24*time.Hour ||
 		d.Drain != 5*time.Second || d.ShutdownTimeout != 20*time.Second || d.ReplayWindow != 10*time.Minute ||
 		d.LogLevel != slog.LevelInfo || d.Registry != "" || d.RegistryURL != "" || d.LinePushFallback {
 		t.Errorf("defaults: %+v", d)
@@ -181,6 +182,7 @@ func TestConfigFromEnvRefuses(t *testing.T) {
 		{"short hash key", map[string]string{"VAXBOT_HASH_KEY": "pw-secret"}, "VAXBOT_HASH_KEY"},
 		{"bad data key", map[string]string{"VAXBOT_DATA_KEY": "pw-secret"}, "VAXBOT_DATA_KEY"},
 		{"Redis without a data key", map[string]string{"VAXBOT_REDIS_ADDR": "127.0.0.1:6379"}, "VAXBOT_DATA_KEY"},
+		{"admin address without a port", map[string]string{"VAXBOT_ADMIN_ADDR": "9090"}, "VAXBOT_ADMIN_ADDR"},
 		{"log level unknown", map[string]string{"VAXBOT_LOG_LEVEL": "loud"}, "VAXBOT_LOG_LEVEL"},
 		{"drain negative", map[string]string{"VAXBOT_DRAIN": "-1s"}, "VAXBOT_DRAIN"},
 		{"drain not a duration", map[string]string{"VAXBOT_DRAIN": "5"}, "VAXBOT_DRAIN"},
@@ -226,6 +228,29 @@ func TestCheckRegistry(t *testing.T) {
 	for _, want := range []string{"VAXBOT_REGISTRY ", "VAXBOT_REGISTRY_URL", "VAXBOT_REGISTRY=demo"} {
 		if !strings.Contains(errNoRegistry.Error(), want) {
 			t.Errorf("the refusal %q does not name %s", errNoRegistry, want)
+		}
+	}
+}
+
+// TestCheckAddrs: the admin listener needs an address of its own; none
+// is the one listener.
+func TestCheckAddrs(t *testing.T) {
+	tests := []struct {
+		name    string
+		cfg     serveConfig
+		wantErr bool
+	}{
+		{"one listener", serveConfig{Addr: ":8080"}, false},
+		{"two listeners", serveConfig{Addr: ":8080", AdminAddr: ":9090"}, false},
+		{"the same address", serveConfig{Addr: ":8080", AdminAddr: ":8080"}, true},
+	}
+	for _, tt := range tests {
+		err := tt.cfg.checkAddrs()
+		if (err != nil) != tt.wantErr {
+			t.Errorf("%s: got %v, want an error: %v", tt.name, err, tt.wantErr)
+		}
+		if err != nil && !strings.Contains(err.Error(), "VAXBOT_ADMIN_ADDR") {
+			t.Errorf("%s: %q does not name VAXBOT_ADMIN_ADDR", tt.name, err)
 		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	_ "net/http/pprof" // served only when VAXBOT_PPROF_ADDR is set
+	_ "net/http/pprof" // on http.DefaultServeMux, served only when VAXBOT_PPROF_ADDR is set
 	"os"
 	"runtime/debug"
 	"time"
@@ -43,24 +43,38 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if err := cfg.checkRegistry(); err != nil {
-		logger.Error("bad configuration", "err", err)
-		return 2
+	for _, check := range []func() error{cfg.checkRegistry, cfg.checkAddrs} {
+		if err := check(); err != nil {
+			logger.Error("bad configuration", "err", err)
+			return 2
+		}
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		logger.Error("listen", "addr", cfg.Addr, "err", err)
 		return 1
 	}
+	var adminLn net.Listener
+	if cfg.AdminAddr != "" {
+		if adminLn, err = net.Listen("tcp", cfg.AdminAddr); err != nil {
+			ln.Close()
+			logger.Error("listen", "admin_addr", cfg.AdminAddr, "err", err)
+			return 1
+		}
+	}
 	app, err := newApp(ctx, cfg, logger)
 	if err != nil {
 		ln.Close()
+		if adminLn != nil {
+			adminLn.Close()
+		}
 		logger.Error("start", "err", err)
 		return 1
 	}
 	if addr := cfg.PprofAddr; addr != "" {
 		// Profiling for operators, on an address of their choosing
-		// (keep it on loopback).
+		// (keep it on loopback): the admin listener serves it too, at
+		// /debug/pprof/.
 		go func() {
 			logger.Info("pprof", "addr", addr, "err", http.ListenAndServe(addr, nil))
 		}()
@@ -68,8 +82,12 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	if raiseGCTarget() {
 		logger.Info("garbage collector target raised: set GOGC (and GOMEMLIMIT) to change it", "GOGC", serveGCPercent)
 	}
-	logger.Info("serving", "addr", ln.Addr().String())
-	if err := app.run(ctx, ln); err != nil {
+	serving := []any{"addr", ln.Addr().String()}
+	if adminLn != nil {
+		serving = append(serving, "admin_addr", adminLn.Addr().String())
+	}
+	logger.Info("serving", serving...)
+	if err := app.runListeners(ctx, ln, adminLn); err != nil {
 		logger.Error("stopped", "err", err)
 		return 1
 	}
@@ -168,6 +186,7 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		opts.checks = sharedChecks{w: shared.Window("checks", 2*rate, 2*time.Second), logger: logger}
 	}
 	cfg.logSessions(logger)
+	cfg.logListeners(logger)
 	defer func() {
 		if err != nil && shared != nil {
 			shared.Close()
@@ -264,6 +283,9 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		Channels: channels, Dispatcher: disp, Ops: ops, Voice: phone,
 		Metrics: metrics, Logger: logger, MaxBody: cfg.MaxBody,
 		ReplayWindow: cfg.ReplayWindow, Checks: readyChecks(shared, store, upstream),
+		// The operators' desk, when it is built, is given here as Desk:
+		// an admin route, served with /ops/.
+		AdminApart: cfg.AdminAddr != "",
 	})
 	return &app{server: srv, metrics: metrics, store: store, notifier: notifier, shared: shared, cfg: cfg, logger: logger}, nil
 }
@@ -355,49 +377,76 @@ func hasherFrom(key string, logger *slog.Logger) (*tickets.Hasher, error) {
 	return h, nil
 }
 
-// run serves on ln until ctx ends, then shuts down: for the drain period
-// /readyz answers 503 while everything is still served; then no new
-// requests, and in-flight requests, queued events and notifications get
-// the shutdown bound. What the bound leaves undone is counted lost and
-// logged, and run returns within a second more, without an error: the
-// stop is clean even when a platform's API hangs.
+// run serves every route on ln (the one listener) until ctx ends: see
+// runListeners.
 func (a *app) run(ctx context.Context, ln net.Listener) error {
-	errc := make(chan error, 1)
-	go func() { errc <- a.server.Serve(ln) }()
+	return a.runListeners(ctx, ln, nil)
+}
+
+// runListeners serves the public routes on public and the admin routes on
+// admin (with VAXBOT_ADMIN_ADDR; without it admin is nil and public serves
+// every route) until ctx ends, then shuts both down together: for the
+// drain period /readyz answers 503 while everything is still served; then
+// no new requests on either listener, and in-flight requests, queued
+// events and notifications get the shutdown bound. What the bound leaves
+// undone is counted lost and logged, and runListeners returns within a
+// second more, without an error: the stop is clean even when a platform's
+// API hangs. A listener that fails before ctx ends stops the other one
+// the same way, without the drain, and its error is returned.
+func (a *app) runListeners(ctx context.Context, public, admin net.Listener) error {
+	if (admin != nil) != (a.cfg.AdminAddr != "") {
+		return errors.New("serve: the admin listener is given without VAXBOT_ADMIN_ADDR, or missing with it")
+	}
+	listeners := []net.Listener{public}
+	errc := make(chan error, 2)
+	go func() { errc <- a.server.Serve(public) }()
+	if admin != nil {
+		listeners = append(listeners, admin)
+		go func() { errc <- a.server.ServeAdmin(admin) }()
+	}
 	purgeCtx, stopPurge := context.WithCancel(ctx)
 	defer stopPurge()
 	go a.purgeCallbacks(purgeCtx)
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	pending := len(listeners)
+	var serr error
+	stopped := func(err error) {
+		pending--
+		if err != nil && !errors.Is(err, net.ErrClosed) {
+			serr = errors.Join(serr, fmt.Errorf("serve: %w", err))
+		}
 	}
 	bound := a.cfg.ShutdownTimeout
 	if bound <= 0 {
 		bound = defaultShutdownTimeout
 	}
-	a.logger.Info("shutting down: draining", "drain", a.cfg.Drain.String(), "bound", bound.String())
-	a.server.Drain()
-	var serr error
-	served := false
-	if a.cfg.Drain > 0 {
-		drain := time.NewTimer(a.cfg.Drain)
-		select {
-		case <-drain.C:
-		case serr = <-errc:
-			served = true
+	select {
+	case err := <-errc:
+		stopped(err)
+		a.logger.Warn("shutting down: a listener stopped (its error is returned)")
+	case <-ctx.Done():
+		a.logger.Info("shutting down: draining", "drain", a.cfg.Drain.String(), "bound", bound.String())
+		a.server.Drain()
+		if a.cfg.Drain > 0 {
+			drain := time.NewTimer(a.cfg.Drain)
+			select {
+			case <-drain.C:
+			case err := <-errc:
+				stopped(err)
+			}
+			drain.Stop()
 		}
-		drain.Stop()
 	}
 	a.logger.Info("shutting down: no new requests; finishing what is in flight", "bound", bound.String())
 	sctx, cancel := context.WithTimeout(context.Background(), bound)
 	defer cancel()
 	bounded := a.server.Shutdown(sctx)
-	// A stop that comes before Serve has taken the listener would leave
-	// Serve waiting forever: close it here as well.
-	ln.Close()
-	if !served {
-		serr = <-errc
+	// A stop that comes before Serve has taken a listener would leave
+	// Serve waiting forever: close them here as well.
+	for _, ln := range listeners {
+		ln.Close()
+	}
+	for pending > 0 {
+		stopped(<-errc)
 	}
 	bounded = errors.Join(bounded, a.notifier.Close(sctx))
 	if errors.Is(bounded, bot.ErrEventsLost) || errors.Is(bounded, context.DeadlineExceeded) {
@@ -406,11 +455,7 @@ func (a *app) run(ctx context.Context, ln net.Listener) error {
 		a.logger.Warn("shutdown bound reached: the rest was given up and counted (vaxbot_events_lost_total)", "err", bounded)
 		bounded = nil
 	}
-	err := bounded
-	if serr != nil && !errors.Is(serr, net.ErrClosed) {
-		err = errors.Join(err, serr)
-	}
-	err = errors.Join(err, a.store.Close())
+	err := errors.Join(bounded, serr, a.store.Close())
 	if a.shared != nil {
 		err = errors.Join(err, a.shared.Close())
 	}
