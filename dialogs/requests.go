@@ -103,6 +103,20 @@ type Requests struct {
 	// longest is the most characters (Chinese) or words (Latin) a message
 	// may have and still hold a phrase with little else around it.
 	longestHan, longestWords int
+	// byFirst and anyByFirst find the phrases that can occur in a message
+	// by their first word (a character in Chinese and Thai); typos are the
+	// single words long enough to match with one typo.
+	byFirst, anyByFirst map[string][]phraseRef
+	typos               []phraseRef
+	// rank is each request's place in requestOrder: the first that matches
+	// wins.
+	rank map[Request]int
+}
+
+// phraseRef is a phrase and its request.
+type phraseRef struct {
+	req Request
+	p   phrase
 }
 
 // phrase is one folded phrase: its text and, for Latin text, its words.
@@ -190,15 +204,29 @@ func parseRequests(name string, raw []byte, extra map[Lang]map[string][]string) 
 // skip the phrase scan for messages too long to be a request.
 func (r *Requests) index() {
 	r.exact = map[string]Request{}
+	r.byFirst, r.anyByFirst, r.typos = map[string][]phraseRef{}, map[string][]phraseRef{}, nil
+	r.rank = map[Request]int{}
 	r.longestHan, r.longestWords = 0, 0
 	for i := len(requestOrder) - 1; i >= 0; i-- {
 		req := requestOrder[i]
+		r.rank[req] = i
 		for _, p := range r.phrases[req] {
 			r.exact[p.text] = req // earlier requests overwrite later ones
 			if p.han {
 				r.longestHan = max(r.longestHan, utf8.RuneCountInString(p.text)+requestExtraHan)
 			} else {
 				r.longestWords = max(r.longestWords, min(3+2*len(p.words), 10))
+			}
+			if len(p.words) > 0 {
+				r.byFirst[p.words[0]] = append(r.byFirst[p.words[0]], phraseRef{req, p})
+			}
+			if !p.han && len(p.words) == 1 && len(p.text) >= 5 {
+				r.typos = append(r.typos, phraseRef{req, p})
+			}
+		}
+		for _, p := range r.anywhere[req] {
+			if len(p.words) > 0 {
+				r.anyByFirst[p.words[0]] = append(r.anyByFirst[p.words[0]], phraseRef{req, p})
 			}
 		}
 	}
@@ -225,17 +253,38 @@ func (r *Requests) find(f phrase) Request {
 	if n > requestLongest {
 		return ReqNone // a long text: a question that may mention a request
 	}
-	// Only a short message can be a phrase with little around it.
+	// Only a short message can be a phrase with little around it. A
+	// phrase can only occur where its first word does: look the message's
+	// words up, and keep the first request in order that matches.
 	short := n <= r.longestWords || (f.han && n <= r.longestHan)
-	for _, req := range requestOrder {
-		if short && slices.ContainsFunc(r.phrases[req], func(p phrase) bool { return p.matches(f) }) {
-			return req
-		}
-		if slices.ContainsFunc(r.anywhere[req], func(p phrase) bool { return p.within(f) }) {
-			return req
+	best := len(requestOrder)
+	try := func(c phraseRef, ok bool) {
+		if ok && r.rank[c.req] < best {
+			best = r.rank[c.req]
 		}
 	}
-	return ReqNone
+	for i, w := range f.words {
+		if i > 0 && slices.Contains(f.words[:i], w) {
+			continue
+		}
+		if short {
+			for _, c := range r.byFirst[w] {
+				try(c, c.p.matches(f))
+			}
+		}
+		for _, c := range r.anyByFirst[w] {
+			try(c, c.p.within(f))
+		}
+	}
+	if short && len(f.words) <= 2 {
+		for _, c := range r.typos {
+			try(c, c.p.matches(f))
+		}
+	}
+	if best == len(requestOrder) {
+		return ReqNone
+	}
+	return requestOrder[best]
 }
 
 // requestLongest is the longest message (characters for Chinese, words
@@ -359,7 +408,7 @@ func foldRequest(text string) phrase {
 	t := strings.ToLower(norm.NFKC.String(text))
 	han := false
 	for _, r := range t {
-		if unicode.Is(unicode.Han, r) {
+		if unicode.Is(unicode.Han, r) || unicode.Is(unicode.Thai, r) {
 			han = true
 			break
 		}
@@ -380,8 +429,8 @@ func foldRequest(text string) phrase {
 		case r == '\'' || r == '’':
 		case r == '/' && b.Len() == 0 && len(words) == 0:
 			b.WriteRune(r) // a command: "/start"
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if han && unicode.Is(unicode.Han, r) {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Thai, r) || unicode.Is(unicode.Mn, r):
+			if han && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Thai, r)) {
 				word()
 				words = append(words, string(r))
 				continue

@@ -72,3 +72,37 @@ func TestOneEdit(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestsThai: Thai has no spaces and writes its vowels and tone
+// marks as combining marks: a request phrase followed by a polite particle
+// is still the request.
+func TestRequestsThai(t *testing.T) {
+	r, err := DefaultRequests()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		text string
+		want Request
+	}{
+		{"ขอคุยกับเจ้าหน้าที่ค่ะ", ReqPerson},
+		{"ขอคุยกับเจ้าหน้าที่", ReqPerson},
+		{"เลขบัตรประกันสุขภาพอยู่ตรงไหนคะ", ReqNone},
+	} {
+		if got := r.Find(tt.text); got != tt.want {
+			t.Errorf("Find(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func BenchmarkRequestsFind(b *testing.B) {
+	r, err := DefaultRequests()
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts := []string{"where is my NHI card number", "健保卡號碼在哪裡", "I want to talk to a human please", "A123456789", "Số thẻ bảo hiểm y tế ở đâu?", "謝謝"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		r.Find(texts[i%len(texts)])
+	}
+}
