@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 	"github.com/vaxbot/vaxbot/knowledge"
@@ -56,8 +57,10 @@ type County struct {
 type Directory struct {
 	lines    map[string]Hotline
 	counties []County
-	// names are every county's names and aliases, lower case, for CountyIn.
-	names []countyName
+	// names are every county's names and aliases, lower case, for CountyIn;
+	// byFirst finds them by their first rune.
+	names   []countyName
+	byFirst map[rune][]int
 	// ambiguous are names that are a city and a county at once ("新竹").
 	ambiguous []Ambiguous
 }
@@ -267,6 +270,12 @@ func ParseDirectory(name string, raw []byte) (*Directory, error) {
 			d.names = append(d.names, countyName{i, strings.ToLower(n)})
 		}
 	}
+	d.byFirst = map[rune][]int{}
+	for i, cn := range d.names {
+		if r, _ := utf8.DecodeRuneInString(cn.name); len(cn.name) >= 2 {
+			d.byFirst[r] = append(d.byFirst[r], i)
+		}
+	}
 	return d, nil
 }
 
@@ -342,15 +351,18 @@ func (d *Directory) FindCounty(text string) (County, bool) {
 func (d *Directory) CountyIn(text string) (c County, candidates []County) {
 	t := strings.ToLower(norm.NFKC.String(text))
 	best, bestLen := -1, 0
-	for _, cn := range d.names {
-		if len(cn.name) < 2 || len(cn.name) < bestLen || !containsName(t, cn.name) {
-			continue
-		}
-		switch {
-		case len(cn.name) > bestLen:
-			best, bestLen = cn.county, len(cn.name)
-		case best != cn.county:
-			best = -2 // two places named alike: do not guess
+	for i, r := range t {
+		for _, k := range d.byFirst[r] {
+			cn := d.names[k]
+			if len(cn.name) < bestLen || !strings.HasPrefix(t[i:], cn.name) || !wordAt(t, i, cn.name) {
+				continue
+			}
+			switch {
+			case len(cn.name) > bestLen:
+				best, bestLen = cn.county, len(cn.name)
+			case best != cn.county:
+				best = -2 // two places named alike: do not guess
+			}
 		}
 	}
 	if best >= 0 {
@@ -403,4 +415,15 @@ func isASCIILetterName(s string) bool {
 
 func isASCIIWordByte(b byte) bool {
 	return (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')
+}
+
+// wordAt reports whether name, found at i in text, stands as a name there:
+// anywhere for Chinese, as whole words for Latin names.
+func wordAt(text string, i int, name string) bool {
+	if !isASCIILetterName(name) {
+		return true
+	}
+	before := i == 0 || !isASCIIWordByte(text[i-1])
+	after := i+len(name) == len(text) || !isASCIIWordByte(text[i+len(name)])
+	return before && after
 }
