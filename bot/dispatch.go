@@ -146,6 +146,10 @@ func NewDispatcher(cfg DispatcherConfig) *Dispatcher {
 	return d
 }
 
+// SharedDedupe reports whether event ids are kept in a shared store, which
+// Seen and Forget ask over the network.
+func (d *Dispatcher) SharedDedupe() bool { return d.cfg.Dedupe != nil }
+
 // Seen reports whether a channel's event id was seen before, and remembers
 // it. go-cache's Add is an atomic check-and-set. When the shared Deduper
 // fails the event is taken as new: the failure is counted and logged once

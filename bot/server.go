@@ -450,8 +450,15 @@ func (s *Server) webhook(ctx *fasthttp.RequestCtx, ch Channel) {
 		ctx.Error("cannot parse body\n", fasthttp.StatusBadRequest)
 		return
 	}
-	c, cancel := context.WithTimeout(context.Background(), webhookTimeout)
-	defer cancel()
+	// The event ids are asked of a shared store (Redis) within a bound,
+	// while the platform waits; the in-memory store needs no deadline
+	// (one timer less per webhook).
+	c := context.Background()
+	if s.cfg.Dispatcher.SharedDedupe() {
+		var cancel context.CancelFunc
+		c, cancel = context.WithTimeout(c, webhookTimeout)
+		defer cancel()
+	}
 	now := s.cfg.Now()
 	for _, ev := range events {
 		if !ev.At.IsZero() && now.Sub(ev.At) > s.cfg.ReplayWindow {
