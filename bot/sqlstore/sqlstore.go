@@ -131,6 +131,7 @@ var migrations = []string{
 	`ALTER TABLE tickets ADD COLUMN callback_masked TEXT NOT NULL DEFAULT ''`,
 	`ALTER TABLE tickets ADD COLUMN callback_when TEXT NOT NULL DEFAULT ''`,
 	`ALTER TABLE tickets ADD COLUMN callback_at BIGINT NOT NULL DEFAULT 0`,
+	`CREATE INDEX tickets_closed_at ON tickets (status, closed_at)`,
 }
 
 // migrate applies the migrations not yet applied, on one connection: a
@@ -346,6 +347,19 @@ func (s *Store) PurgeCallbacks(ctx context.Context, before time.Time) (int, erro
 	n, err := res.RowsAffected()
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: purge: %w", err)
+	}
+	return int(n), nil
+}
+
+// Purge implements tickets.Store.
+func (s *Store) Purge(ctx context.Context, closedBefore time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?`), micros(closedBefore))
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: purge closed tickets: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: purge closed tickets: %w", err)
 	}
 	return int(n), nil
 }

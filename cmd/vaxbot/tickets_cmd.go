@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -23,8 +25,11 @@ var ticketWords = map[string]map[string]string{
 	"en": {
 		"usage": "usage: vaxbot tickets list [--status open|claimed|closed] [--line 1922|nhia|county] [--json] [--lang en|zh-TW]\n" +
 			"       vaxbot tickets show [--json] [--lang en|zh-TW] REF\n" +
-			"       vaxbot tickets close [--lang en|zh-TW] REF",
+			"       vaxbot tickets close [--lang en|zh-TW] REF\n" +
+			"       vaxbot tickets purge --older-than AGE [--lang en|zh-TW]   (AGE: 90d, 36h…)",
 		"not_found":  "no such ticket",
+		"bad_age":    "--older-than %q: want a positive age in days (90d) or a Go duration (36h)",
+		"purged":     "deleted %d closed tickets closed before %s",
 		"no_store":   "no ticket database at %s: set VAXBOT_DATA_DIR (or --data-dir) to the directory serve keeps it in, or VAXBOT_DATABASE_URL",
 		"closed_yet": "the ticket is already closed",
 		"header":     "REF\tSTATUS\tLINE\tCOUNTY\tREASON\tID\tCHANNEL\tOPENED",
@@ -42,8 +47,11 @@ var ticketWords = map[string]map[string]string{
 	"zh-TW": {
 		"usage": "用法：vaxbot tickets list [--status open|claimed|closed] [--line 1922|nhia|county] [--json] [--lang en|zh-TW]\n" +
 			"      vaxbot tickets show [--json] [--lang en|zh-TW] 案件編號\n" +
-			"      vaxbot tickets close [--lang en|zh-TW] 案件編號",
+			"      vaxbot tickets close [--lang en|zh-TW] 案件編號\n" +
+			"      vaxbot tickets purge --older-than 期間 [--lang en|zh-TW]   （期間：90d、36h…）",
 		"not_found":  "查無此案件",
+		"bad_age":    "--older-than %q：請給正的期間，以天數（90d）或 Go 的時間長度（36h）表示",
+		"purged":     "已刪除 %d 件在 %s 之前結案的案件",
 		"no_store":   "%s 沒有案件資料庫：請把 VAXBOT_DATA_DIR（或 --data-dir）設為 serve 存放資料的目錄，或設定 VAXBOT_DATABASE_URL",
 		"closed_yet": "這個案件已經結案",
 		"header":     "案件編號\t狀態\t專線\t縣市\t原因\t證號\t管道\t建立時間",
@@ -60,9 +68,9 @@ var ticketWords = map[string]map[string]string{
 	},
 }
 
-// runTickets is "vaxbot tickets list|show|close" for operators at a
-// terminal, on the store that serve uses (VAXBOT_DATABASE_URL, else SQLite
-// in VAXBOT_DATA_DIR).
+// runTickets is "vaxbot tickets list|show|close|purge" for operators at a
+// terminal (purge also for a retention job), on the store that serve uses
+// (VAXBOT_DATABASE_URL, else SQLite in VAXBOT_DATA_DIR).
 func runTickets(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	words := ticketWords["en"]
 	usage := func() { fmt.Fprintln(stderr, words["usage"]) }
@@ -81,6 +89,7 @@ func runTickets(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	line := fs.String("line", "", "only tickets for this line")
 	asJSON := fs.Bool("json", false, "print JSON")
 	lang := fs.String("lang", "en", "language of the output: en or zh-TW")
+	olderThan := fs.String("older-than", "", "purge: closed tickets closed longer ago than this (90d, 36h)")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "SQLite data directory (VAXBOT_DATA_DIR)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
@@ -91,6 +100,16 @@ func runTickets(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		return 2
 	}
 	words = ticketWords[string(tl)]
+	var age time.Duration
+	if args[0] == "purge" {
+		if age, err = parseAge(*olderThan); err != nil || fs.NArg() != 0 {
+			if err != nil {
+				fmt.Fprintln(stderr, "vaxbot:", fmt.Sprintf(words["bad_age"], *olderThan))
+			}
+			usage()
+			return 2
+		}
+	}
 	if cfg.DatabaseURL == "" {
 		// Read the store serve keeps; never create an empty one here.
 		if path := sqlstore.SQLitePath(cfg.DataDir); !fileExists(path) {
@@ -155,11 +174,40 @@ func runTickets(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 			return 1
 		}
 		printTicket(stdout, t, words, engine.ReasonText(tl, t.Reason))
+	case "purge":
+		cutoff := time.Now().Add(-age)
+		n, err := store.Purge(ctx, cutoff)
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, words["purged"]+"\n", n, cutoff.Local().Format(time.DateTime))
 	default:
 		usage()
 		return 2
 	}
 	return 0
+}
+
+// parseAge reads an age such as "90d" (days of 24 hours) or a Go duration
+// such as "36h"; it must be positive.
+func parseAge(s string) (time.Duration, error) {
+	var d time.Duration
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || int64(n) > math.MaxInt64/int64(24*time.Hour) {
+			return 0, fmt.Errorf("age %q: want days such as 90d", s)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("age %q: %w", s, err)
+		}
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("age %q: must be positive", s)
+	}
+	return d, nil
 }
 
 // statusWord is a ticket status in the command's language.

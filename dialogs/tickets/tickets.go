@@ -89,6 +89,9 @@ type Store interface {
 	// PurgeCallbacks erases the call-backs of tickets created before t and
 	// returns how many it erased.
 	PurgeCallbacks(ctx context.Context, before time.Time) (int, error)
+	// Purge deletes the closed tickets closed before t (the retention job)
+	// and returns how many it deleted; open and claimed tickets stay.
+	Purge(ctx context.Context, closedBefore time.Time) (int, error)
 }
 
 // refAlphabet has no characters that are easy to confuse when read aloud or
@@ -264,6 +267,20 @@ func (s *MemoryStore) PurgeCallbacks(_ context.Context, before time.Time) (int, 
 		if t.Callback != nil && t.CreatedAt.Before(before) {
 			t.Callback = nil
 			s.m[ref] = t
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Purge implements Store.
+func (s *MemoryStore) Purge(_ context.Context, closedBefore time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for ref, t := range s.m {
+		if t.Status == StatusClosed && t.ClosedAt.Before(closedBefore) {
+			delete(s.m, ref)
 			n++
 		}
 	}

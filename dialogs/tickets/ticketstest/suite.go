@@ -153,4 +153,36 @@ func Run(t *testing.T, newStore func(t *testing.T) tickets.Store) {
 			t.Error("a recent callback was purged")
 		}
 	})
+	t.Run("purge deletes only closed tickets closed before the cutoff", func(t *testing.T) {
+		s := newStore(t)
+		for _, ref := range []string{"PRG-AAA", "PRG-CCC", "PRG-DDD", "PRG-EEE"} {
+			if err := s.Create(ctx, mk(ref, "1922", "", base)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.Finish(ctx, "PRG-AAA", base.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Finish(ctx, "PRG-CCC", base.Add(48*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Claim(ctx, "PRG-DDD", "op", base.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.Purge(ctx, base.Add(24*time.Hour))
+		if err != nil || n != 1 {
+			t.Fatalf("purged %d, %v; want 1 (PRG-AAA)", n, err)
+		}
+		if _, err := s.Get(ctx, "PRG-AAA"); !errors.Is(err, tickets.ErrNotFound) {
+			t.Errorf("an old closed ticket survived the purge: %v", err)
+		}
+		for _, ref := range []string{"PRG-CCC", "PRG-DDD", "PRG-EEE"} {
+			if _, err := s.Get(ctx, ref); err != nil {
+				t.Errorf("%s was purged: %v", ref, err)
+			}
+		}
+		if n, err := s.Purge(ctx, base.Add(24*time.Hour)); err != nil || n != 0 {
+			t.Errorf("second purge: %d, %v; want 0", n, err)
+		}
+	})
 }
