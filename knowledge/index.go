@@ -130,6 +130,7 @@ type Index struct {
 type langIndex struct {
 	langs      []Lang
 	strip      bool // synonyms are found without diacritics (Vietnamese)
+	thai       bool // synonyms are found without Thai tone marks, as thaiTerms reads Thai
 	syn        []synTerm
 	synByFirst map[rune][]int32 // first rune of a synonym term → its index in syn
 	examples   *bm25
@@ -236,6 +237,7 @@ func NewIndex(b *Base) (*Index, error) {
 // build fills li from the examples of its languages in b.
 func (li *langIndex) build(ix *Index, b *Base) {
 	li.strip = slices.Contains(li.langs, Vi)
+	li.thai = slices.Contains(li.langs, Th)
 	texts := make([]map[Lang]Text, 0, len(ix.class))
 	var synonyms [][][]string
 	for _, it := range ix.items {
@@ -324,6 +326,9 @@ func (li *langIndex) buildSynonyms(fold *folder, groups [][][]string) {
 				if li.strip {
 					t = stripMarks(t)
 				}
+				if li.thai {
+					t = dropThaiToneMarksString(t)
+				}
 				if t == "" {
 					continue
 				}
@@ -380,6 +385,12 @@ func (li *langIndex) analyze(fold *folder, lang Lang, text string, dst []string)
 	dst = tokensIn(lang, folded, dst)
 	if li.strip {
 		folded = stripMarks(folded)
+	}
+	if li.thai {
+		// The Thai tokens are read without tone marks (thaiTerms): so are
+		// the synonyms, on both sides, or "บัตรใหม" (typed without its
+		// tone mark) would miss the term "บัตรใหม่".
+		folded = dropThaiToneMarksString(folded)
 	}
 	mark := len(dst)
 	var prev rune // the rune before offset i, 0 at the start

@@ -167,6 +167,22 @@ func dropThaiToneMarks(run []rune) []rune {
 	return out
 }
 
+// dropThaiToneMarksString is dropThaiToneMarks on a string; s itself
+// when it holds none.
+func dropThaiToneMarksString(s string) string {
+	if !strings.ContainsFunc(s, isThaiToneMark) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isThaiToneMark(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isThaiToneMark(r rune) bool { return r >= 0x0E48 && r <= 0x0E4C }
+
 func isThaiLeading(r rune) bool { return r >= 0x0E40 && r <= 0x0E44 }
 
 func isThaiFollowing(r rune) bool {
