@@ -75,7 +75,9 @@ func (o *Ops) Handle(ctx *fasthttp.RequestCtx) {
 			opsError(ctx, fasthttp.StatusBadRequest, "invalid ID number: "+string(ie.Code), "證號無效："+ie.Hint("zh-TW"))
 			return
 		}
-		o.respond(ctx)(o.Tickets.List(c, tickets.Filter{IDHash: o.Hasher.Hash(id.Number())}))
+		// Under the current key and every old one: tickets hashed before a
+		// rotation are found too.
+		o.respond(ctx)(o.Tickets.List(c, tickets.Filter{IDHashes: o.Hasher.Hashes(id.Number())}))
 	case strings.HasPrefix(path, "/ops/tickets/"):
 		rest := strings.TrimPrefix(path, "/ops/tickets/")
 		ref, action, _ := strings.Cut(rest, "/")
@@ -141,11 +143,14 @@ func (o *Ops) respond(ctx *fasthttp.RequestCtx) func(v any, err error) {
 			}
 			if t, ok := v.(*tickets.Ticket); ok && t.Callback != nil && o.Sealer != nil {
 				// One ticket at a time, the operator sees the number to call.
-				if phone, err := o.Sealer.Open(t.Callback.Sealed, t.Ref); err == nil {
+				// With the key that sealed it, old or current.
+				if phone, err := o.Sealer.OpenWith(t.Callback.Sealed, t.Ref, t.Callback.KeyID); err == nil {
 					v = struct {
 						*tickets.Ticket
 						CallbackPhone string `json:"callback_phone"`
 					}{t, phone}
+				} else if o.Logger != nil {
+					o.Logger.Warn("ops: call-back number does not open", "ref", t.Ref, "err", err)
 				}
 			}
 			ctx.SetContentType("application/json")

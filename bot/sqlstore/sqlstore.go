@@ -132,6 +132,10 @@ var migrations = []string{
 	`ALTER TABLE tickets ADD COLUMN callback_when TEXT NOT NULL DEFAULT ''`,
 	`ALTER TABLE tickets ADD COLUMN callback_at BIGINT NOT NULL DEFAULT 0`,
 	`CREATE INDEX tickets_closed_at ON tickets (status, closed_at)`,
+	// Key ids (tickets.KeyID): which hash key made id_hash and which data
+	// key sealed callback_sealed; '' for rows from before them.
+	`ALTER TABLE tickets ADD COLUMN id_hash_key TEXT NOT NULL DEFAULT ''`,
+	`ALTER TABLE tickets ADD COLUMN callback_key TEXT NOT NULL DEFAULT ''`,
 }
 
 // migrate applies the migrations not yet applied, on one connection: a
@@ -216,7 +220,7 @@ func fromMicros(us int64) time.Time {
 	return time.UnixMicro(us).UTC()
 }
 
-const columns = `ref, channel, lang, reason, county, line, masked_id, id_hash, turns, status, claimed_by, created_at, updated_at, closed_at, callback_sealed, callback_masked, callback_when, callback_at`
+const columns = `ref, channel, lang, reason, county, line, masked_id, id_hash, turns, status, claimed_by, created_at, updated_at, closed_at, callback_sealed, callback_masked, callback_when, callback_at, id_hash_key, callback_key`
 
 // Create implements tickets.Store.
 func (s *Store) Create(ctx context.Context, t *tickets.Ticket) error {
@@ -228,9 +232,10 @@ func (s *Store) Create(ctx context.Context, t *tickets.Ticket) error {
 	if t.Callback != nil {
 		cb = *t.Callback
 	}
-	_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO tickets (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO tickets (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		t.Ref, t.Channel, t.Lang, t.Reason, t.County, t.Line, t.MaskedID, t.IDHash, string(turns), string(t.Status),
-		t.ClaimedBy, micros(t.CreatedAt), micros(t.UpdatedAt), micros(t.ClosedAt), cb.Sealed, cb.Masked, cb.When, micros(cb.ConsentAt))
+		t.ClaimedBy, micros(t.CreatedAt), micros(t.UpdatedAt), micros(t.ClosedAt), cb.Sealed, cb.Masked, cb.When, micros(cb.ConsentAt),
+		t.IDHashKey, cb.KeyID)
 	if err != nil {
 		if s.isUniqueViolation(ctx, t.Ref) {
 			return tickets.ErrConflict
@@ -255,7 +260,7 @@ func scanTicket(row scanner) (*tickets.Ticket, error) {
 	var created, updated, closed, consent int64
 	var cb tickets.Callback
 	if err := row.Scan(&t.Ref, &t.Channel, &t.Lang, &t.Reason, &t.County, &t.Line, &t.MaskedID, &t.IDHash,
-		&turns, &status, &t.ClaimedBy, &created, &updated, &closed, &cb.Sealed, &cb.Masked, &cb.When, &consent); err != nil {
+		&turns, &status, &t.ClaimedBy, &created, &updated, &closed, &cb.Sealed, &cb.Masked, &cb.When, &consent, &t.IDHashKey, &cb.KeyID); err != nil {
 		return nil, err
 	}
 	if cb.Sealed != "" {
@@ -298,6 +303,12 @@ func (s *Store) List(ctx context.Context, f tickets.Filter) ([]*tickets.Ticket, 
 		query += ` AND id_hash = ?`
 		args = append(args, f.IDHash)
 	}
+	if len(f.IDHashes) > 0 {
+		query += ` AND id_hash IN (?` + strings.Repeat(`, ?`, len(f.IDHashes)-1) + `)`
+		for _, h := range f.IDHashes {
+			args = append(args, h)
+		}
+	}
 	query += ` ORDER BY created_at DESC, ref ASC LIMIT ?`
 	args = append(args, f.EffectiveLimit())
 	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
@@ -327,19 +338,19 @@ func (s *Store) Claim(ctx context.Context, ref, by string, at time.Time) (*ticke
 // Finish implements tickets.Store.
 func (s *Store) Finish(ctx context.Context, ref string, at time.Time) (*tickets.Ticket, error) {
 	return s.transition(ctx, ref, `UPDATE tickets SET status = 'closed', updated_at = ?, closed_at = ?,
-		callback_sealed = '', callback_masked = '', callback_when = '', callback_at = 0 WHERE ref = ? AND status <> 'closed'`, micros(at), micros(at), ref)
+		callback_sealed = '', callback_masked = '', callback_when = '', callback_at = 0, callback_key = '' WHERE ref = ? AND status <> 'closed'`, micros(at), micros(at), ref)
 }
 
 // SetCallback implements tickets.Store.
 func (s *Store) SetCallback(ctx context.Context, ref string, cb tickets.Callback) error {
-	_, err := s.transition(ctx, ref, `UPDATE tickets SET callback_sealed = ?, callback_masked = ?, callback_when = ?, callback_at = ?
-		WHERE ref = ? AND status <> 'closed'`, cb.Sealed, cb.Masked, cb.When, micros(cb.ConsentAt), ref)
+	_, err := s.transition(ctx, ref, `UPDATE tickets SET callback_sealed = ?, callback_masked = ?, callback_when = ?, callback_at = ?, callback_key = ?
+		WHERE ref = ? AND status <> 'closed'`, cb.Sealed, cb.Masked, cb.When, micros(cb.ConsentAt), cb.KeyID, ref)
 	return err
 }
 
 // PurgeCallbacks implements tickets.Store.
 func (s *Store) PurgeCallbacks(ctx context.Context, before time.Time) (int, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE tickets SET callback_sealed = '', callback_masked = '', callback_when = '', callback_at = 0
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE tickets SET callback_sealed = '', callback_masked = '', callback_when = '', callback_at = 0, callback_key = ''
 		WHERE callback_sealed <> '' AND created_at < ?`), micros(before))
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: purge: %w", err)

@@ -63,10 +63,12 @@ type serveConfig struct {
 	DataDir           string        // VAXBOT_DATA_DIR
 	DatabaseURL       string        // VAXBOT_DATABASE_URL
 	HashKey           string        // VAXBOT_HASH_KEY
+	HashKeysOld       []string      // VAXBOT_HASH_KEYS_OLD, comma-separated
 	OpsToken          string        // VAXBOT_OPS_TOKEN
 	HandoffWebhook    string        // VAXBOT_HANDOFF_WEBHOOK
 	TelegramOpsChat   string        // VAXBOT_TELEGRAM_OPS_CHAT
 	DataKey           string        // VAXBOT_DATA_KEY
+	DataKeysOld       []string      // VAXBOT_DATA_KEYS_OLD, comma-separated
 	CallbackRetention time.Duration // VAXBOT_CALLBACK_RETENTION
 	VoiceAuthToken    string        // VAXBOT_VOICE_AUTH_TOKEN
 	PublicURL         string        // VAXBOT_PUBLIC_URL
@@ -110,10 +112,12 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 		DataDir:           getenv("VAXBOT_DATA_DIR"),
 		DatabaseURL:       getenv("VAXBOT_DATABASE_URL"),
 		HashKey:           getenv("VAXBOT_HASH_KEY"),
+		HashKeysOld:       tickets.SplitKeys(getenv("VAXBOT_HASH_KEYS_OLD")),
 		OpsToken:          getenv("VAXBOT_OPS_TOKEN"),
 		HandoffWebhook:    getenv("VAXBOT_HANDOFF_WEBHOOK"),
 		TelegramOpsChat:   getenv("VAXBOT_TELEGRAM_OPS_CHAT"),
 		DataKey:           getenv("VAXBOT_DATA_KEY"),
+		DataKeysOld:       tickets.SplitKeys(getenv("VAXBOT_DATA_KEYS_OLD")),
 		VoiceAuthToken:    getenv("VAXBOT_VOICE_AUTH_TOKEN"),
 		PublicURL:         getenv("VAXBOT_PUBLIC_URL"),
 		RedisAddr:         getenv("VAXBOT_REDIS_ADDR"),
@@ -187,14 +191,18 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 		}
 	}
 	if c.HashKey != "" {
-		if _, err := tickets.NewHasher([]byte(c.HashKey)); err != nil {
-			return c, fmt.Errorf("VAXBOT_HASH_KEY: %w", err)
+		if _, err := c.hasher(); err != nil {
+			return c, err
 		}
+	} else if len(c.HashKeysOld) > 0 {
+		return c, errors.New("VAXBOT_HASH_KEYS_OLD needs VAXBOT_HASH_KEY: the old keys find old tickets, the current one hashes")
 	}
 	if c.DataKey != "" {
-		if _, err := tickets.ParseKey(c.DataKey); err != nil {
-			return c, fmt.Errorf("VAXBOT_DATA_KEY: %w", err)
+		if _, err := c.sealer(); err != nil {
+			return c, err
 		}
+	} else if len(c.DataKeysOld) > 0 {
+		return c, errors.New("VAXBOT_DATA_KEYS_OLD needs VAXBOT_DATA_KEY: the old keys open old numbers, the current one seals")
 	} else if c.RedisAddr != "" {
 		return c, errors.New("VAXBOT_REDIS_ADDR needs VAXBOT_DATA_KEY: the numbers a form holds are sealed before they reach Redis")
 	}
@@ -338,4 +346,46 @@ func logTickets(logger *slog.Logger, store *sqlstore.Store) {
 		return
 	}
 	logger.Info("ticket store", "backend", "sqlite", "path", store.Location())
+}
+
+// hasher builds the ID hasher of VAXBOT_HASH_KEY (which hashes) and
+// VAXBOT_HASH_KEYS_OLD (which still find the tickets they hashed); nil
+// when VAXBOT_HASH_KEY is unset.
+func (c serveConfig) hasher() (*tickets.Hasher, error) {
+	if c.HashKey == "" {
+		return nil, nil
+	}
+	old := make([][]byte, len(c.HashKeysOld))
+	for i, k := range c.HashKeysOld {
+		old[i] = []byte(k)
+	}
+	h, err := tickets.NewHasher([]byte(c.HashKey), old...)
+	if err != nil {
+		return nil, fmt.Errorf("VAXBOT_HASH_KEY or VAXBOT_HASH_KEYS_OLD: %w", err)
+	}
+	return h, nil
+}
+
+// sealer builds the call-back sealer of VAXBOT_DATA_KEY (which seals) and
+// VAXBOT_DATA_KEYS_OLD (which still open what they sealed); nil when
+// VAXBOT_DATA_KEY is unset.
+func (c serveConfig) sealer() (*tickets.Sealer, error) {
+	if c.DataKey == "" {
+		return nil, nil
+	}
+	key, err := tickets.ParseKey(c.DataKey)
+	if err != nil {
+		return nil, fmt.Errorf("VAXBOT_DATA_KEY: %w", err)
+	}
+	old := make([][]byte, len(c.DataKeysOld))
+	for i, k := range c.DataKeysOld {
+		if old[i], err = tickets.ParseKey(k); err != nil {
+			return nil, fmt.Errorf("VAXBOT_DATA_KEYS_OLD, key %d: %w", i+1, err)
+		}
+	}
+	s, err := tickets.NewSealer(key, old...)
+	if err != nil {
+		return nil, fmt.Errorf("VAXBOT_DATA_KEY or VAXBOT_DATA_KEYS_OLD: %w", err)
+	}
+	return s, nil
 }

@@ -50,6 +50,9 @@ func readmeVariables(t *testing.T) []string {
 // sampleKey is a valid VAXBOT_DATA_KEY: 64 hex digits.
 const sampleKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
+// sampleOldKey is a second data key, for VAXBOT_DATA_KEYS_OLD.
+const sampleOldKey = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"
+
 // TestConfigFromEnvReadsEveryREADMEVariable sets every variable of README's
 // configuration table in the real environment, each to a sample that is
 // not its default, and checks that configFromEnv(os.Getenv) puts it into
@@ -84,6 +87,8 @@ func TestConfigFromEnvReadsEveryREADMEVariable(t *testing.T) {
 		"VAXBOT_DATABASE_URL":        {"postgres://vaxbot@db.test/tickets", func(c serveConfig) any { return c.DatabaseURL }, "postgres://vaxbot@db.test/tickets"},
 		"VAXBOT_HASH_KEY":            {"a-hash-key-of-24-bytes!!", func(c serveConfig) any { return c.HashKey }, "a-hash-key-of-24-bytes!!"},
 		"VAXBOT_DATA_KEY":            {sampleKey, func(c serveConfig) any { return c.DataKey }, sampleKey},
+		"VAXBOT_HASH_KEYS_OLD":       {"an-old-hash-key-24-bytes, older-hash-key-24-bytes", func(c serveConfig) any { return fmt.Sprint(c.HashKeysOld) }, "[an-old-hash-key-24-bytes older-hash-key-24-bytes]"},
+		"VAXBOT_DATA_KEYS_OLD":       {sampleOldKey, func(c serveConfig) any { return fmt.Sprint(c.DataKeysOld) }, "[" + sampleOldKey + "]"},
 		"VAXBOT_CALLBACK_RETENTION":  {"24h", func(c serveConfig) any { return c.CallbackRetention }, 24 * time.Hour},
 		"VAXBOT_HANDOFF_WEBHOOK":     {"https://hook.test/tickets", func(c serveConfig) any { return c.HandoffWebhook }, "https://hook.test/tickets"},
 		"VAXBOT_TELEGRAM_OPS_CHAT":   {"-100123", func(c serveConfig) any { return c.TelegramOpsChat }, "-100123"},

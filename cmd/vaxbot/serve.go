@@ -151,7 +151,7 @@ type app struct {
 // said in one line.
 func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, err error) {
 	metrics := bot.NewMetrics()
-	hasher, err := hasherFrom(cfg.HashKey, logger)
+	hasher, err := serveHasher(cfg, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -206,15 +206,13 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 			store.Close()
 		}
 	}()
-	var sealer *tickets.Sealer
-	if cfg.DataKey != "" {
-		key, err := tickets.ParseKey(cfg.DataKey)
-		if err != nil {
-			return nil, fmt.Errorf("VAXBOT_DATA_KEY: %w", err)
-		}
-		if sealer, err = tickets.NewSealer(key); err != nil {
-			return nil, err
-		}
+	sealer, err := cfg.sealer()
+	if err != nil {
+		return nil, err
+	}
+	if sealer != nil {
+		// Key ids only: a fingerprint, never the key.
+		logger.Info("call-back numbers sealed with data key "+sealer.KeyID(), "old_keys_open", sealer.KeyIDs()[1:])
 	} else {
 		logger.Info("call-backs off: set VAXBOT_DATA_KEY (64 hex digits) to let people leave a phone number")
 	}
@@ -262,7 +260,12 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	notifier := bot.NewNotifier(bot.NotifierConfig{
 		Webhook: cfg.HandoffWebhook, Telegram: opsChat(tg, cfg.TelegramOpsChat, logger), Logger: logger, Metrics: metrics,
 	})
-	conv.Tickets = bot.NotifyingStore{Store: store, Notifier: notifier}
+	dataKeyID := ""
+	if sealer != nil {
+		dataKeyID = sealer.KeyID()
+	}
+	// Tickets record which keys hashed and sealed them, for rotations.
+	conv.Tickets = bot.NotifyingStore{Store: tickets.StampKeys(store, hasher.KeyID(), dataKeyID), Notifier: notifier}
 	var ops *bot.Ops
 	if cfg.OpsToken != "" {
 		ops = &bot.Ops{Token: cfg.OpsToken, Tickets: store, Hasher: hasher, Sealer: sealer, Logger: logger}
@@ -359,21 +362,29 @@ func openTickets(ctx context.Context, cfg serveConfig) (*sqlstore.Store, error) 
 	return sqlstore.OpenSQLite(ctx, cfg.DataDir)
 }
 
-// hasherFrom builds the ID hasher from VAXBOT_HASH_KEY; without one, a
-// random key serves this process only, and start-up says so.
+// hasherFrom builds the ID hasher from VAXBOT_HASH_KEY alone (chat); without
+// one, a random key serves this process only, and start-up says so.
 func hasherFrom(key string, logger *slog.Logger) (*tickets.Hasher, error) {
-	if key == "" {
+	return serveHasher(serveConfig{HashKey: key}, logger)
+}
+
+// serveHasher builds the ID hasher from VAXBOT_HASH_KEY and
+// VAXBOT_HASH_KEYS_OLD; without a key, a random key serves this process
+// only, and start-up says so.
+func serveHasher(cfg serveConfig, logger *slog.Logger) (*tickets.Hasher, error) {
+	if cfg.HashKey == "" {
 		b := make([]byte, 32)
 		if _, err := rand.Read(b); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("hash key: %w", err)
 		}
 		logger.Warn("VAXBOT_HASH_KEY is not set: using a random key, so ID hashes in tickets will not match after a restart")
 		return tickets.NewHasher(b)
 	}
-	h, err := tickets.NewHasher([]byte(key))
+	h, err := cfg.hasher()
 	if err != nil {
-		return nil, fmt.Errorf("VAXBOT_HASH_KEY: %w", err)
+		return nil, err
 	}
+	logger.Info("ID numbers hashed with hash key "+h.KeyID(), "old_keys_find", h.KeyIDs()[1:])
 	return h, nil
 }
 

@@ -23,28 +23,59 @@ type Callback struct {
 	When string `json:"when"`
 	// ConsentAt is when the person agreed to leave the number.
 	ConsentAt time.Time `json:"consent_at"`
+	// KeyID is the id of the data key that sealed the number (KeyID);
+	// empty for call-backs from before key ids.
+	KeyID string `json:"-"`
 }
 
-// Sealer encrypts and decrypts phone numbers with AES-256-GCM.
+// Sealer encrypts and decrypts phone numbers with AES-256-GCM. It seals
+// with its current key; older keys, kept through a rotation, still open
+// what they sealed.
 type Sealer struct {
-	aead cipher.AEAD
+	keys []sealKey // the current key first
 	rand io.Reader
 }
 
-// NewSealer takes a 32-byte key.
-func NewSealer(key []byte) (*Sealer, error) {
-	if len(key) != 32 {
-		return nil, errors.New("tickets: data key must be 32 bytes")
+type sealKey struct {
+	id   string
+	aead cipher.AEAD
+}
+
+// NewSealer takes the current 32-byte key and any old ones that must
+// still open.
+func NewSealer(key []byte, old ...[]byte) (*Sealer, error) {
+	s := &Sealer{rand: rand.Reader}
+	for i, k := range append([][]byte{key}, old...) {
+		name := "data key"
+		if i > 0 {
+			name = fmt.Sprintf("old data key %d", i)
+		}
+		if len(k) != 32 {
+			return nil, fmt.Errorf("tickets: %s must be 32 bytes", name)
+		}
+		block, err := aes.NewCipher(k)
+		if err != nil {
+			return nil, fmt.Errorf("tickets: %s: %w", name, err)
+		}
+		aead, err := cipher.NewGCM(block)
+		if err != nil {
+			return nil, fmt.Errorf("tickets: %s: %w", name, err)
+		}
+		s.keys = append(s.keys, sealKey{id: KeyID(k), aead: aead})
 	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, fmt.Errorf("tickets: data key: %w", err)
+	return s, nil
+}
+
+// KeyID is the id of the key Seal uses, which call-backs record.
+func (s *Sealer) KeyID() string { return s.keys[0].id }
+
+// KeyIDs returns the ids of the current key and then the old ones.
+func (s *Sealer) KeyIDs() []string {
+	var out []string
+	for _, k := range s.keys {
+		out = append(out, k.id)
 	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, fmt.Errorf("tickets: data key: %w", err)
-	}
-	return &Sealer{aead: aead, rand: rand.Reader}, nil
+	return out
 }
 
 // ParseKey reads a data key written as 64 hex digits or base64 of 32 bytes.
@@ -61,27 +92,46 @@ func ParseKey(s string) ([]byte, error) {
 	return nil, errors.New("tickets: a data key is 64 hex digits or base64 of 32 bytes")
 }
 
-// Seal encrypts plaintext; ref is bound to it as additional data, so a
-// sealed number cannot be moved to another ticket.
+// Seal encrypts plaintext with the current key; ref is bound to it as
+// additional data, so a sealed number cannot be moved to another ticket.
 func (s *Sealer) Seal(plaintext, ref string) (string, error) {
-	nonce := make([]byte, s.aead.NonceSize())
+	aead := s.keys[0].aead
+	nonce := make([]byte, aead.NonceSize())
 	if _, err := io.ReadFull(s.rand, nonce); err != nil {
 		return "", fmt.Errorf("tickets: seal: %w", err)
 	}
-	out := s.aead.Seal(nonce, nonce, []byte(plaintext), []byte(ref))
+	out := aead.Seal(nonce, nonce, []byte(plaintext), []byte(ref))
 	return base64.StdEncoding.EncodeToString(out), nil
 }
 
-// Open decrypts what Seal made for ref.
-func (s *Sealer) Open(sealed, ref string) (string, error) {
+// Open decrypts what Seal made for ref under any of the keys, the current
+// one first (GCM's tag tells a wrong key).
+func (s *Sealer) Open(sealed, ref string) (string, error) { return s.OpenWith(sealed, ref, "") }
+
+// OpenWith decrypts what Seal made for ref with the key whose id is keyID,
+// or, when keyID is empty (sealed before key ids), with whichever key
+// opens it.
+func (s *Sealer) OpenWith(sealed, ref, keyID string) (string, error) {
 	raw, err := base64.StdEncoding.DecodeString(sealed)
-	if err != nil || len(raw) < s.aead.NonceSize() {
+	if err != nil {
 		return "", errors.New("tickets: open: malformed")
 	}
-	n := s.aead.NonceSize()
-	plain, err := s.aead.Open(nil, raw[:n], raw[n:], []byte(ref))
-	if err != nil {
-		return "", errors.New("tickets: open: wrong key or tampered")
+	tried := false
+	for _, k := range s.keys {
+		if keyID != "" && k.id != keyID {
+			continue
+		}
+		tried = true
+		n := k.aead.NonceSize()
+		if len(raw) < n {
+			return "", errors.New("tickets: open: malformed")
+		}
+		if plain, err := k.aead.Open(nil, raw[:n], raw[n:], []byte(ref)); err == nil {
+			return string(plain), nil
+		}
 	}
-	return string(plain), nil
+	if !tried {
+		return "", fmt.Errorf("tickets: open: sealed with key %s, which is not configured (add it to VAXBOT_DATA_KEYS_OLD)", keyID)
+	}
+	return "", errors.New("tickets: open: wrong key or tampered")
 }

@@ -14,7 +14,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -40,14 +42,17 @@ type Turn struct {
 
 // Ticket is one handoff.
 type Ticket struct {
-	Ref       string    `json:"ref"`
-	Channel   string    `json:"channel"`
-	Lang      string    `json:"lang"`
-	Reason    string    `json:"reason"`
-	County    string    `json:"county,omitempty"`
-	Line      string    `json:"line"`
-	MaskedID  string    `json:"masked_id,omitempty"`
-	IDHash    string    `json:"id_hash,omitempty"`
+	Ref      string `json:"ref"`
+	Channel  string `json:"channel"`
+	Lang     string `json:"lang"`
+	Reason   string `json:"reason"`
+	County   string `json:"county,omitempty"`
+	Line     string `json:"line"`
+	MaskedID string `json:"masked_id,omitempty"`
+	IDHash   string `json:"id_hash,omitempty"`
+	// IDHashKey is the id of the hash key that made IDHash (KeyID); empty
+	// for tickets from before key ids.
+	IDHashKey string    `json:"id_hash_key,omitempty"`
 	Turns     []Turn    `json:"turns"`
 	Status    Status    `json:"status"`
 	ClaimedBy string    `json:"claimed_by,omitempty"`
@@ -63,6 +68,9 @@ type Filter struct {
 	Status Status
 	Line   string
 	IDHash string
+	// IDHashes, when not empty, selects tickets whose hash is any of them:
+	// an ID's hashes under the current and the old keys (Hasher.Hashes).
+	IDHashes []string
 	// Limit caps the result (100 when 0).
 	Limit int
 }
@@ -134,24 +142,120 @@ func NormalizeRef(s string) string {
 
 // Hasher computes the keyed hash of an ID number (HMAC-SHA256), so staff
 // can match a caller who reads out their number without the number being
-// stored.
+// stored. It hashes with its current key; older keys, kept through a
+// rotation, still find the tickets they hashed (Hashes).
 type Hasher struct {
+	keys []hashKey // the current key first
+}
+
+type hashKey struct {
+	id  string
 	key []byte
 }
 
-// NewHasher returns a Hasher with key; an empty key is refused.
-func NewHasher(key []byte) (*Hasher, error) {
-	if len(key) < 16 {
-		return nil, errors.New("tickets: hash key must be at least 16 bytes")
+// NewHasher returns a Hasher that hashes with key and also finds what the
+// old keys hashed; a key shorter than 16 bytes is refused.
+func NewHasher(key []byte, old ...[]byte) (*Hasher, error) {
+	h := &Hasher{}
+	for i, k := range append([][]byte{key}, old...) {
+		if len(k) < 16 {
+			if i == 0 {
+				return nil, errors.New("tickets: hash key must be at least 16 bytes")
+			}
+			return nil, fmt.Errorf("tickets: old hash key %d must be at least 16 bytes", i)
+		}
+		h.keys = append(h.keys, hashKey{id: KeyID(k), key: append([]byte(nil), k...)})
 	}
-	return &Hasher{key: append([]byte(nil), key...)}, nil
+	return h, nil
 }
 
-// Hash returns the hex HMAC-SHA256 of a normalised ID number.
-func (h *Hasher) Hash(id string) string {
-	m := hmac.New(sha256.New, h.key)
-	m.Write([]byte(id))
+// Hash returns the hex HMAC-SHA256 of a normalised ID number under the
+// current key.
+func (h *Hasher) Hash(id string) string { return hmacHex(h.keys[0].key, id) }
+
+// KeyID is the id of the key Hash uses, which tickets record (IDHashKey).
+func (h *Hasher) KeyID() string { return h.keys[0].id }
+
+// Hashes returns the hash of id under every key, the current key's first:
+// the values a ticket of that person may carry.
+func (h *Hasher) Hashes(id string) []string {
+	out := make([]string, 0, len(h.keys))
+	for _, k := range h.keys {
+		if v := hmacHex(k.key, id); !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// KeyIDs returns the ids of the current key and then the old ones.
+func (h *Hasher) KeyIDs() []string {
+	var out []string
+	for _, k := range h.keys {
+		out = append(out, k.id)
+	}
+	return out
+}
+
+func hmacHex(key []byte, s string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(s))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// KeyID names a key without revealing it: the first 8 hex digits of the
+// HMAC-SHA256 of a fixed text under the key. Tickets record it to say
+// which key hashed their ID or sealed their call-back number, and start-up
+// logs it, so the same key has the same id everywhere and nobody has to
+// number keys by hand.
+func KeyID(key []byte) string { return hmacHex(key, "vaxbot key id")[:8] }
+
+// SplitKeys splits a comma-separated list of keys (VAXBOT_HASH_KEYS_OLD,
+// VAXBOT_DATA_KEYS_OLD), dropping spaces around them and empty entries.
+func SplitKeys(list string) []string {
+	var out []string
+	for _, k := range strings.Split(list, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// StampKeys wraps s so that the tickets created through it record the id
+// of the hash key (when they carry an ID hash) and the call-backs set
+// through it record the id of the data key that sealed them, unless
+// already set. The conversation hashes and seals with the current keys,
+// and its store is wrapped with their ids.
+func StampKeys(s Store, hashKeyID, dataKeyID string) Store {
+	return stamped{Store: s, hashKeyID: hashKeyID, dataKeyID: dataKeyID}
+}
+
+type stamped struct {
+	Store
+	hashKeyID, dataKeyID string
+}
+
+func (s stamped) Create(ctx context.Context, t *Ticket) error {
+	if t.IDHash != "" && t.IDHashKey == "" {
+		c := *t
+		c.IDHashKey = s.hashKeyID
+		t = &c
+	}
+	if t.Callback != nil && t.Callback.Sealed != "" && t.Callback.KeyID == "" {
+		c, cb := *t, *t.Callback
+		cb.KeyID = s.dataKeyID
+		c.Callback = &cb
+		t = &c
+	}
+	return s.Store.Create(ctx, t)
+}
+
+func (s stamped) SetCallback(ctx context.Context, ref string, cb Callback) error {
+	if cb.Sealed != "" && cb.KeyID == "" {
+		cb.KeyID = s.dataKeyID
+	}
+	return s.Store.SetCallback(ctx, ref, cb)
 }
 
 // MemoryStore is a Store in memory.
@@ -200,7 +304,8 @@ func (s *MemoryStore) List(_ context.Context, f Filter) ([]*Ticket, error) {
 	defer s.mu.Unlock()
 	var out []*Ticket
 	for _, t := range s.m {
-		if (f.Status == "" || t.Status == f.Status) && (f.Line == "" || t.Line == f.Line) && (f.IDHash == "" || t.IDHash == f.IDHash) {
+		if (f.Status == "" || t.Status == f.Status) && (f.Line == "" || t.Line == f.Line) && (f.IDHash == "" || t.IDHash == f.IDHash) &&
+			(len(f.IDHashes) == 0 || slices.Contains(f.IDHashes, t.IDHash)) {
 			out = append(out, clone(t))
 		}
 	}

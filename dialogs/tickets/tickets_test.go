@@ -3,6 +3,7 @@ package tickets_test
 import (
 	"bytes"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/vaxbot/vaxbot/dialogs/tickets"
@@ -72,5 +73,67 @@ func TestSealer(t *testing.T) {
 	}
 	if _, err := tickets.ParseKey("short"); err == nil {
 		t.Error("a short key was accepted")
+	}
+}
+
+func TestHasherRotation(t *testing.T) {
+	oldKey, newKey := []byte("the old hash key, long enough"), []byte("the new hash key, long enough")
+	before, _ := tickets.NewHasher(oldKey)
+	h, err := tickets.NewHasher(newKey, oldKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tickets.NewHasher(newKey, []byte("short")); err == nil {
+		t.Error("a short old key was accepted")
+	}
+	id := "A123456789"
+	if h.Hash(id) == before.Hash(id) || h.KeyID() != tickets.KeyID(newKey) || h.KeyID() == before.KeyID() || len(h.KeyID()) != 8 {
+		t.Errorf("hashing does not use the new key: %s %s", h.KeyID(), before.KeyID())
+	}
+	if got := h.Hashes(id); len(got) != 2 || got[0] != h.Hash(id) || got[1] != before.Hash(id) {
+		t.Errorf("Hashes = %v", got)
+	}
+	if got := h.KeyIDs(); len(got) != 2 || got[1] != before.KeyID() {
+		t.Errorf("KeyIDs = %v", got)
+	}
+	if got := tickets.SplitKeys(" a , ,b,"); len(got) != 2 || got[0] != "a" || got[1] != "b" {
+		t.Errorf("SplitKeys = %q", got)
+	}
+}
+
+func TestSealerRotation(t *testing.T) {
+	oldKey, newKey := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	before, _ := tickets.NewSealer(oldKey)
+	sealedOld, _ := before.Seal("0912345678", "K7M-42Q")
+	s, err := tickets.NewSealer(newKey, oldKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tickets.NewSealer(newKey, []byte("short")); err == nil {
+		t.Error("a short old key was accepted")
+	}
+	sealedNew, _ := s.Seal("0987654321", "K7M-42Q")
+	if _, err := before.Open(sealedNew, "K7M-42Q"); err == nil {
+		t.Error("sealed with the old key")
+	}
+	if s.KeyID() != tickets.KeyID(newKey) || s.KeyIDs()[1] != before.KeyID() {
+		t.Errorf("key ids %v", s.KeyIDs())
+	}
+	for _, tt := range []struct{ sealed, keyID, want string }{
+		{sealedOld, before.KeyID(), "0912345678"}, {sealedOld, "", "0912345678"},
+		{sealedNew, s.KeyID(), "0987654321"}, {sealedNew, "", "0987654321"},
+	} {
+		if got, err := s.OpenWith(tt.sealed, "K7M-42Q", tt.keyID); err != nil || got != tt.want {
+			t.Errorf("OpenWith(key %q) = %q, %v", tt.keyID, got, err)
+		}
+	}
+	if _, err := s.OpenWith(sealedOld, "K7M-42Q", s.KeyID()); err == nil {
+		t.Error("opened with a key other than the one named")
+	}
+	if _, err := s.OpenWith(sealedOld, "K7M-42Q", "deadbeef"); err == nil || !strings.Contains(err.Error(), "VAXBOT_DATA_KEYS_OLD") {
+		t.Errorf("unknown key id: %v", err)
+	}
+	if got, err := s.Open(sealedOld, "K7M-42Q"); err != nil || got != "0912345678" {
+		t.Errorf("Open of an old seal: %q, %v", got, err)
 	}
 }

@@ -185,4 +185,43 @@ func Run(t *testing.T, newStore func(t *testing.T) tickets.Store) {
 			t.Errorf("second purge: %d, %v; want 0", n, err)
 		}
 	})
+	t.Run("key ids kept, any of an ID's hashes found", func(t *testing.T) {
+		s := tickets.StampKeys(newStore(t), "hk-new", "dk-new")
+		old := mk("KEY-OLD", "1922", "h-old", base)
+		old.IDHashKey = "hk-old"
+		if err := s.Create(ctx, old); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Create(ctx, mk("KEY-NEW", "1922", "h-new", base.Add(time.Minute))); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Create(ctx, mk("KEY-NON", "1922", "", base.Add(2*time.Minute))); err != nil {
+			t.Fatal(err)
+		}
+		for ref, want := range map[string]string{"KEY-OLD": "hk-old", "KEY-NEW": "hk-new", "KEY-NON": ""} {
+			if got, err := s.Get(ctx, ref); err != nil || got.IDHashKey != want {
+				t.Errorf("%s: hash key %+v, %v; want %q", ref, got, err, want)
+			}
+		}
+		got, err := s.List(ctx, tickets.Filter{IDHashes: []string{"h-new", "h-old", "h-other"}})
+		if err != nil || len(got) != 2 || got[0].Ref != "KEY-NEW" || got[1].Ref != "KEY-OLD" {
+			t.Errorf("by hashes: %v, %v", got, err)
+		}
+		if got, err := s.List(ctx, tickets.Filter{IDHashes: []string{"h-old"}}); err != nil || len(got) != 1 {
+			t.Errorf("by one hash: %v, %v", got, err)
+		}
+		cb := tickets.Callback{Sealed: "c2VhbGVk", Masked: "0912***678", When: "any", ConsentAt: base}
+		if err := s.SetCallback(ctx, "KEY-NEW", cb); err != nil {
+			t.Fatal(err)
+		}
+		cb.KeyID = "dk-old"
+		if err := s.SetCallback(ctx, "KEY-OLD", cb); err != nil {
+			t.Fatal(err)
+		}
+		for ref, want := range map[string]string{"KEY-NEW": "dk-new", "KEY-OLD": "dk-old"} {
+			if got, err := s.Get(ctx, ref); err != nil || got.Callback == nil || got.Callback.KeyID != want {
+				t.Errorf("%s: callback %+v, %v; want key %q", ref, got, err, want)
+			}
+		}
+	})
 }
