@@ -143,7 +143,35 @@ func NewDispatcher(cfg DispatcherConfig) *Dispatcher {
 		d.wg.Add(1)
 		go d.work(q, &d.current[i])
 	}
+	// What a custom-metrics autoscaler and the alerts watch: events
+	// waiting, room for them, and how long the oldest event being handled
+	// has been in the server.
+	cfg.Metrics.Gauge("vaxbot_queue_depth", func() float64 { return float64(d.QueueDepth()) })
+	cfg.Metrics.Gauge("vaxbot_queue_capacity", func() float64 { return float64(cfg.Workers * cfg.Queue) })
+	cfg.Metrics.Gauge("vaxbot_queue_oldest_seconds", func() float64 { return d.oldest().Seconds() })
 	return d
+}
+
+// QueueDepth is how many events wait for a worker.
+func (d *Dispatcher) QueueDepth() int {
+	n := 0
+	for _, q := range d.queues {
+		n += len(q)
+	}
+	return n
+}
+
+// oldest is how long ago the oldest event a worker is handling arrived
+// (0 when none is).
+func (d *Dispatcher) oldest() time.Duration {
+	var oldest time.Duration
+	now := time.Now()
+	for i := range d.current {
+		if j := d.current[i].Load(); j != nil {
+			oldest = max(oldest, now.Sub(j.received))
+		}
+	}
+	return oldest
 }
 
 // SharedDedupe reports whether event ids are kept in a shared store, which

@@ -2,8 +2,11 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/vaxbot/vaxbot/dialogs"
 )
 
 // TestMetricsNames: counters and histograms are named with their labels,
@@ -71,4 +74,27 @@ func TestMetricsTurnFailures(t *testing.T) {
 	if want := `vaxbot_turn_failures_total{cause="deliver"} 1`; !strings.Contains(b.String(), want+"\n") {
 		t.Errorf("no %s in:\n%s", want, b.String())
 	}
+}
+
+// TestQueueMetrics: the queue's depth, capacity and the age of the oldest
+// event being handled are in the Prometheus output, for the alerts and a
+// custom-metrics autoscaler.
+func TestQueueMetrics(t *testing.T) {
+	m := NewMetrics()
+	d := NewDispatcher(DispatcherConfig{Workers: 2, Queue: 3, Metrics: m, Handler: blockingHandler{}})
+	defer d.Close(context.Background())
+	var b strings.Builder
+	m.WritePrometheus(&b)
+	for _, want := range []string{"vaxbot_queue_depth 0", "vaxbot_queue_capacity 6", "vaxbot_queue_oldest_seconds 0"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("metrics lack %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// blockingHandler answers nothing; the queue tests never send it an event.
+type blockingHandler struct{}
+
+func (blockingHandler) Handle(context.Context, dialogs.Input) ([]dialogs.Reply, error) {
+	return nil, nil
 }
