@@ -325,6 +325,7 @@ func TestCheckRate(t *testing.T) {
 // default and also take it by name.
 func TestTryingOutAcceptsDemo(t *testing.T) {
 	clearServeEnv(t)
+	t.Setenv("VAXBOT_DATA_DIR", t.TempDir()) // chat keeps its tickets where serve would
 	tests := []struct {
 		name string
 		args []string
