@@ -194,18 +194,19 @@ func (e *Engine) ticketFailed(s *Session, r *Reply) {
 	r.Text += "\n\n" + e.cfg.Words.T(s.Lang, wTicketFailed)
 }
 
-// list joins items as a sentence does: "a, b and c" ("a、b和c").
+// list joins items as a sentence does, in lang's words: "a, b and c"
+// ("a、b和c").
 func (e *Engine) list(lang Lang, items []string) string {
-	and := e.cfg.Words.T(lang, wListAnd)
-	sep, space := ", ", " "
-	if lang == knowledge.ZhTW {
-		sep, space = "、", ""
-	}
-	switch len(items) {
-	case 0:
+	if len(items) == 0 {
 		return ""
-	case 1:
-		return items[0]
 	}
-	return strings.Join(items[:len(items)-1], sep) + space + and + space + items[len(items)-1]
+	out := items[0]
+	for i, it := range items[1:] {
+		key := wListPair
+		if i == len(items)-2 {
+			key = wListLast
+		}
+		out = e.cfg.Words.T(lang, key, "a", out, "b", it)
+	}
+	return out
 }

@@ -383,24 +383,17 @@ func (d *Directory) CountyIn(text string) (c County, candidates []County) {
 	return County{}, nil
 }
 
-// containsName reports whether text holds name: anywhere for Chinese, as
-// whole words for Latin names ("tainan" but not inside "maintain").
+// containsName reports whether text holds name as a name (wordAt).
 func containsName(text, name string) bool {
 	for off := 0; ; {
 		i := strings.Index(text[off:], name)
 		if i < 0 {
 			return false
 		}
-		i += off
-		if !isASCIILetterName(name) {
+		if wordAt(text, off+i, name) {
 			return true
 		}
-		before := i == 0 || !isASCIIWordByte(text[i-1])
-		after := i+len(name) == len(text) || !isASCIIWordByte(text[i+len(name)])
-		if before && after {
-			return true
-		}
-		off = i + 1
+		off += i + 1
 	}
 }
 

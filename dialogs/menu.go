@@ -51,15 +51,20 @@ func (t *turn) chatLangMenu() {
 func (t *turn) answer(it *knowledge.Item) {
 	t.s.Topic, t.s.Misses = it.ID, 0
 	t.e.cfg.Observe("answer", it.ID)
+	t.sayTopic(it.Title(t.s.Lang), it.Answer(t.s.Lang), it.Spoken(t.s.Lang), it.FollowUps)
+}
+
+// sayTopic shows a QA answer or a near-domain referral: its title and text,
+// its spoken version, its follow-ups and the menu.
+func (t *turn) sayTopic(title, answer, spoken string, followUps []string) {
 	var choices []Choice
-	for _, f := range it.FollowUps {
+	for _, f := range followUps {
 		if c, ok := t.followUp(f); ok {
 			choices = append(choices, c)
 		}
 	}
 	choices = append(choices, t.menuChoice())
-	text := it.Title(t.s.Lang) + "\n\n" + strings.TrimSpace(it.Answer(t.s.Lang))
-	t.say(Reply{Text: text, Choices: choices, Speech: strings.TrimSpace(it.Text[t.s.Lang].Spoken)})
+	t.say(Reply{Text: title + "\n\n" + strings.TrimSpace(answer), Choices: choices, Speech: strings.TrimSpace(spoken)})
 }
 
 func (t *turn) followUp(f string) (Choice, bool) {
@@ -386,15 +391,7 @@ func (t *turn) itemChoices(ids []string) []Choice {
 // near answers a neighbouring question with its referral: where to ask.
 func (t *turn) near(nt *knowledge.NearTopic) {
 	t.e.cfg.Observe("near", nt.ID)
-	var choices []Choice
-	for _, f := range nt.FollowUps {
-		if c, ok := t.followUp(f); ok {
-			choices = append(choices, c)
-		}
-	}
-	choices = append(choices, t.menuChoice())
-	text := nt.Title(t.s.Lang) + "\n\n" + strings.TrimSpace(nt.Answer(t.s.Lang))
-	t.say(Reply{Text: text, Choices: choices, Speech: strings.TrimSpace(nt.Spoken(t.s.Lang))})
+	t.sayTopic(nt.Title(t.s.Lang), nt.Answer(t.s.Lang), nt.Spoken(t.s.Lang), nt.FollowUps)
 }
 
 // looksLikeNumber reports whether text is nothing but a number with a

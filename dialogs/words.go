@@ -54,18 +54,13 @@ func ParseWords(name string, raw []byte) (*Words, error) {
 	return parseWords(name, raw, wordKeys, extra)
 }
 
-// ParseWordsLangs is ParseWordsKeys with the texts of further languages,
-// each a map of key to text (a file of the language's own), merged in
-// before the checks.
+// ParseWordsLangs parses and checks a words file of a channel's own (the
+// phone renderer's "press 1"): exactly keys, each non-empty in every
+// language of knowledge.Langs with the same placeholders, the texts of the
+// languages beyond zh-TW and English given in extra (a map of key to text
+// per language, from files of their own).
 func ParseWordsLangs(name string, raw []byte, wordKeys []string, extra map[Lang]map[string]string) (*Words, error) {
 	return parseWords(name, raw, wordKeys, extra)
-}
-
-// ParseWordsKeys parses and checks a words file of a channel's own (the
-// phone renderer's "press 1"): exactly keys, each non-empty in every
-// language, with the same placeholders in all of them.
-func ParseWordsKeys(name string, raw []byte, wordKeys []string) (*Words, error) {
-	return parseWords(name, raw, wordKeys, nil)
 }
 
 func parseWords(name string, raw []byte, wordKeys []string, extra map[Lang]map[string]string) (*Words, error) {

@@ -432,3 +432,24 @@ func uniq(toks []string) []string {
 	}
 	return out
 }
+
+// DefaultIndex returns the embedded base (Default) and its index, built
+// once per process and shared: an index is read-only once built (only
+// SetThresholds changes it, for tuning on an index of one's own), and
+// building one for every language takes a few hundred milliseconds.
+func DefaultIndex() (*Index, *Base, error) {
+	d := embeddedIndex()
+	return d.ix, d.base, d.err
+}
+
+var embeddedIndex = sync.OnceValue(func() (d struct {
+	ix   *Index
+	base *Base
+	err  error
+}) {
+	if d.base, d.err = Default(); d.err != nil {
+		return d
+	}
+	d.ix, d.err = NewIndex(d.base)
+	return d
+})

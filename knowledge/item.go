@@ -126,6 +126,10 @@ func (it *Item) Answer(lang Lang) string { return it.text(lang).Answer }
 
 func (it *Item) text(lang Lang) Text { return textIn(it.Text, lang) }
 
+// Spoken returns the item's answer for the ear in lang (zh-TW when lang is
+// unknown).
+func (it *Item) Spoken(lang Lang) string { return it.text(lang).Spoken }
+
 // NearTopic is a neighbouring question that is not a QA item (the second
 // dose, vaccine brands, a lost ARC…): the index recognises it so that it
 // never answers it with a QA item, and its answer is a short referral to

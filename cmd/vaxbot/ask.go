@@ -10,31 +10,13 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/vaxbot/vaxbot/knowledge"
 )
 
 // loadIndex returns the index of the embedded knowledge base, built once
-// per process: an index is read-only once built, and building one for six
-// languages takes a few hundred milliseconds.
-func loadIndex() (*knowledge.Index, *knowledge.Base, error) {
-	k := embeddedKnowledge()
-	return k.ix, k.base, k.err
-}
-
-// embeddedKnowledge builds the embedded base and its index once.
-var embeddedKnowledge = sync.OnceValue(func() (k struct {
-	ix   *knowledge.Index
-	base *knowledge.Base
-	err  error
-}) {
-	if k.base, k.err = knowledge.Default(); k.err != nil {
-		return k
-	}
-	k.ix, k.err = knowledge.NewIndex(k.base)
-	return k
-})
+// per process (knowledge.DefaultIndex).
+func loadIndex() (*knowledge.Index, *knowledge.Base, error) { return knowledge.DefaultIndex() }
 
 // askResult is the --json form of "vaxbot ask".
 type askResult struct {

@@ -4,7 +4,6 @@
 package dialogstest
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -17,11 +16,11 @@ import (
 // the demo one for that time.
 func Engine(t testing.TB, now time.Time) *dialogs.Engine {
 	t.Helper()
-	k := embedded()
-	if k.err != nil {
-		t.Fatal(k.err)
+	// Built once per test binary: hundreds of stories each need an engine.
+	ix, base, err := knowledge.DefaultIndex()
+	if err != nil {
+		t.Fatal(err)
 	}
-	base, ix := k.base, k.ix
 	dir, err := dialogs.DefaultDirectory()
 	if err != nil {
 		t.Fatal(err)
@@ -37,19 +36,3 @@ func Engine(t testing.TB, now time.Time) *dialogs.Engine {
 	}
 	return e
 }
-
-// embedded builds the embedded knowledge base and its index once per test
-// binary: an index is read-only once built, and building one for every
-// language takes a few hundred milliseconds, which hundreds of stories
-// would pay each.
-var embedded = sync.OnceValue(func() (k struct {
-	base *knowledge.Base
-	ix   *knowledge.Index
-	err  error
-}) {
-	if k.base, k.err = knowledge.Default(); k.err != nil {
-		return k
-	}
-	k.ix, k.err = knowledge.NewIndex(k.base)
-	return k
-})
