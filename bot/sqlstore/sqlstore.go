@@ -136,6 +136,9 @@ var migrations = []string{
 	// key sealed callback_sealed; '' for rows from before them.
 	`ALTER TABLE tickets ADD COLUMN id_hash_key TEXT NOT NULL DEFAULT ''`,
 	`ALTER TABLE tickets ADD COLUMN callback_key TEXT NOT NULL DEFAULT ''`,
+	// When a ticket was last claimed, for the desk's time-to-claim chart.
+	`ALTER TABLE tickets ADD COLUMN claimed_at BIGINT NOT NULL DEFAULT 0`,
+	`CREATE INDEX tickets_created_at ON tickets (created_at)`,
 }
 
 // migrate applies the migrations not yet applied, on one connection: a
@@ -220,7 +223,7 @@ func fromMicros(us int64) time.Time {
 	return time.UnixMicro(us).UTC()
 }
 
-const columns = `ref, channel, lang, reason, county, line, masked_id, id_hash, turns, status, claimed_by, created_at, updated_at, closed_at, callback_sealed, callback_masked, callback_when, callback_at, id_hash_key, callback_key`
+const columns = `ref, channel, lang, reason, county, line, masked_id, id_hash, turns, status, claimed_by, created_at, updated_at, closed_at, callback_sealed, callback_masked, callback_when, callback_at, id_hash_key, callback_key, claimed_at`
 
 // Create implements tickets.Store.
 func (s *Store) Create(ctx context.Context, t *tickets.Ticket) error {
@@ -232,10 +235,10 @@ func (s *Store) Create(ctx context.Context, t *tickets.Ticket) error {
 	if t.Callback != nil {
 		cb = *t.Callback
 	}
-	_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO tickets (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO tickets (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		t.Ref, t.Channel, t.Lang, t.Reason, t.County, t.Line, t.MaskedID, t.IDHash, string(turns), string(t.Status),
 		t.ClaimedBy, micros(t.CreatedAt), micros(t.UpdatedAt), micros(t.ClosedAt), cb.Sealed, cb.Masked, cb.When, micros(cb.ConsentAt),
-		t.IDHashKey, cb.KeyID)
+		t.IDHashKey, cb.KeyID, micros(t.ClaimedAt))
 	if err != nil {
 		if s.isUniqueViolation(ctx, t.Ref) {
 			return tickets.ErrConflict
@@ -257,10 +260,10 @@ type scanner interface{ Scan(dest ...any) error }
 func scanTicket(row scanner) (*tickets.Ticket, error) {
 	var t tickets.Ticket
 	var turns, status string
-	var created, updated, closed, consent int64
+	var created, updated, closed, consent, claimed int64
 	var cb tickets.Callback
 	if err := row.Scan(&t.Ref, &t.Channel, &t.Lang, &t.Reason, &t.County, &t.Line, &t.MaskedID, &t.IDHash,
-		&turns, &status, &t.ClaimedBy, &created, &updated, &closed, &cb.Sealed, &cb.Masked, &cb.When, &consent, &t.IDHashKey, &cb.KeyID); err != nil {
+		&turns, &status, &t.ClaimedBy, &created, &updated, &closed, &cb.Sealed, &cb.Masked, &cb.When, &consent, &t.IDHashKey, &cb.KeyID, &claimed); err != nil {
 		return nil, err
 	}
 	if cb.Sealed != "" {
@@ -271,7 +274,7 @@ func scanTicket(row scanner) (*tickets.Ticket, error) {
 		return nil, fmt.Errorf("turns: %w", err)
 	}
 	t.Status = tickets.Status(status)
-	t.CreatedAt, t.UpdatedAt, t.ClosedAt = fromMicros(created), fromMicros(updated), fromMicros(closed)
+	t.CreatedAt, t.UpdatedAt, t.ClosedAt, t.ClaimedAt = fromMicros(created), fromMicros(updated), fromMicros(closed), fromMicros(claimed)
 	return &t, nil
 }
 
@@ -303,6 +306,10 @@ func (s *Store) List(ctx context.Context, f tickets.Filter) ([]*tickets.Ticket, 
 		query += ` AND id_hash = ?`
 		args = append(args, f.IDHash)
 	}
+	if !f.Since.IsZero() {
+		query += ` AND created_at >= ?`
+		args = append(args, micros(f.Since))
+	}
 	if len(f.IDHashes) > 0 {
 		query += ` AND id_hash IN (?` + strings.Repeat(`, ?`, len(f.IDHashes)-1) + `)`
 		for _, h := range f.IDHashes {
@@ -332,7 +339,12 @@ func (s *Store) List(ctx context.Context, f tickets.Filter) ([]*tickets.Ticket, 
 
 // Claim implements tickets.Store.
 func (s *Store) Claim(ctx context.Context, ref, by string, at time.Time) (*tickets.Ticket, error) {
-	return s.transition(ctx, ref, `UPDATE tickets SET status = 'claimed', claimed_by = ?, updated_at = ? WHERE ref = ? AND status = 'open'`, by, micros(at), ref)
+	return s.transition(ctx, ref, `UPDATE tickets SET status = 'claimed', claimed_by = ?, updated_at = ?, claimed_at = ? WHERE ref = ? AND status = 'open'`, by, micros(at), micros(at), ref)
+}
+
+// Release implements tickets.Store.
+func (s *Store) Release(ctx context.Context, ref string, at time.Time) (*tickets.Ticket, error) {
+	return s.transition(ctx, ref, `UPDATE tickets SET status = 'open', claimed_by = '', updated_at = ? WHERE ref = ? AND status = 'claimed'`, micros(at), ref)
 }
 
 // Finish implements tickets.Store.

@@ -52,10 +52,12 @@ type Ticket struct {
 	IDHash   string `json:"id_hash,omitempty"`
 	// IDHashKey is the id of the hash key that made IDHash (KeyID); empty
 	// for tickets from before key ids.
-	IDHashKey string    `json:"id_hash_key,omitempty"`
-	Turns     []Turn    `json:"turns"`
-	Status    Status    `json:"status"`
-	ClaimedBy string    `json:"claimed_by,omitempty"`
+	IDHashKey string `json:"id_hash_key,omitempty"`
+	Turns     []Turn `json:"turns"`
+	Status    Status `json:"status"`
+	ClaimedBy string `json:"claimed_by,omitempty"`
+	// ClaimedAt is when it was last claimed; zero while nobody has.
+	ClaimedAt time.Time `json:"claimed_at,omitzero"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	ClosedAt  time.Time `json:"closed_at,omitzero"`
@@ -71,6 +73,8 @@ type Filter struct {
 	// IDHashes, when not empty, selects tickets whose hash is any of them:
 	// an ID's hashes under the current and the old keys (Hasher.Hashes).
 	IDHashes []string
+	// Since, when not zero, selects tickets created at or after it.
+	Since time.Time
 	// Limit caps the result (100 when 0).
 	Limit int
 }
@@ -90,6 +94,8 @@ type Store interface {
 	List(ctx context.Context, f Filter) ([]*Ticket, error)
 	// Claim moves an open ticket to claimed by an operator.
 	Claim(ctx context.Context, ref, by string, at time.Time) (*Ticket, error)
+	// Release gives a claimed ticket back to the queue: open, nobody's.
+	Release(ctx context.Context, ref string, at time.Time) (*Ticket, error)
 	// Finish closes an open or claimed ticket and erases its call-back.
 	Finish(ctx context.Context, ref string, at time.Time) (*Ticket, error)
 	// SetCallback records a call-back request on a ticket that is not closed.
@@ -305,7 +311,7 @@ func (s *MemoryStore) List(_ context.Context, f Filter) ([]*Ticket, error) {
 	var out []*Ticket
 	for _, t := range s.m {
 		if (f.Status == "" || t.Status == f.Status) && (f.Line == "" || t.Line == f.Line) && (f.IDHash == "" || t.IDHash == f.IDHash) &&
-			(len(f.IDHashes) == 0 || slices.Contains(f.IDHashes, t.IDHash)) {
+			(len(f.IDHashes) == 0 || slices.Contains(f.IDHashes, t.IDHash)) && (f.Since.IsZero() || !t.CreatedAt.Before(f.Since)) {
 			out = append(out, clone(t))
 		}
 	}
@@ -335,7 +341,18 @@ func (s *MemoryStore) Claim(_ context.Context, ref, by string, at time.Time) (*T
 		if t.Status != StatusOpen {
 			return ErrState
 		}
-		t.Status, t.ClaimedBy, t.UpdatedAt = StatusClaimed, by, at
+		t.Status, t.ClaimedBy, t.UpdatedAt, t.ClaimedAt = StatusClaimed, by, at, at
+		return nil
+	})
+}
+
+// Release implements Store.
+func (s *MemoryStore) Release(_ context.Context, ref string, at time.Time) (*Ticket, error) {
+	return s.update(ref, func(t *Ticket) error {
+		if t.Status != StatusClaimed {
+			return ErrState
+		}
+		t.Status, t.ClaimedBy, t.UpdatedAt = StatusOpen, "", at
 		return nil
 	})
 }

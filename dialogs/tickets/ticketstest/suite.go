@@ -66,6 +66,7 @@ func Run(t *testing.T, newStore func(t *testing.T) tickets.Store) {
 			{tickets.Filter{Status: tickets.StatusClaimed}, []string{"AAA-002"}},
 			{tickets.Filter{IDHash: "h1"}, []string{"AAA-003", "AAA-001"}},
 			{tickets.Filter{Limit: 2}, []string{"AAA-003", "AAA-002"}},
+			{tickets.Filter{Since: base.Add(2 * time.Minute)}, []string{"AAA-003", "AAA-002"}},
 			{tickets.Filter{Line: "none"}, nil},
 		}
 		for _, tt := range tests {
@@ -91,8 +92,21 @@ func Run(t *testing.T, newStore func(t *testing.T) tickets.Store) {
 		if err != nil || claimed.Status != tickets.StatusClaimed || claimed.ClaimedBy != "op7" || !claimed.UpdatedAt.Equal(base.Add(time.Minute)) {
 			t.Fatalf("claim: %+v, %v", claimed, err)
 		}
+		if !claimed.ClaimedAt.Equal(base.Add(time.Minute)) {
+			t.Errorf("claimed at %v, want %v", claimed.ClaimedAt, base.Add(time.Minute))
+		}
 		if _, err := s.Claim(ctx, "CCC-111", "op8", base.Add(2*time.Minute)); !errors.Is(err, tickets.ErrState) {
 			t.Errorf("second claim: %v, want ErrState", err)
+		}
+		released, err := s.Release(ctx, "CCC-111", base.Add(2*time.Minute))
+		if err != nil || released.Status != tickets.StatusOpen || released.ClaimedBy != "" {
+			t.Fatalf("release: %+v, %v", released, err)
+		}
+		if _, err := s.Release(ctx, "CCC-111", base.Add(2*time.Minute)); !errors.Is(err, tickets.ErrState) {
+			t.Errorf("release of an open ticket: %v, want ErrState", err)
+		}
+		if _, err := s.Claim(ctx, "CCC-111", "op7", base.Add(time.Minute)); err != nil {
+			t.Fatalf("claim after release: %v", err)
 		}
 		closed, err := s.Finish(ctx, "CCC-111", base.Add(3*time.Minute))
 		if err != nil || closed.Status != tickets.StatusClosed || !closed.ClosedAt.Equal(base.Add(3*time.Minute)) || closed.ClaimedBy != "op7" {
