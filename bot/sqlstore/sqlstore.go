@@ -139,6 +139,27 @@ var migrations = []string{
 	// When a ticket was last claimed, for the desk's time-to-claim chart.
 	`ALTER TABLE tickets ADD COLUMN claimed_at BIGINT NOT NULL DEFAULT 0`,
 	`CREATE INDEX tickets_created_at ON tickets (created_at)`,
+	// The desk (bot/desk/staff): accounts, sessions (a hash of the
+	// cookie's token), the audit of revealed call-back numbers, notes.
+	`CREATE TABLE desk_operators (
+		name TEXT PRIMARY KEY,
+		role TEXT NOT NULL,
+		password_hash TEXT NOT NULL,
+		must_change INTEGER NOT NULL DEFAULT 1,
+		lang TEXT NOT NULL DEFAULT 'zh-TW',
+		created_at BIGINT NOT NULL
+	)`,
+	`CREATE TABLE desk_sessions (
+		token_hash TEXT PRIMARY KEY,
+		operator TEXT NOT NULL,
+		csrf TEXT NOT NULL,
+		created_at BIGINT NOT NULL,
+		seen_at BIGINT NOT NULL
+	)`,
+	`CREATE TABLE desk_reveals (at BIGINT NOT NULL, operator TEXT NOT NULL, ref TEXT NOT NULL)`,
+	`CREATE INDEX desk_reveals_at ON desk_reveals (at)`,
+	`CREATE TABLE desk_notes (ref TEXT NOT NULL, at BIGINT NOT NULL, operator TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL)`,
+	`CREATE INDEX desk_notes_ref ON desk_notes (ref, at)`,
 }
 
 // migrate applies the migrations not yet applied, on one connection: a

@@ -60,28 +60,30 @@ func TestPostgres(t *testing.T) {
 	if url == "" {
 		t.Skip("VAXBOT_TEST_DATABASE_URL is not set; set it (e.g. postgres://postgres@127.0.0.1:5432/test) to run the PostgreSQL tests")
 	}
-	n := 0
-	ticketstest.Run(t, func(t *testing.T) tickets.Store {
-		n++
-		schema := fmt.Sprintf("vaxbot_test_%d_%d", time.Now().UnixNano(), n)
-		admin, err := OpenPostgres(context.Background(), url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := admin.db.Exec(`CREATE SCHEMA ` + schema); err != nil {
-			t.Fatal(err)
-		}
-		admin.Close()
-		s, err := OpenPostgres(context.Background(), withSearchPath(url, schema))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			s.db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-			s.Close()
-		})
-		return s
+	ticketstest.Run(t, func(t *testing.T) tickets.Store { return openTestPostgres(t, url) })
+}
+
+// openTestPostgres opens the server at url in a new schema of its own,
+// dropped when the test ends.
+func openTestPostgres(t *testing.T, url string) *Store {
+	schema := fmt.Sprintf("vaxbot_test_%d", time.Now().UnixNano())
+	admin, err := OpenPostgres(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.db.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		t.Fatal(err)
+	}
+	admin.Close()
+	s, err := OpenPostgres(context.Background(), withSearchPath(url, schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s.db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+		s.Close()
 	})
+	return s
 }
 
 // withSearchPath adds search_path to a postgres URL.
