@@ -121,6 +121,15 @@ func decode(body []byte, now time.Time) ([]bot.Event, error) {
 	}
 	var out []bot.Event
 	for _, raw := range events {
+		if ev, keep, ok := fastEvent(raw); ok {
+			if keep {
+				r := ev.Reply.(replyTo)
+				r.received = now
+				ev.Reply = r
+				out = append(out, ev)
+			}
+			continue
+		}
 		e, err := decodeEvent(raw)
 		if err != nil {
 			return nil, fmt.Errorf("line: decode: %w: %v", bot.ErrBadRequest, err)

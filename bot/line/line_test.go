@@ -348,6 +348,30 @@ func FuzzDecodeMatchesSDK(f *testing.F) {
 			strings.Replace(t, `"destination":`, `"destination":null,"x":`, 1),
 			strings.Replace(t, `"text":"`, `"text":"\"}]\\`, 1),
 			" \n" + t + "\n ",
+			// The shapes the fast path reads, and the ones it must leave
+			// to the SDK.
+			strings.Replace(t, `"timestamp":1625665242211`, `"timestamp":1.5e12`, 1),
+			strings.Replace(t, `"timestamp":1625665242211`, `"timestamp":-1`, 1),
+			strings.Replace(t, `"timestamp":1625665242211`, `"timestamp":"1"`, 1),
+			strings.Replace(t, `"mode":"active"`, `"mode":"standby"`, 1),
+			strings.Replace(t, `"mode":"active"`, `"mode":null`, 1),
+			strings.Replace(t, `"type":"user",`, `"type":"user","userid":"x",`, 1),
+			strings.Replace(t, `"type":"user",`, `"type":"group","groupId":"G1",`, 1),
+			strings.Replace(t, `"type":"user",`, `"type":"room","roomId":"R1",`, 1),
+			strings.Replace(t, `"type":"user",`, `"type":"user","groupId":"G1",`, 1),
+			strings.Replace(t, `"type":"user",`, `"type":"user","type":"user",`, 1),
+			strings.Replace(t, `"type":"text",`, `"type":"text","Text":"x",`, 1),
+			strings.Replace(t, `"type":"text",`, `"type":"text","emojis":[],`, 1),
+			strings.Replace(t, `"type":"text",`, `"type":"sticker",`, 1),
+			strings.Replace(t, `"text":"`, `"text":"\u00e9\ud83d\ude00`, 1),
+			strings.Replace(t, `"text":"`, "\"text\":\"\xff\xfe", 1),
+			strings.Replace(t, `"deliveryContext":{"isRedelivery":false}`, `"deliveryContext":{"isRedelivery":1}`, 1),
+			strings.Replace(t, `"deliveryContext":{"isRedelivery":false}`, `"deliveryContext":null`, 1),
+			strings.Replace(t, `"replyToken":`, `"postback":{"data":"menu"},"replyToken":`, 1),
+			strings.Replace(t, `"source":`, `"x":1,"source":`, 1),
+			strings.Replace(strings.Replace(t, `"type":"message"`, `"type":"postback"`, 1), `"message":{`, `"postback":{"data":"a=1"},"m":{`, 1),
+			strings.Replace(strings.Replace(t, `"type":"message"`, `"type":"follow"`, 1), `"message":{`, `"follow":{"isUnblocked":true},"m":{`, 1),
+			strings.Replace(strings.Replace(t, `"type":"message"`, `"type":"follow"`, 1), `"message":{`, `"follow":{"isUnblocked":true},"message":{`, 1),
 		} {
 			f.Add([]byte(s))
 		}
