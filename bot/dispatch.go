@@ -50,6 +50,13 @@ type DispatcherConfig struct {
 	// Dedupe, when set, remembers event ids in a shared store, so a
 	// redelivery to another replica is dropped too.
 	Dedupe Deduper
+	// Stream, when set, is where accepted events wait (Accept appends to
+	// it) and where the workers take them from: a durable intake shared
+	// by replicas. Without it events wait in this process's memory.
+	Stream Stream
+	// Channels are the channels whose events the Stream may hold (needed
+	// with Stream only).
+	Channels []Channel
 }
 
 // Deduper remembers event ids in a store shared by replicas. The webhook
@@ -74,6 +81,9 @@ type job struct {
 	ch       Channel
 	ev       Event
 	received time.Time
+	// done acknowledges a Stream's entry once the event is handled; nil
+	// for an event from memory.
+	done func()
 }
 
 // Dispatcher runs events through the conversation, one at a time per person
@@ -95,6 +105,13 @@ type Dispatcher struct {
 	current []atomic.Pointer[job]
 	// lost counts the events given up at shutdown.
 	lost atomic.Int64
+	// channels by name, and the Stream's consumer and its end (with a
+	// Stream only).
+	channels      map[string]Channel
+	stopConsuming context.CancelFunc
+	consumed      chan struct{}
+	// streamDown is set while appending to the Stream fails.
+	streamDown atomic.Bool
 }
 
 // ErrOverloaded is returned by Enqueue when a worker's queue is full.
@@ -149,6 +166,9 @@ func NewDispatcher(cfg DispatcherConfig) *Dispatcher {
 	cfg.Metrics.Gauge("vaxbot_queue_depth", func() float64 { return float64(d.QueueDepth()) })
 	cfg.Metrics.Gauge("vaxbot_queue_capacity", func() float64 { return float64(cfg.Workers * cfg.Queue) })
 	cfg.Metrics.Gauge("vaxbot_queue_oldest_seconds", func() float64 { return d.oldest().Seconds() })
+	if cfg.Stream != nil {
+		d.consume()
+	}
 	return d
 }
 
@@ -259,21 +279,30 @@ func (d *Dispatcher) work(q chan job, current *atomic.Pointer[job]) {
 			continue
 		}
 		current.Store(&j)
-		d.run(j)
+		if d.run(j) && j.done != nil {
+			j.done()
+		}
 		current.Store(nil)
 	}
 }
 
-// lose counts an event given up at shutdown.
+// lose counts an event given up at shutdown: lost, or, when it came from
+// a Stream, left there for another replica.
 func (d *Dispatcher) lose(j job) {
+	if j.done != nil {
+		d.cfg.Metrics.StreamReturned(j.ch.Name())
+		return
+	}
 	d.lost.Add(1)
 	d.cfg.Metrics.EventLost(j.ch.Name(), "shutdown")
 }
 
-// run handles one event and delivers its replies. A panic in the channel
-// or the Handler ends this event only: it is logged and counted, the person
-// gets the apology when the Handler can give one, and the worker goes on.
-func (d *Dispatcher) run(j job) {
+// run handles one event and delivers its replies, and reports whether it
+// is done with it: false when it was given up at shutdown. A panic in the
+// channel or the Handler ends this event only: it is logged and counted,
+// the person gets the apology when the Handler can give one, and the
+// worker goes on.
+func (d *Dispatcher) run(j job) (done bool) {
 	ctx, cancel := context.WithTimeout(d.baseCtx, d.cfg.Timeout)
 	defer cancel()
 	name := j.ch.Name()
@@ -292,23 +321,23 @@ func (d *Dispatcher) run(j job) {
 		d.cfg.Logger.Error("conversation failed", "channel", name, "type", j.ev.Type, "apology", len(replies) > 0, "err", err)
 	}
 	if len(replies) == 0 {
-		return
+		return true
 	}
 	if ctx.Err() != nil {
 		// No call is made with a context that has ended.
 		if d.baseCtx.Err() != nil {
 			d.lose(j)
-			return
+			return false
 		}
 		d.cfg.Metrics.Reply(name, "lost")
 		d.cfg.Metrics.TurnFailure(CauseDeliver)
 		d.cfg.Logger.Warn("replies lost: the event's time ran out before delivery", "channel", name, "type", j.ev.Type)
-		return
+		return true
 	}
 	if !d.guard(j, "deliver", func() { err = j.ch.Deliver(ctx, j.ev, replies) }) {
 		// Counted as a panic already.
 		d.cfg.Metrics.Reply(name, "lost")
-		return
+		return true
 	}
 	switch {
 	case errors.Is(err, ErrDeliveryUnknown):
@@ -322,6 +351,7 @@ func (d *Dispatcher) run(j job) {
 	default:
 		d.cfg.Metrics.ReplySeconds(name, time.Since(j.received).Seconds())
 	}
+	return true
 }
 
 // apology is what the person hears when the Handler panicked: its
@@ -359,6 +389,16 @@ func (d *Dispatcher) guard(j job, stage string, f func()) (ok bool) {
 // counting that call's event lost too. The error wraps ErrEventsLost when
 // any event was given up.
 func (d *Dispatcher) Close(ctx context.Context) error {
+	if d.cfg.Stream != nil {
+		// No more entries are taken; then the queues can close. What the
+		// workers leave undone is given back to the stream.
+		d.stopConsuming()
+		select {
+		case <-d.consumed:
+		case <-ctx.Done():
+		}
+		defer d.closeStream(ctx)
+	}
 	d.mu.Lock()
 	if !d.closed {
 		d.closed = true

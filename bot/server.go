@@ -450,11 +450,11 @@ func (s *Server) webhook(ctx *fasthttp.RequestCtx, ch Channel) {
 		ctx.Error("cannot parse body\n", fasthttp.StatusBadRequest)
 		return
 	}
-	// The event ids are asked of a shared store (Redis) within a bound,
-	// while the platform waits; the in-memory store needs no deadline
-	// (one timer less per webhook).
+	// The event ids are asked of a shared store (Redis), and events
+	// appended to a Stream, within a bound, while the platform waits; the
+	// in-memory store needs no deadline (one timer less per webhook).
 	c := context.Background()
-	if s.cfg.Dispatcher.SharedDedupe() {
+	if s.cfg.Dispatcher.SharedDedupe() || s.cfg.Dispatcher.Durable() {
 		var cancel context.CancelFunc
 		c, cancel = context.WithTimeout(c, webhookTimeout)
 		defer cancel()
@@ -475,7 +475,7 @@ func (s *Server) webhook(ctx *fasthttp.RequestCtx, ch Channel) {
 			continue
 		}
 		s.cfg.Metrics.EventIn(name, ev.Type)
-		if err := s.cfg.Dispatcher.Enqueue(ch, ev); err != nil {
+		if err := s.cfg.Dispatcher.Accept(c, ch, ev); err != nil {
 			// Let the platform deliver it again later.
 			s.cfg.Dispatcher.Forget(c, name, ev.ID)
 			s.cfg.Metrics.Rejected(name, "overloaded")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vaxbot/vaxbot/bot"
+	"github.com/vaxbot/vaxbot/bot/redisstore"
 	"github.com/vaxbot/vaxbot/bot/sqlstore"
 	"github.com/vaxbot/vaxbot/dialogs/tickets"
 )
@@ -73,8 +74,15 @@ type serveConfig struct {
 	VoiceAuthToken    string        // VAXBOT_VOICE_AUTH_TOKEN
 	PublicURL         string        // VAXBOT_PUBLIC_URL
 	RedisAddr         string        // VAXBOT_REDIS_ADDR
-	PprofAddr         string        // VAXBOT_PPROF_ADDR
-	wrapMatcher       matcherWrap   // tests only: see engineOptions
+	// ClaimIdle is VAXBOT_CLAIM_IDLE: with Redis, how long a replica's
+	// hold on its part of the intake may go unrenewed before the others
+	// take over its events (a replica killed).
+	ClaimIdle   time.Duration
+	PprofAddr   string      // VAXBOT_PPROF_ADDR
+	wrapMatcher matcherWrap // tests only: see engineOptions
+	// redisPrefix, tests only, keeps a test's keys in Redis apart
+	// ("vaxbot:" when "").
+	redisPrefix string
 }
 
 // Defaults of the shutdown: a drain of 5 s, then 20 s for the work in
@@ -127,6 +135,7 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 		Drain:             defaultDrain,
 		ShutdownTimeout:   defaultShutdownTimeout,
 		ReplayWindow:      bot.DefaultReplayWindow,
+		ClaimIdle:         redisstore.DefaultClaimIdle,
 		LogLevel:          slog.LevelInfo,
 	}
 	if c.Addr == "" {
@@ -156,6 +165,7 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 		{"VAXBOT_DRAIN", "5s", &c.Drain, true},
 		{"VAXBOT_SHUTDOWN_TIMEOUT", "20s", &c.ShutdownTimeout, false},
 		{"VAXBOT_REPLAY_WINDOW", "10m", &c.ReplayWindow, false},
+		{"VAXBOT_CLAIM_IDLE", "10s", &c.ClaimIdle, false},
 	} {
 		if s := getenv(v.name); s != "" {
 			d, err := time.ParseDuration(s)
@@ -164,6 +174,11 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 			}
 			*v.dst = d
 		}
+	}
+	if c.ClaimIdle < time.Second {
+		// Shorter, a replica slowed down for a moment (a pause of the
+		// collector, a slow Redis) would see its events taken over.
+		return c, errors.New("VAXBOT_CLAIM_IDLE: want a duration of 1s or more, such as 10s")
 	}
 	if v := getenv("VAXBOT_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
@@ -321,7 +336,7 @@ func (c serveConfig) logSessions(logger *slog.Logger) {
 		return
 	}
 	logger.Info("session store", "backend", "redis", "host", hostOf(c.RedisAddr),
-		"shares", "sessions, locks, limits, the check rate, event ids")
+		"shares", "sessions, locks, limits, the check rate, event ids, the event intake (a stream)")
 }
 
 // hostOf is the host (and port) of a URL, without user, password, path or

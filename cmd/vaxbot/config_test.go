@@ -94,6 +94,7 @@ func TestConfigFromEnvReadsEveryREADMEVariable(t *testing.T) {
 		"VAXBOT_TELEGRAM_OPS_CHAT":   {"-100123", func(c serveConfig) any { return c.TelegramOpsChat }, "-100123"},
 		"VAXBOT_OPS_TOKEN":           {"ops-token", func(c serveConfig) any { return c.OpsToken }, "ops-token"},
 		"VAXBOT_REDIS_ADDR":          {"127.0.0.1:6379", func(c serveConfig) any { return c.RedisAddr }, "127.0.0.1:6379"},
+		"VAXBOT_CLAIM_IDLE":          {"3s", func(c serveConfig) any { return c.ClaimIdle }, 3 * time.Second},
 		"VAXBOT_WORKERS":             {"8", func(c serveConfig) any { return c.DispatcherWorkers }, 8},
 		"VAXBOT_CHECK_RATE":          {"500", func(c serveConfig) any { return c.CheckRate }, 500},
 		"VAXBOT_PPROF_ADDR":          {"127.0.0.1:6060", func(c serveConfig) any { return c.PprofAddr }, "127.0.0.1:6060"},
@@ -193,6 +194,8 @@ func TestConfigFromEnvRefuses(t *testing.T) {
 		{"drain not a duration", map[string]string{"VAXBOT_DRAIN": "5"}, "VAXBOT_DRAIN"},
 		{"zero shutdown bound", map[string]string{"VAXBOT_SHUTDOWN_TIMEOUT": "0s"}, "VAXBOT_SHUTDOWN_TIMEOUT"},
 		{"zero replay window", map[string]string{"VAXBOT_REPLAY_WINDOW": "0"}, "VAXBOT_REPLAY_WINDOW"},
+		{"claim idle too short", map[string]string{"VAXBOT_CLAIM_IDLE": "200ms"}, "VAXBOT_CLAIM_IDLE"},
+		{"claim idle not a duration", map[string]string{"VAXBOT_CLAIM_IDLE": "10"}, "VAXBOT_CLAIM_IDLE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

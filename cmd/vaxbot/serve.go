@@ -174,7 +174,8 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	opts := engineOptions{registry: cfg.Registry, upstream: upstream, hotlines: cfg.Hotlines, logger: logger, observe: metrics.Observe, hasher: hasher, checkRate: cfg.CheckRate, wrapMatcher: cfg.wrapMatcher}
 	var shared *redisstore.Client
 	if cfg.RedisAddr != "" {
-		if shared, err = redisstore.Open(ctx, cfg.RedisAddr, ""); err != nil {
+		redisstore.LogTo(logger)
+		if shared, err = redisstore.Open(ctx, cfg.RedisAddr, cfg.redisPrefix); err != nil {
 			return nil, err
 		}
 		opts.limiter = shared.Window("lookup", dialogs.DefaultLookupLimit, dialogs.DefaultLookupWindow)
@@ -255,6 +256,12 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	dcfg := bot.DispatcherConfig{Handler: conv, Metrics: metrics, Logger: logger, Workers: cfg.DispatcherWorkers, DedupeFor: dedupeFor}
 	if shared != nil {
 		dcfg.Dedupe = shared.Dedupe(dedupeFor)
+		// Events wait in a Redis Stream, not in this process: one
+		// acknowledged to the platform survives a replica killed.
+		if dcfg.Stream, err = shared.Stream(redisstore.StreamConfig{Sealer: sealer, ClaimIdle: cfg.ClaimIdle, Logger: logger}); err != nil {
+			return nil, err
+		}
+		dcfg.Channels = channels
 	}
 	disp := bot.NewDispatcher(dcfg)
 	notifier := bot.NewNotifier(bot.NotifierConfig{

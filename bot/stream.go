@@ -1,0 +1,252 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vaxbot/vaxbot/dialogs"
+)
+
+// Stream is a durable intake that replicas share (bot/redisstore's, on a
+// Redis Stream). With one, the webhook answers 200 only once its events
+// are appended to the stream, and the dispatcher's workers take them from
+// it instead of from memory: an event acknowledged to the platform
+// survives the process that received it.
+//
+// A Stream keeps one person's entries in the order they were appended, and
+// hands them to one replica at a time; a replica that stops (killed, or
+// shut down with entries undone) leaves its entries to the others.
+type Stream interface {
+	// Append stores one event of person durably, within ctx.
+	Append(ctx context.Context, person string, entry []byte) error
+	// Consume calls take with the entries this replica is to handle, one
+	// person's in order, until ctx ends. take returns once the entry is
+	// in the dispatcher's hands (or ctx has ended, with ctx's error); the
+	// entry's Done is called once it is handled and its replies delivered.
+	Consume(ctx context.Context, take func(ctx context.Context, e StreamEntry) error) error
+	// Close gives back the entries taken but not done (another replica
+	// handles them), and stops; call it after Consume has returned and
+	// the workers are done.
+	Close(ctx context.Context) error
+}
+
+// StreamEntry is one entry a Stream hands over.
+type StreamEntry struct {
+	// Data is what Append was given.
+	Data []byte
+	// Claimed is set for an entry taken over from a replica that stopped.
+	Claimed bool
+	// Done acknowledges the entry: it is removed from the stream. It is
+	// never called for an entry given up at shutdown, which stays in the
+	// stream for another replica.
+	Done func()
+}
+
+// ReplyCodec is implemented by a channel whose events can wait in a
+// Stream: it writes an event's reply context (Event.Reply) as JSON and
+// reads it back, in another process if need be.
+type ReplyCodec interface {
+	EncodeReply(reply any) ([]byte, error)
+	DecodeReply(data []byte) (any, error)
+}
+
+// streamEvent is an event as it waits in a Stream. It holds what the
+// person typed: the Stream seals it and deletes it once it is done.
+type streamEvent struct {
+	Channel  string          `json:"c"`
+	ID       string          `json:"id,omitempty"`
+	Type     string          `json:"t"`
+	Input    dialogs.Input   `json:"in"`
+	At       time.Time       `json:"at,omitzero"`
+	Received time.Time       `json:"r"`
+	Reply    json.RawMessage `json:"re,omitempty"`
+}
+
+// ErrNoCodec is returned by Accept for a channel whose events cannot wait
+// in a Stream (it does not implement ReplyCodec).
+var ErrNoCodec = errors.New("bot: the channel cannot put its events in the stream")
+
+// encodeEvent writes ev of ch as a stream entry. Errors name the channel,
+// never the event's contents.
+func encodeEvent(ch Channel, ev Event, received time.Time) ([]byte, error) {
+	codec, ok := ch.(ReplyCodec)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrNoCodec, ch.Name())
+	}
+	reply, err := codec.EncodeReply(ev.Reply)
+	if err != nil {
+		return nil, fmt.Errorf("bot: stream: %s reply context: %w", ch.Name(), err)
+	}
+	b, err := json.Marshal(streamEvent{Channel: ch.Name(), ID: ev.ID, Type: ev.Type, Input: ev.Input, At: ev.At, Received: received, Reply: reply})
+	if err != nil {
+		return nil, fmt.Errorf("bot: stream: encode %s event: %w", ch.Name(), err)
+	}
+	return b, nil
+}
+
+// errUndecodable marks an entry that cannot be read back (a channel no
+// longer enabled, a format from another version): it is counted and
+// removed, never retried for ever.
+var errUndecodable = errors.New("bot: stream: undecodable entry")
+
+// decodeEvent reads a stream entry back into its channel and event, and
+// the time the webhook received it.
+func (d *Dispatcher) decodeEvent(data []byte) (Channel, Event, time.Time, error) {
+	var se streamEvent
+	if err := json.Unmarshal(data, &se); err != nil {
+		// json's message may quote the entry: not wrapped.
+		return nil, Event{}, time.Time{}, fmt.Errorf("%w: not JSON", errUndecodable)
+	}
+	ch, ok := d.channels[se.Channel]
+	if !ok {
+		return nil, Event{}, time.Time{}, fmt.Errorf("%w: channel %q not enabled here", errUndecodable, channelLabel(se.Channel))
+	}
+	codec, ok := ch.(ReplyCodec)
+	if !ok {
+		return nil, Event{}, time.Time{}, fmt.Errorf("%w: %s", ErrNoCodec, ch.Name())
+	}
+	reply, err := codec.DecodeReply(se.Reply)
+	if err != nil {
+		return nil, Event{}, time.Time{}, fmt.Errorf("%w: %s reply context", errUndecodable, ch.Name())
+	}
+	return ch, Event{ID: se.ID, Type: se.Type, Input: se.Input, Reply: reply, At: se.At}, se.Received, nil
+}
+
+// channelLabel bounds a channel name read from the stream to the names
+// served, for logs and metrics.
+func channelLabel(name string) string {
+	if _, ok := knownChannels[name]; ok {
+		return name
+	}
+	return "none"
+}
+
+// Accept hands an event over for handling: with a Stream it is appended
+// there within ctx (the webhook answers 200 only after), otherwise queued
+// in memory (Enqueue).
+func (d *Dispatcher) Accept(ctx context.Context, ch Channel, ev Event) error {
+	if d.cfg.Stream == nil {
+		return d.Enqueue(ch, ev)
+	}
+	d.mu.RLock()
+	closed := d.closed
+	d.mu.RUnlock()
+	if closed {
+		return ErrClosed
+	}
+	entry, err := encodeEvent(ch, ev, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := d.cfg.Stream.Append(ctx, ev.Input.Person, entry); err != nil {
+		// Redis is down: the event waits in memory, as without a Stream,
+		// so that the person still gets an answer (the apology, when the
+		// conversation's store is down too); a crash now would lose it.
+		d.cfg.Metrics.StreamFallback(ch.Name())
+		if d.streamDown.CompareAndSwap(false, true) {
+			d.cfg.Logger.Warn("stream: appending failed; events wait in memory until it works again (logged once)",
+				"channel", ch.Name(), "err", err)
+		}
+		return d.Enqueue(ch, ev)
+	}
+	if d.streamDown.Load() && d.streamDown.CompareAndSwap(true, false) {
+		d.cfg.Logger.Info("stream: appending works again")
+	}
+	return nil
+}
+
+// StreamFallback counts an event that waited in memory because the Stream
+// could not take it.
+func (m *Metrics) StreamFallback(channel string) {
+	m.inc(`vaxbot_stream_fallback_total{channel=%q}`, channel)
+}
+
+// Durable reports whether accepted events wait in a Stream rather than in
+// this process's memory.
+func (d *Dispatcher) Durable() bool { return d.cfg.Stream != nil }
+
+// take is the Stream's consumer: it queues an entry for its person's
+// worker, waiting while that worker's queue is full (the entry is safe in
+// the stream meanwhile), until ctx ends.
+func (d *Dispatcher) take(ctx context.Context, e StreamEntry) error {
+	ch, ev, received, err := d.decodeEvent(e.Data)
+	if err != nil {
+		// Nothing of the entry's contents is logged.
+		name := "none"
+		if ch != nil {
+			name = ch.Name()
+		}
+		d.cfg.Metrics.EventLost(name, "undecodable")
+		d.cfg.Logger.Error("stream entry dropped: it cannot be read back", "err", err)
+		e.Done()
+		return nil
+	}
+	if e.Claimed {
+		d.cfg.Metrics.StreamClaimed(ch.Name())
+	}
+	j := job{ch: ch, ev: ev, received: received, done: e.Done}
+	// Close closes the queues under the lock, once ctx has ended: an
+	// entry is never sent to a closed queue.
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return ErrClosed
+	}
+	select {
+	case d.queues[fnv32a(ev.Input.Person)%uint32(len(d.queues))] <- j:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// consume starts the Stream's consumer, which runs until Close; it
+// retries what fails (the Stream logs it) until then.
+func (d *Dispatcher) consume() {
+	d.channels = make(map[string]Channel, len(d.cfg.Channels))
+	for _, ch := range d.cfg.Channels {
+		d.channels[ch.Name()] = ch
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d.stopConsuming, d.consumed = cancel, make(chan struct{})
+	go func() {
+		defer close(d.consumed)
+		for ctx.Err() == nil {
+			if err := d.cfg.Stream.Consume(ctx, d.take); err != nil && ctx.Err() == nil {
+				d.cfg.Logger.Error("stream: consumer stopped; starting again in a second", "err", err)
+				select {
+				case <-ctx.Done():
+				case <-time.After(time.Second):
+				}
+			}
+		}
+	}()
+}
+
+// streamCloseTimeout bounds handing entries back at shutdown.
+const streamCloseTimeout = 400 * time.Millisecond
+
+// closeStream gives the entries not done back to the stream.
+func (d *Dispatcher) closeStream(ctx context.Context) {
+	// Within the shutdown's bound and its second more, even when ctx
+	// has ended: handing entries back takes one round trip or two.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), streamCloseTimeout)
+	defer cancel()
+	if err := d.cfg.Stream.Close(ctx); err != nil {
+		d.cfg.Logger.Warn("stream: closing; entries not done are left for other replicas once idle", "err", err)
+	}
+}
+
+// StreamClaimed counts an event a replica took over from one that stopped.
+func (m *Metrics) StreamClaimed(channel string) {
+	m.inc(`vaxbot_stream_claimed_total{channel=%q}`, channel)
+}
+
+// StreamReturned counts an event given up at shutdown that stays in the
+// Stream for another replica (without a Stream it would be lost).
+func (m *Metrics) StreamReturned(channel string) {
+	m.inc(`vaxbot_stream_returned_total{channel=%q}`, channel)
+}
