@@ -44,6 +44,7 @@ const DefaultLoadingDelay = 300 * time.Millisecond
 type Channel struct {
 	cfg     Config
 	api     *messaging_api.MessagingApiAPI
+	fast    *fastCaller // nil: calls go through the SDK's http.Client
 	cache   renderCache
 	loading sync.Map // reply token → *pendingAnimation
 }
@@ -78,7 +79,7 @@ func New(cfg Config) (*Channel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("line: client: %w", err)
 	}
-	return &Channel{cfg: cfg, api: api}, nil
+	return &Channel{cfg: cfg, api: api, fast: newFastCaller(cfg.HTTPClient, cfg.Token)}, nil
 }
 
 // Name implements bot.Channel.
