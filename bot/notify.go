@@ -55,6 +55,10 @@ type NotifierConfig struct {
 	Attempts int
 	// Backoff is the first wait between attempts (default 500 ms).
 	Backoff time.Duration
+	// OnTicket, when set, is told of every new ticket, in the goroutine
+	// that created it, whether or not there is a target: it must not
+	// block (the desk's live queue wakes on it).
+	OnTicket func(Notice)
 }
 
 // Notifier tells operators about new tickets in the background, retrying
@@ -99,11 +103,14 @@ func (n *Notifier) Enabled() bool { return n.cfg.Webhook != "" || n.cfg.Telegram
 // Notify queues a notice of t; when the queue is full the notice is dropped
 // and counted.
 func (n *Notifier) Notify(t *tickets.Ticket) {
+	notice := Notice{Ref: t.Ref, Line: t.Line, County: t.County, Reason: t.Reason, Channel: t.Channel,
+		Lang: t.Lang, MaskedID: t.MaskedID, CreatedAt: t.CreatedAt}
+	if n.cfg.OnTicket != nil {
+		n.cfg.OnTicket(notice)
+	}
 	if !n.Enabled() {
 		return
 	}
-	notice := Notice{Ref: t.Ref, Line: t.Line, County: t.County, Reason: t.Reason, Channel: t.Channel,
-		Lang: t.Lang, MaskedID: t.MaskedID, CreatedAt: t.CreatedAt}
 	n.mu.RLock()
 	defer n.mu.RUnlock()
 	if n.closed {
