@@ -28,7 +28,7 @@ var enCues = map[string]bool{
 
 // otherCues are the words that make a clause of the other languages a
 // question (Vietnamese without diacritics), and thaiCues the Thai ones,
-// found anywhere (Thai has no spaces between words).
+// without tone marks, found anywhere (Thai has no spaces between words).
 var otherCues = map[Lang]map[string]bool{
 	Vi: setOf("khong", "ko", "sao", "nao", "dau", "gi", "j", "lau", "gio", "chua", "hong", "duoc"),
 	Id: setOf("apa", "apakah", "bagaimana", "gimana", "gmn", "kapan", "berapa", "brp", "mana", "dimana", "dmn",
@@ -37,10 +37,10 @@ var otherCues = map[Lang]map[string]bool{
 		"pwede", "puwede", "ba", "nasaan", "asan", "nasan", "alin", "sino"),
 }
 
-var thaiCues = []string{
+var thaiCues = thaiPairs(true,
 	"ไหม", "มั้ย", "หรือเปล่า", "หรือยัง", "อะไร", "ที่ไหน", "ตรงไหน", "เมื่อไร", "เมื่อไหร่", "ยังไง", "อย่างไร",
 	"กี่", "ทำไม", "ไหน", "เท่าไร", "เท่าไหร่", "ได้มั้ย", "ได้ไหม",
-}
+)
 
 // minLong is how long a message must be before its asking clause is looked
 // for (see messageLength): a short message is all question.
@@ -151,6 +151,9 @@ func asks(s string, lang Lang, question bool) bool {
 		}
 	}
 	if lang == Th {
+		// Read as the matcher reads Thai: without tone marks, the formal
+		// and Isan question words written as the everyday ones.
+		s := foldThaiVariants(s)
 		for _, c := range thaiCues {
 			if strings.Contains(s, c) {
 				return true

@@ -327,7 +327,7 @@ func (li *langIndex) buildSynonyms(fold *folder, groups [][][]string) {
 					t = stripMarks(t)
 				}
 				if li.thai {
-					t = dropThaiToneMarksString(t)
+					t = strings.TrimSpace(foldThaiVariants(t))
 				}
 				if t == "" {
 					continue
@@ -382,15 +382,16 @@ func isWordRune(r rune) bool {
 // "search").
 func (li *langIndex) analyze(fold *folder, lang Lang, text string, dst []string) []string {
 	folded := fold.fold(text)
+	if li.thai {
+		// Thai is read without tone marks and with its variants written
+		// as the examples write them (foldThaiVariants), for the tokens
+		// and the synonyms alike, on both sides: "บัตรใหม" (typed without
+		// its tone mark) finds the term "บัตรใหม่", "เบอร์บัตร" "เลขบัตร".
+		folded = foldThaiVariants(folded)
+	}
 	dst = tokensIn(lang, folded, dst)
 	if li.strip {
 		folded = stripMarks(folded)
-	}
-	if li.thai {
-		// The Thai tokens are read without tone marks (thaiTerms): so are
-		// the synonyms, on both sides, or "บัตรใหม" (typed without its
-		// tone mark) would miss the term "บัตรใหม่".
-		folded = dropThaiToneMarksString(folded)
 	}
 	mark := len(dst)
 	var prev rune // the rune before offset i, 0 at the start

@@ -40,3 +40,36 @@ func TestThaiSynonymsWithoutToneMarks(t *testing.T) {
 }
 
 func isSynToken(s string) bool { return len(s) > 4 && s[:4] == "~syn" }
+
+// TestThaiVariants: the formal, Isan and loosely spelt ways of writing a
+// word are read as the examples write it, without tone marks; a word that
+// merely holds the letters of one (รับได้ holds บ and ได้, สถานีอนามัย
+// holds มัย) is left alone.
+func TestThaiVariants(t *testing.T) {
+	f, err := newFolder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"ดิฉันสามารถลงทะเบียนได้หรือไม่", "ลงทะเบียนได้ไหม"},
+		{"บ่มีบัตรเจียนเป่า จองได้บ่", "ไม่มีบัตรเจียนเป่า จองได้ไหม"},
+		{"เฮ็ดจั่งใด๋", "ทำยังไง"},
+		{"แอพเจี้ยนเป่าล็อคอินไม่ได้", "แอปเจียนเป่าล็อกอินไม่ได้"},
+		{"เบอร์บัตรหมออยู่ไส", "เลขบัตรประกันอยู่ไหน"},
+		{"เลขอาร์ซีใหม่", "เลข arc ใหม่"},
+		{"บัตรถิ่นที่อยู่ใบใหม่", "บัตรต่างด้าวใบใหม่"},
+		{"รับได้ สถานีอนามัย", "รับได้ สถานีอนามัย"},
+		{"健保卡 ARC", "健保卡 arc"},
+	} {
+		want := dropThaiToneMarksString(foldThai(tt.want))
+		if got := foldThaiVariants(f.fold(tt.in)); got != want {
+			t.Errorf("foldThaiVariants(%q) = %q, want %q", tt.in, got, want)
+		}
+	}
+	// The matcher reads them so, in the tokens and in the synonyms.
+	th := &langIndex{langs: langGroup(Th), thai: true}
+	th.buildSynonyms(f, [][][]string{{{"เลขบัตร", "卡號"}}})
+	if got := th.analyze(f, Th, "เบอร์บัตรอยู่ตรงไหน", nil); !slices.ContainsFunc(got, isSynToken) {
+		t.Errorf("เบอร์บัตร: no token of the card number group in %v", got)
+	}
+}

@@ -21,7 +21,8 @@ import (
 // cross-validation by more than one question in 150. Han characters give
 // what they give in Chinese (people mix in 健保卡), and Thai, written
 // without spaces between words, gives bigrams of its character clusters
-// (see thaiTerms).
+// (see thaiTerms), read with its variants folded (foldThaiVariants, which
+// the Thai matcher applies before it calls tokensIn).
 func tokensIn(lang Lang, folded string, dst []string) []string {
 	switch lang {
 	case Vi, Id, Tl, Th:
@@ -272,4 +273,79 @@ var chatSpelling = map[Lang]map[string]string{
 		"kelan": "kailan", "kilan": "kailan", "pede": "pwede", "pwde": "pwede", "puede": "pwede", "puwede": "pwede",
 		"nde": "hindi", "hinde": "hindi", "ndi": "hindi", "sna": "sana", "lng": "lang", "nmn": "naman", "cnu": "sino",
 	},
+}
+
+// foldThaiVariants rewrites, in folded Thai text, the other ways of writing
+// a word onto the one the examples use, so that its cluster bigrams are
+// those of the examples: the formal register (อย่างไร, ได้หรือไม่, ดิฉัน,
+// สามารถ, หมายเลข), Isan (บ่มี, เฮ็ด, จั่งใด๋, อยู่ไส), loose spellings of
+// loanwords (แอพ, แวคซีน, ล็อคอิน), the everyday names of the NHI card
+// (บัตรหมอ, บัตรประกันสังคม) and of the ARC (บัตรถิ่นที่อยู่, บัตรพำนัก),
+// and the letters of ARC, UI, NHI and OTP spelt in Thai (อาร์ซี → arc).
+// Thai is written without spaces, so a variant is found anywhere in a
+// run: only words that are not part of another word are listed. Tone
+// marks are dropped first (as thaiTerms does), except for the Isan บ่,
+// which is a letter without it.
+func foldThaiVariants(s string) string {
+	if !strings.ContainsFunc(s, isThai) {
+		return s
+	}
+	s = thaiMarkedVariants.Replace(s)
+	return thaiVariants.Replace(thaiNames.Replace(dropThaiToneMarksString(s)))
+}
+
+// thaiMarkedVariants are read with their tone marks: the Isan negation บ่
+// (บ without its mark is in รับ, ลบ, ตอบ …).
+var thaiMarkedVariants = strings.NewReplacer(thaiPairs(false,
+	"บ่สามารถ", "ไม่",
+	"บ่มี", "ไม่มี", "บ่ได้", "ไม่ได้", "บ่ผ่าน", "ไม่ผ่าน", "บ่เห็น", "ไม่เห็น", "บ่รู้", "ไม่รู้",
+	"บ่ออก", "ไม่ออก", "บ่ให้", "ไม่ให้", "บ่เคย", "ไม่เคย", "บ่ใช่", "ไม่ใช่", "บ่มา", "ไม่มา",
+	"แม่นบ่", "ใช่ไหม", "ได้บ่", "ได้ไหม", "มีบ่", "มีไหม", "ใช่บ่", "ใช่ไหม",
+)...)
+
+// thaiVariants are read without tone marks, longest first where one
+// contains another (a Replacer tries its pairs in order at each position).
+var thaiVariants = strings.NewReplacer(thaiPairs(true,
+	// The formal register, as a translation or a letter writes.
+	"ได้หรือไม่", "ได้ไหม", "หรือไม่", "ไหม", "หรือเปล่า", "ไหม", "รึเปล่า", "ไหม", "หรือป่าว", "ไหม", "รึป่าว", "ไหม",
+	"อย่างไร", "ยังไง", "เช่นไร", "ยังไง", "เมื่อใด", "เมื่อไหร่", "เมื่อไร", "เมื่อไหร่", "ที่ใด", "ที่ไหน", "ใด", "ไหน",
+	"ดิฉัน", "", "กระผม", "", "ข้าพเจ้า", "", "สามารถ", "", "ต้องการ", "อยาก", "ทราบ", "รู้",
+	"หมายเลข", "เลข", "ได้รับ", "ได้", "เว็บไซต์", "เว็บ", "โทรศัพท์มือถือ", "มือถือ", "คอมพิวเตอร์", "คอม",
+	// Isan.
+	"เฮ็ดจั่งใด", "ทำยังไง", "จั่งใด", "ยังไง", "จังใด", "ยังไง", "เฮ็ด", "ทำ", "เบิ่ง", "ดู",
+	"อยู่ไส", "อยู่ไหน", "ที่ไส", "ที่ไหน", "ไปไส", "ไปไหน", "ตรงไส", "ตรงไหน",
+	// Loanwords spelt loosely.
+	"แอปพลิเคชัน", "แอป", "แอปพลิเคชั่น", "แอป", "แอพพลิเคชั่น", "แอป", "แอพพลิเคชัน", "แอป", "แอพลิเคชั่น", "แอป",
+	"แอ๊ป", "แอป", "แอ็ป", "แอป", "แอพ", "แอป", "แอฟ", "แอป",
+	"แวคซีน", "วัคซีน", "แว็กซีน", "วัคซีน", "แวกซีน", "วัคซีน", "วักซีน", "วัคซีน", "วัคซิน", "วัคซีน",
+	"ล็อคอิน", "ล็อกอิน", "ล๊อกอิน", "ล็อกอิน", "ล๊อคอิน", "ล็อกอิน", "ลอคอิน", "ล็อกอิน", "ลอกอิน", "ล็อกอิน",
+	"เจียงเป่า", "เจียนเป่า", "เจี๋ยนเป่า", "เจียนเป่า",
+	// The card number by its other names.
+	"เบอร์บัตร", "เลขบัตร", "รหัสบัตร", "เลขบัตร", "เลขที่บัตร", "เลขบัตร",
+	// Latin letters spelt in Thai.
+	"เออาร์ซี", " arc ", "อาร์ซี", " arc ", "เอ็นเอชไอ", " nhi ", "ยูไอ", " ui ", "โอทีพี", " otp ",
+)...)
+
+// thaiNames are the everyday names of the NHI card and of the ARC, read
+// without tone marks before thaiVariants, which would otherwise take the
+// บัตร of "เบอร์บัตรหมอ" for its "เบอร์บัตร".
+var thaiNames = strings.NewReplacer(thaiPairs(true,
+	"บัตรหาหมอ", "บัตรประกัน", "บัตรหมอ", "บัตรประกัน", "บัตรประกันสังคม", "บัตรประกัน", "บัตรโรงพยาบาล", "บัตรประกัน",
+	"บัตรรักษาพยาบาล", "บัตรประกัน",
+	"บัตรประจำตัวคนต่างด้าว", "บัตรต่างด้าว", "บัตรคนต่างด้าว", "บัตรต่างด้าว", "บัตรถิ่นที่อยู่", "บัตรต่างด้าว",
+	"ใบถิ่นที่อยู่", "บัตรต่างด้าว", "บัตรผู้พำนัก", "บัตรต่างด้าว", "บัตรพำนัก", "บัตรต่างด้าว", "บัตรอาศัย", "บัตรต่างด้าว",
+)...)
+
+// thaiPairs folds the pairs of a Replacer as fold folds Thai text, and
+// without tone marks when toneless.
+func thaiPairs(toneless bool, pairs ...string) []string {
+	out := make([]string, len(pairs))
+	for i, p := range pairs {
+		p = foldThai(p)
+		if toneless {
+			p = dropThaiToneMarksString(p)
+		}
+		out[i] = p
+	}
+	return out
 }
