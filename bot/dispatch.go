@@ -84,6 +84,8 @@ type job struct {
 	// done acknowledges a Stream's entry once the event is handled; nil
 	// for an event from memory.
 	done func()
+	// claimed: a Stream's entry taken over from a replica that stopped.
+	claimed bool
 }
 
 // Dispatcher runs events through the conversation, one at a time per person
@@ -332,6 +334,9 @@ func (d *Dispatcher) run(j job) (done bool) {
 		d.cfg.Metrics.Reply(name, "lost")
 		d.cfg.Metrics.TurnFailure(CauseDeliver)
 		d.cfg.Logger.Warn("replies lost: the event's time ran out before delivery", "channel", name, "type", j.ev.Type)
+		return true
+	}
+	if j.done != nil && d.sentBefore(ctx, j) {
 		return true
 	}
 	if !d.guard(j, "deliver", func() { err = j.ch.Deliver(ctx, j.ev, replies) }) {

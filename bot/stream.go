@@ -110,7 +110,7 @@ func (d *Dispatcher) decodeEvent(data []byte) (Channel, Event, time.Time, error)
 	}
 	reply, err := codec.DecodeReply(se.Reply)
 	if err != nil {
-		return nil, Event{}, time.Time{}, fmt.Errorf("%w: %s reply context", errUndecodable, ch.Name())
+		return ch, Event{}, time.Time{}, fmt.Errorf("%w: %s reply context", errUndecodable, ch.Name())
 	}
 	return ch, Event{ID: se.ID, Type: se.Type, Input: se.Input, Reply: reply, At: se.At}, se.Received, nil
 }
@@ -187,7 +187,7 @@ func (d *Dispatcher) take(ctx context.Context, e StreamEntry) error {
 	if e.Claimed {
 		d.cfg.Metrics.StreamClaimed(ch.Name())
 	}
-	j := job{ch: ch, ev: ev, received: received, done: e.Done}
+	j := job{ch: ch, ev: ev, received: received, done: e.Done, claimed: e.Claimed}
 	// Close closes the queues under the lock, once ctx has ended: an
 	// entry is never sent to a closed queue.
 	d.mu.RLock()
@@ -249,4 +249,24 @@ func (m *Metrics) StreamClaimed(channel string) {
 // Stream for another replica (without a Stream it would be lost).
 func (m *Metrics) StreamReturned(channel string) {
 	m.inc(`vaxbot_stream_returned_total{channel=%q}`, channel)
+}
+
+// sentBefore marks a Stream's event as being delivered, in the shared
+// store of event ids, and reports whether a replica that stopped had
+// marked it already: then its replies may have arrived, and are not sent
+// again (counted "unknown"). A replica killed while it delivered leaves
+// the event to another, which handles it again but never says it twice.
+func (d *Dispatcher) sentBefore(ctx context.Context, j job) bool {
+	if d.cfg.Dedupe == nil || j.ev.ID == "" {
+		return false
+	}
+	name := j.ch.Name()
+	seen, err := d.cfg.Dedupe.Seen(ctx, "sent:"+name+":"+j.ev.ID)
+	if err != nil || !seen || !j.claimed {
+		// A failure of the store sends: a rare second reply beats none.
+		return false
+	}
+	d.cfg.Metrics.Reply(name, "unknown")
+	d.cfg.Logger.Info("replies may have arrived: the replica that stopped was sending them; not sent again", "channel", name, "type", j.ev.Type)
+	return true
 }
