@@ -32,8 +32,7 @@ type ServerConfig struct {
 	// Ops serves /ops/…; without it those paths answer 404.
 	Ops *Ops
 	// Desk serves /desk/…, the operators' desk, an admin route like
-	// /ops/; without it those paths answer 404. Nothing sets it yet: the
-	// desk is not built.
+	// /ops/; without it those paths answer 404 (bot/desk).
 	Desk fasthttp.RequestHandler
 	// AdminApart serves the admin routes (/metrics, /ops/, /desk/ and
 	// pprof at /debug/pprof/) on a listener of their own, ServeAdmin's,

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -41,6 +42,8 @@ type Config struct {
 	ReasonText func(lang, reason string) string
 	// LineName is a line's name in a language; its id without.
 	LineName func(lang, line string) string
+	// CountyName is a county's name in a language; its code without.
+	CountyName func(lang, code string) string
 	// Location is where times are shown (Asia/Taipei when nil).
 	Location *time.Location
 	// IdleTimeout ends a session not used for this long (30 min when 0).
@@ -107,12 +110,14 @@ func New(cfg Config) (*Desk, error) {
 		cfg.Hub = NewHub()
 	}
 	d := &Desk{cfg: cfg, pages: map[string]*template.Template{}, limiter: newLimiter()}
-	used := append([]string(nil), codeKeys...)
+	var err error
+	if d.words, err = shippedWords(); err != nil {
+		return nil, err
+	}
 	layoutSrc, err := fs.ReadFile(templateFiles, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("desk: %w", err)
 	}
-	used = append(used, keysIn(string(layoutSrc))...)
 	layout, err := template.New("layout").Parse(string(layoutSrc))
 	if err != nil {
 		return nil, fmt.Errorf("desk: layout: %w", err)
@@ -122,15 +127,11 @@ func New(cfg Config) (*Desk, error) {
 		if err != nil {
 			return nil, fmt.Errorf("desk: %w", err)
 		}
-		used = append(used, keysIn(string(src))...)
 		t, err := template.Must(layout.Clone()).Parse(string(src))
 		if err != nil {
 			return nil, fmt.Errorf("desk: template %s: %w", name, err)
 		}
 		d.pages[name] = t
-	}
-	if d.words, err = parseWords("data/words.toml", wordsFile, used); err != nil {
-		return nil, err
 	}
 	if d.static, err = fs.Sub(staticFiles, "static"); err != nil {
 		return nil, fmt.Errorf("desk: %w", err)
@@ -139,6 +140,41 @@ func New(cfg Config) (*Desk, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+var (
+	wordsOnce   sync.Once
+	wordsLoaded *words
+	wordsErr    error
+)
+
+// shippedWords loads and checks the words file once: every key the
+// templates (found in their source) and the code use, in every language.
+func shippedWords() (*words, error) {
+	wordsOnce.Do(func() {
+		used := append([]string(nil), codeKeys...)
+		for _, name := range append([]string{"layout"}, pageNames...) {
+			src, err := fs.ReadFile(templateFiles, "templates/"+name+".html")
+			if err != nil {
+				wordsErr = fmt.Errorf("desk: %w", err)
+				return
+			}
+			used = append(used, keysIn(string(src))...)
+		}
+		wordsLoaded, wordsErr = parseWords("data/words.toml", wordsFile, used)
+	})
+	return wordsLoaded, wordsErr
+}
+
+// Text is one of the desk's words in lang (zh-TW or en), placeholders
+// filled from name, value pairs: for the operators command, which speaks
+// of the desk in its words.
+func Text(lang, key string, kv ...string) (string, error) {
+	w, err := shippedWords()
+	if err != nil {
+		return "", err
+	}
+	return w.t(normLang(lang), key, kv...), nil
 }
 
 // codeKeys are the word keys the Go code uses (the templates' are found
@@ -160,6 +196,7 @@ var codeKeys = []string{
 	"find_none", "queue_title", "find_title", "audit_title", "charts_title", "password_title", "login_title",
 	"span_24h", "span_7d", "charts_by_reason", "charts_by_line", "charts_total", "charts_minutes", "charts_no_data",
 	"charts_hours_ago", "charts_now", "ticket_none",
+	"cli_usage", "cli_added", "cli_reset", "cli_exists", "cli_no_operator", "cli_bad_role",
 }
 
 // tr is the words in one language, for templates: {{.L.T "key" "name" value}}.

@@ -24,7 +24,7 @@ type row struct {
 func (d *Desk) view(lang string, t *tickets.Ticket) ticketView {
 	return ticketView{
 		Ref: t.Ref, StatusCode: string(t.Status), Status: d.wordOr(lang, "status_"+string(t.Status), string(t.Status)),
-		Line: d.lineName(lang, t.Line), County: d.dash(lang, t.County), ReasonText: d.reasonText(lang, t.Reason),
+		Line: d.lineName(lang, t.Line), County: d.dash(lang, d.countyName(lang, t.County)), ReasonText: d.reasonText(lang, t.Reason),
 		MaskedID: d.dash(lang, t.MaskedID), Channel: d.wordOr(lang, "channel_"+t.Channel, t.Channel),
 		Lang: d.langName(lang, t.Lang), Created: d.when(lang, t.CreatedAt), CreatedISO: t.CreatedAt.UTC().Format(time.RFC3339),
 		Claimed: d.when(lang, t.ClaimedAt), ClaimedBy: t.ClaimedBy, Closed: d.when(lang, t.ClosedAt), Updated: d.when(lang, t.UpdatedAt),
@@ -60,6 +60,15 @@ func (d *Desk) lineName(lang, line string) string {
 		}
 	}
 	return line
+}
+
+func (d *Desk) countyName(lang, code string) string {
+	if d.cfg.CountyName != nil && code != "" {
+		if n := d.cfg.CountyName(lang, code); n != "" {
+			return n
+		}
+	}
+	return code
 }
 
 func (d *Desk) reasonText(lang, reason string) string {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vaxbot/vaxbot/bot"
+	"github.com/vaxbot/vaxbot/bot/desk"
 	"github.com/vaxbot/vaxbot/bot/line"
 	"github.com/vaxbot/vaxbot/bot/redisstore"
 	"github.com/vaxbot/vaxbot/bot/sqlstore"
@@ -264,8 +265,12 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		dcfg.Channels = channels
 	}
 	disp := bot.NewDispatcher(dcfg)
+	// The desk's live queue wakes on each new ticket of this replica (and
+	// polls the store for the others').
+	hub := desk.NewHub()
 	notifier := bot.NewNotifier(bot.NotifierConfig{
 		Webhook: cfg.HandoffWebhook, Telegram: opsChat(tg, cfg.TelegramOpsChat, logger), Logger: logger, Metrics: metrics,
+		OnTicket: func(bot.Notice) { hub.Publish() },
 	})
 	dataKeyID := ""
 	if sealer != nil {
@@ -289,12 +294,16 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	} else {
 		logger.Info("voice line disabled: set VAXBOT_VOICE_AUTH_TOKEN and VAXBOT_PUBLIC_URL to enable /voice/")
 	}
+	dsk, err := newDesk(cfg, store, hasher, sealer, engine, hub, logger)
+	if err != nil {
+		return nil, err
+	}
 	srv := bot.NewServer(bot.ServerConfig{
 		Channels: channels, Dispatcher: disp, Ops: ops, Voice: phone,
 		Metrics: metrics, Logger: logger, MaxBody: cfg.MaxBody,
 		ReplayWindow: cfg.ReplayWindow, Checks: readyChecks(shared, store, upstream),
-		// The operators' desk, when it is built, is given here as Desk:
-		// an admin route, served with /ops/.
+		// The operators' desk: an admin route, served with /ops/.
+		Desk:       dsk.Handle,
 		AdminApart: cfg.AdminAddr != "",
 	})
 	return &app{server: srv, metrics: metrics, store: store, notifier: notifier, shared: shared, cfg: cfg, logger: logger}, nil
