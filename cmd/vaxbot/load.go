@@ -30,6 +30,7 @@ import (
 // loadOptions are the flags of "vaxbot load".
 type loadOptions struct {
 	target   string        // a running server's base URL; "" = spawn one
+	server   string        // the vaxbot binary spawned; "" = this one
 	people   int           // simulated people talking at once
 	events   int           // stop after this many events
 	duration time.Duration // or after this long
@@ -49,6 +50,7 @@ func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.target, "target", "", "base URL of a running vaxbot serve whose VAXBOT_LINE_API_BASE points at --api-addr (default: start one)")
+	fs.StringVar(&o.server, "server", "", "the vaxbot binary to start as the server, to compare two builds under one load generator (default: this one)")
 	fs.IntVar(&o.people, "people", 200, "simulated people talking at once")
 	fs.IntVar(&o.events, "events", 20000, "stop after this many events")
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "stop after this long")
@@ -139,7 +141,8 @@ type result struct {
 	events, errors   int64
 	elapsed          time.Duration
 	acks, replies    []time.Duration
-	peakRSS          int64 // bytes; 0 when unknown
+	peakRSS          int64         // bytes; 0 when unknown
+	cpu              time.Duration // the server process's CPU time (user and system) during the run; 0 when unknown
 	repliesCompleted bool
 	floor            bool // the bare floor, which the others are compared with
 }
@@ -159,7 +162,7 @@ func load(ctx context.Context, o loadOptions, w io.Writer) error {
 
 	target, stop, pid := o.target, func() {}, 0
 	if target == "" {
-		if target, stop, pid, err = spawnServer(ctx, o.secret, apiURL); err != nil {
+		if target, stop, pid, err = spawnServer(ctx, o.server, o.secret, apiURL); err != nil {
 			return err
 		}
 	}
@@ -186,13 +189,17 @@ func load(ctx context.Context, o loadOptions, w io.Writer) error {
 		if err != nil {
 			return err
 		}
+		cpu0 := cpuTime(floorPID)
 		r := drive(ctx, o, floorURL, waitFor)
+		r.cpu = cpuSince(floorPID, cpu0)
 		r.name, r.repliesCompleted, r.peakRSS = f.name, f.reply, peakRSS(floorPID)
 		r.floor = !f.reply
 		stopFloor()
 		results = append(results, r)
 	}
+	cpu0 := cpuTime(pid)
 	r := drive(ctx, o, target, api)
+	r.cpu = cpuSince(pid, cpu0)
 	r.name = "vaxbot serve, end to end"
 	r.repliesCompleted = true
 	if pid != 0 {
@@ -208,11 +215,14 @@ func load(ctx context.Context, o loadOptions, w io.Writer) error {
 const loadCheckRate = 1_000_000
 
 // spawnServer starts "vaxbot serve" on a free loopback port, configured to
-// reply to the fake API, and waits until it is ready.
-func spawnServer(ctx context.Context, secret, apiURL string) (string, func(), int, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", nil, 0, err
+// reply to the fake API, and waits until it is ready. exe is the vaxbot
+// binary to start; this one when "".
+func spawnServer(ctx context.Context, exe, secret, apiURL string) (string, func(), int, error) {
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return "", nil, 0, err
+		}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -387,6 +397,56 @@ func sendSigned(client *fasthttp.Client, url, secret string, body []byte) bool {
 	return client.Do(req, res) == nil && res.StatusCode() == fasthttp.StatusOK
 }
 
+// clockTick is the unit of the CPU times in /proc/PID/stat (USER_HZ,
+// 100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+// cpuTime reads the user and system CPU time a process has used from
+// /proc; 0 when unknown (no process of ours, not Linux).
+func cpuTime(pid int) time.Duration {
+	if pid == 0 {
+		return 0
+	}
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name, in brackets, may hold spaces: fields count from
+	// after it. utime and stime are fields 14 and 15, the 12th and 13th
+	// after the name.
+	i := bytes.LastIndexByte(raw, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(raw[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(utime+stime) * clockTick
+}
+
+// cpuSince is the CPU time pid used since it had used before; 0 when unknown.
+func cpuSince(pid int, before time.Duration) time.Duration {
+	if now := cpuTime(pid); now > 0 {
+		return now - before
+	}
+	return 0
+}
+
+// cpuPerEvent is the server's CPU time per event answered; "-" when unknown.
+func (r result) cpuPerEvent() string {
+	n := r.events - r.errors
+	if r.cpu <= 0 || n <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f µs", float64(r.cpu.Microseconds())/float64(n))
+}
+
 // peakRSS reads the process's peak resident memory (VmHWM) from /proc.
 func peakRSS(pid int) int64 {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
@@ -414,7 +474,7 @@ func percentile(d []time.Duration, p float64) time.Duration {
 func report(w io.Writer, o loadOptions, results []result) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "load: %d people, at most %d events or %s, rate %s\n", o.people, o.events, o.duration, rateString(o.rate))
-	fmt.Fprintf(&b, "%-34s %9s %7s %10s %10s %10s %10s %9s\n", "", "events/s", "errors", "ack p50", "ack p99", "reply p50", "reply p99", "peak RSS")
+	fmt.Fprintf(&b, "%-34s %9s %9s %7s %10s %10s %10s %10s %9s\n", "", "events/s", "CPU/event", "errors", "ack p50", "ack p99", "reply p50", "reply p99", "peak RSS")
 	var floor float64
 	for _, r := range results {
 		rss := "-"
@@ -425,7 +485,7 @@ func report(w io.Writer, o loadOptions, results []result) {
 		if r.repliesCompleted {
 			rp50, rp99 = ms(percentile(r.replies, 0.5)), ms(percentile(r.replies, 0.99))
 		}
-		fmt.Fprintf(&b, "%-34s %9.0f %7d %10s %10s %10s %10s %9s\n", r.name, r.rate(), r.errors,
+		fmt.Fprintf(&b, "%-34s %9.0f %9s %7d %10s %10s %10s %10s %9s\n", r.name, r.rate(), r.cpuPerEvent(), r.errors,
 			ms(percentile(r.acks, 0.5)), ms(percentile(r.acks, 0.99)), rp50, rp99, rss)
 		if r.floor {
 			floor = r.rate()

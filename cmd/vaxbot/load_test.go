@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -95,9 +96,15 @@ func TestLoadCommand(t *testing.T) {
 			continue
 		}
 		rows++
-		// The name takes 34 columns; then events/s and errors.
-		if f := strings.Fields(l[34:]); len(f) < 2 || f[0] == "0" || f[1] != "0" {
+		// The name takes 34 columns; then events/s, the server's CPU time
+		// per event (read from /proc) and errors.
+		f := strings.Fields(l[34:])
+		if len(f) < 4 || f[0] == "0" || f[3] != "0" {
 			t.Errorf("row %q: no events, or errors", l)
+			continue
+		}
+		if us, err := strconv.Atoi(f[1]); err != nil || us <= 0 || f[2] != "µs" {
+			t.Errorf("row %q: no CPU time per event", l)
 		}
 	}
 	t.Log(out)
