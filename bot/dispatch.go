@@ -45,6 +45,10 @@ type DispatcherConfig struct {
 	// Timeout bounds the handling and delivery of one event (default 55 s,
 	// inside LINE's one-minute reply window).
 	Timeout time.Duration
+	// StallAfter is how long one event may hold its worker (a slow
+	// database, a slow API) before the worker's other people are handed to
+	// a new goroutine (DefaultStallAfter).
+	StallAfter time.Duration
 	// DedupeFor is how long event ids are remembered (default 10 min).
 	DedupeFor time.Duration
 	// Dedupe, when set, remembers event ids in a shared store, so a
@@ -114,6 +118,8 @@ type Dispatcher struct {
 	consumed      chan struct{}
 	// streamDown is set while appending to the Stream fails.
 	streamDown atomic.Bool
+	// stalls are the people whose event a slow back end holds (stall.go).
+	stalls
 }
 
 // ErrOverloaded is returned by Enqueue when a worker's queue is full.
@@ -147,6 +153,9 @@ func NewDispatcher(cfg DispatcherConfig) *Dispatcher {
 	if cfg.DedupeFor <= 0 {
 		cfg.DedupeFor = 10 * time.Minute
 	}
+	if cfg.StallAfter <= 0 {
+		cfg.StallAfter = DefaultStallAfter
+	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
@@ -171,6 +180,7 @@ func NewDispatcher(cfg DispatcherConfig) *Dispatcher {
 	if cfg.Stream != nil {
 		d.consume()
 	}
+	go d.watchStalls()
 	return d
 }
 
@@ -280,11 +290,24 @@ func (d *Dispatcher) work(q chan job, current *atomic.Pointer[job]) {
 			d.lose(j)
 			continue
 		}
-		current.Store(&j)
-		if d.run(j) && j.done != nil {
-			j.done()
+		if d.parked.Load() > 0 && d.park(j) {
+			continue // behind their event that a slow back end holds
 		}
-		current.Store(nil)
+		current.Store(&j)
+		d.runDone(j)
+		if !current.CompareAndSwap(&j, nil) {
+			// The event outlasted StallAfter: another goroutine took
+			// over q (handOver). This one finishes the person's events.
+			d.finishStalled(&j)
+			return
+		}
+	}
+}
+
+// runDone runs j and acknowledges a Stream's entry once it is done.
+func (d *Dispatcher) runDone(j job) {
+	if d.run(j) && j.done != nil {
+		j.done()
 	}
 }
 
@@ -439,6 +462,7 @@ func (d *Dispatcher) Close(ctx context.Context) error {
 				d.lose(*j)
 			}
 		}
+		d.loseStalled()
 	}
 	return d.lostErr()
 }
