@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
-	"github.com/longbridgeapp/opencc"
 	"github.com/vaxbot/vaxbot/knowledge"
 	"golang.org/x/text/unicode/norm"
 )
@@ -388,17 +387,11 @@ func oneEdit(a, b string) bool {
 // simplified folds Traditional characters onto Simplified ones, so 謝謝 and
 // 谢谢 are one phrase.
 var simplified = func() func(string) string {
-	cc, err := opencc.New("t2s")
+	s, err := knowledge.DefaultSimplifier()
 	if err != nil {
 		return func(s string) string { return s }
 	}
-	return func(s string) string {
-		out, err := cc.Convert(s)
-		if err != nil {
-			return s
-		}
-		return out
-	}
+	return s.Convert
 }()
 
 // foldRequest folds text for comparison: NFKC, lower case, Simplified

@@ -1,12 +1,10 @@
 package knowledge
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/longbridgeapp/opencc"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -18,18 +16,18 @@ const maxQueryBytes = 1024
 // full-width letters and digits become ASCII), lower case, Simplified
 // characters folded onto one script, punctuation and symbols dropped.
 type folder struct {
-	t2s *opencc.OpenCC
+	t2s *Simplifier
 }
 
 func newFolder() (*folder, error) {
 	// Traditional→Simplified is many-to-one, so folding both the data and the
 	// query onto Simplified makes 臺/台, 證/证, 號/号 compare equal. The
 	// folded form is internal: nothing a person sees is converted.
-	cc, err := opencc.New("t2s")
+	s, err := DefaultSimplifier()
 	if err != nil {
-		return nil, fmt.Errorf("knowledge: script converter: %w", err)
+		return nil, err
 	}
-	return &folder{t2s: cc}, nil
+	return &folder{t2s: s}, nil
 }
 
 // fold returns the normalised text: runs of letters (with their marks)
@@ -71,9 +69,7 @@ func (f *folder) fold(text string) string {
 	}
 	out := strings.TrimSpace(b.String())
 	if hasHan {
-		if conv, err := f.t2s.Convert(out); err == nil {
-			out = conv
-		}
+		out = f.t2s.Convert(out)
 	}
 	return out
 }
