@@ -60,7 +60,7 @@ func TestLiveQueue(t *testing.T) {
 	}
 	f.d.cfg.Hub.Publish()
 	var got []string
-	timeout := time.After(5 * time.Second)
+	timeout := time.After(15 * time.Second)
 	for !strings.Contains(strings.Join(got, "\n"), `data-ref="NEW-AAA"`) {
 		select {
 		case l, ok := <-lines:
@@ -69,7 +69,7 @@ func TestLiveQueue(t *testing.T) {
 			}
 			got = append(got, l)
 		case <-timeout:
-			t.Fatalf("no event within 5 s: %q", got)
+			t.Fatalf("no event within 15 s: %q", got)
 		}
 	}
 	all := strings.Join(got, "\n")
