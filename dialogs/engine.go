@@ -72,6 +72,10 @@ type Config struct {
 	// item id), ("abstain", ""), ("outcome", diagnosis), ("handoff", line).
 	// The values never hold personal data, so they can be metric labels.
 	Observe func(kind, value string)
+	// Picture, when set, is the public URL of the named picture
+	// (PictureCard) in lang, or "" when there is none: the card is shown
+	// with QA item 1 and where the form asks for the card number.
+	Picture func(name string, lang Lang) string
 }
 
 // ChannelLimit limits number checks per channel in total, across people:
@@ -412,6 +416,7 @@ func (t *turn) prompt() {
 		t.say(Reply{Text: t.w(wVerifyAskCard), Speech: t.w(wVerifyAskCardSpoken), Choices: []Choice{
 			{Label: t.w(wChoiceNoCard), Payload: PayloadVerify(VerifyNoCard)}, t.cancelChoice(),
 		}})
+		t.withCard()
 	case NodeCounty:
 		t.askCounty()
 	case NodeCallbackAsk:

@@ -113,6 +113,14 @@ const (
 	wGroupNote                 = "group_note"
 	wChoicePrivateChat         = "choice_private_chat"
 	wUnsupportedMessage        = "unsupported_message"
+	wCardPicture               = "card_picture"
+	wFeedbackAsk               = "feedback_ask"
+	wChoiceHelpful             = "choice_helpful"
+	wChoiceNotHelpful          = "choice_not_helpful"
+	wFeedbackThanks            = "feedback_thanks"
+	wFeedbackSorry             = "feedback_sorry"
+	wStickerReply              = "sticker_reply"
+	wPhotoReply                = "photo_reply"
 	wLangName                  = "lang_name"
 	wVoiceHello                = "voice_hello"
 	wVoiceWelcome              = "voice_welcome"
@@ -130,7 +138,7 @@ var wordKeys = []string{
 	wWelcome, wMenu, wChoiceVerify, wChoicePerson, wChoiceMenu, wChoiceOtherLang, wLangSwitched, wAnswerMore, wDidYouMean, wNoMatch, wNoMatchAgain, wVerifyAskID, wVerifyConfirm, wKindNational, wKindArcNew, wKindArcOld, wChoiceYes, wChoiceReenter, wVerifyAskCard, wChoiceNoCard, wChoiceCancel, wInvalidEntry, wTooManyInvalid, wRateLimited, wRegistryUnavailable, wFormCancelled, wNumbersCleared, wOutcomeVerified, wOutcomeCardTooNew, wOutcomeVerifiedRecordMoved, wOutcomeUseNumberOnCard, wOutcomeCardShowsOldNumber, wChoiceReplacedStillFails,
 	wSmalltalkThanks, wSmalltalkBye, wSmalltalkOK, wSmalltalkGreeting, wFormResumeID, wFormResumeCard, wCountyWhich, wVerifyCardKept, WordNumberDeleted,
 	wTicketHoldsQuestion, wTicketHoldsCounty, wTicketHoldsID, wTicketHoldsChat, wListPair, wListLast,
-	wChoiceLanguage, wLangMenu, wChoiceLine1955, wChoiceLineNIA, wPersonAskForeign, wReasonWithEnglish, wOutcomeUseNewNumber, wOutcomeDuplicateID, wOutcomeMismatch, wMismatchAgain, wChoiceReadQA, wChoiceCheckAgain, wPersonAsk, wChoiceLine1922, wChoiceLineNHIA, wChoiceLineCounty, wCountyAsk, wCountyUnknown, wCountyLine, wTicketRef, wHandoff, wHandoffCountyUnconfigured, wExpired, wStaleChoice, wReasonAsked, wReasonNoMatch, wReasonInvalidEntries, wReasonRateLimited, wReasonRegistryUnavailable, wReasonMismatchTwice, wReasonNoCard, wReasonDuplicateID, wReasonFaq, wReasonIDFailures, wChannelBusy, wIDPaused, wChoiceCallback, wCallbackConsent, wChoiceCallbackYes, wChoiceCallbackNo, wCallbackAskPhone, wCallbackAskTime, wWhenMorning, wWhenAfternoon, wWhenEvening, wWhenAny, wCallbackDone, wCallbackDeclined, wCallbackFailed, wVerifyAskIDSpoken, wVerifyAskCardSpoken, wVerifyConfirmSpoken, wTurnFailed, wTicketFailed, wGroupNote, wChoicePrivateChat, wUnsupportedMessage, wLangName, wVoiceHello, wVoiceWelcome, wVoiceInvalidChoice, wVoiceNoInput, wVoiceNotUnderstood, wVoiceDialFailed, wVoiceDialFailedNoCallback, wVoiceCallbackDone, wVoiceGoodbye,
+	wChoiceLanguage, wLangMenu, wChoiceLine1955, wChoiceLineNIA, wPersonAskForeign, wReasonWithEnglish, wOutcomeUseNewNumber, wOutcomeDuplicateID, wOutcomeMismatch, wMismatchAgain, wChoiceReadQA, wChoiceCheckAgain, wPersonAsk, wChoiceLine1922, wChoiceLineNHIA, wChoiceLineCounty, wCountyAsk, wCountyUnknown, wCountyLine, wTicketRef, wHandoff, wHandoffCountyUnconfigured, wExpired, wStaleChoice, wReasonAsked, wReasonNoMatch, wReasonInvalidEntries, wReasonRateLimited, wReasonRegistryUnavailable, wReasonMismatchTwice, wReasonNoCard, wReasonDuplicateID, wReasonFaq, wReasonIDFailures, wChannelBusy, wIDPaused, wChoiceCallback, wCallbackConsent, wChoiceCallbackYes, wChoiceCallbackNo, wCallbackAskPhone, wCallbackAskTime, wWhenMorning, wWhenAfternoon, wWhenEvening, wWhenAny, wCallbackDone, wCallbackDeclined, wCallbackFailed, wVerifyAskIDSpoken, wVerifyAskCardSpoken, wVerifyConfirmSpoken, wTurnFailed, wTicketFailed, wGroupNote, wChoicePrivateChat, wUnsupportedMessage, wCardPicture, wFeedbackAsk, wChoiceHelpful, wChoiceNotHelpful, wFeedbackThanks, wFeedbackSorry, wStickerReply, wPhotoReply, wLangName, wVoiceHello, wVoiceWelcome, wVoiceInvalidChoice, wVoiceNoInput, wVoiceNotUnderstood, wVoiceDialFailed, wVoiceDialFailedNoCallback, wVoiceCallbackDone, wVoiceGoodbye,
 }
 
 // kindWords names each kind of ID.

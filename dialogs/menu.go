@@ -52,6 +52,9 @@ func (t *turn) answer(it *knowledge.Item) {
 	t.s.Topic, t.s.Misses = it.ID, 0
 	t.e.cfg.Observe("answer", it.ID)
 	t.sayTopic(it.Title(t.s.Lang), it.Answer(t.s.Lang), it.Spoken(t.s.Lang), it.FollowUps)
+	if it.ID == cardItem {
+		t.withCard()
+	}
 }
 
 // sayTopic shows a QA answer or a near-domain referral: its title and text,

@@ -146,7 +146,21 @@ type Reply struct {
 	// Page, on the last reply of a turn on the phone, is the page of the
 	// turn's choices to read (KeyPage).
 	Page int
+	// Image, when set, is a picture to show after Text (a chat channel
+	// with a public URL; the phone line ignores it).
+	Image *Image
 }
+
+// Image is a picture a chat channel shows: its public URL and a caption
+// in the reply's language.
+type Image struct {
+	URL     string
+	Caption string
+}
+
+// PictureCard names the illustration of the NHI card's front with the
+// card number's place highlighted (Config.Picture).
+const PictureCard = "card"
 
 // Expect is the kind of entry a prompt waits for.
 type Expect string
