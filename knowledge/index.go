@@ -20,7 +20,9 @@ const (
 
 type posting struct {
 	doc int32
-	tf  float32
+	// w is the term's BM25 weight in the document before its idf:
+	// tf·(k1+1) / (tf + k1·(1 − b + b·len/avgLen)), computed once at build.
+	w float32
 }
 
 // bm25 is one collection of documents scored by Okapi BM25.
@@ -53,7 +55,7 @@ func newBM25(docs [][]string) *bm25 {
 			tf[id]++
 		}
 		for id, n := range tf {
-			ix.postings[id] = append(ix.postings[id], posting{doc: int32(d), tf: n})
+			ix.postings[id] = append(ix.postings[id], posting{doc: int32(d), w: n}) // tf until weighed below
 			df[id]++
 		}
 		ix.lens[d] = float32(len(toks))
@@ -66,6 +68,13 @@ func newBM25(docs [][]string) *bm25 {
 		ix.idf[id] = float32(math.Log(1 + (n-float64(df[id])+0.5)/(float64(df[id])+0.5)))
 	}
 	ix.unknownIDF = float32(math.Log(1 + (n-0.5)/1.5))
+	for _, ps := range ix.postings {
+		for i, p := range ps {
+			tf := p.w
+			norm := bm25K1 * (1 - bm25B + bm25B*ix.lens[p.doc]/ix.avgLen)
+			ps[i].w = tf * (bm25K1 + 1) / (tf + norm)
+		}
+	}
 	return ix
 }
 
@@ -83,8 +92,7 @@ func (ix *bm25) score(query []string, scores []float32, unknownWeight float32) f
 		idf := ix.idf[id]
 		best += idf * (bm25K1 + 1)
 		for _, p := range ix.postings[id] {
-			norm := bm25K1 * (1 - bm25B + bm25B*ix.lens[p.doc]/ix.avgLen)
-			scores[p.doc] += idf * p.tf * (bm25K1 + 1) / (p.tf + norm)
+			scores[p.doc] += idf * p.w
 		}
 	}
 	return best
