@@ -3,6 +3,7 @@ package line
 import (
 	"encoding/json"
 	"hash/maphash"
+	"net/url"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -22,11 +23,13 @@ const (
 )
 
 // render turns one turn's replies into at most five LINE messages. Every
-// reply is a text message (split when long); the turn's choices and tel:
-// links become quick reply items of the last message, or, when there are
-// more than 13, a Flex carousel of buttons.
+// reply is a text message (split when long), followed by its picture as an
+// image message; the turn's choices and tel: links become quick reply
+// items of the last message, or, when there are more than 13, a Flex
+// carousel of buttons. Over five messages, pictures go first, then the
+// tail of the text shares the last bubble.
 func render(replies []dialogs.Reply) []messaging_api.MessageInterface {
-	var texts []string
+	var parts []part
 	var choices []dialogs.Choice
 	var links []dialogs.Link
 	for _, r := range replies {
@@ -38,7 +41,12 @@ func render(replies []dialogs.Reply) []messaging_api.MessageInterface {
 				links = append(links, l)
 			}
 		}
-		texts = append(texts, split(text, maxTextRunes)...)
+		for _, t := range split(text, maxTextRunes) {
+			parts = append(parts, part{text: t})
+		}
+		if r.Image != nil && imageURL(r.Image.URL) {
+			parts = append(parts, part{image: r.Image.URL})
+		}
 		choices = append(choices, r.Choices...)
 	}
 	var carousel *messaging_api.FlexMessage
@@ -50,14 +58,26 @@ func render(replies []dialogs.Reply) []messaging_api.MessageInterface {
 	if carousel != nil {
 		room--
 	}
-	if len(texts) > room {
+	for i := len(parts) - 1; i >= 0 && len(parts) > room; i-- {
+		if parts[i].image != "" {
+			parts = append(parts[:i], parts[i+1:]...)
+		}
+	}
+	if len(parts) > room {
 		// Keep within the per-call limit: the tail shares the last bubble.
-		tail := strings.Join(texts[room-1:], "\n\n")
-		texts = append(texts[:room-1], split(tail, maxTextRunes)[0])
+		var tail []string
+		for _, p := range parts[room-1:] {
+			tail = append(tail, p.text)
+		}
+		parts = append(parts[:room-1], part{text: split(strings.Join(tail, "\n\n"), maxTextRunes)[0]})
 	}
 	var msgs []messaging_api.MessageInterface
-	for _, t := range texts {
-		msgs = append(msgs, &messaging_api.TextMessage{Text: t})
+	for _, p := range parts {
+		if p.image != "" {
+			msgs = append(msgs, &messaging_api.ImageMessage{OriginalContentUrl: p.image, PreviewImageUrl: p.image})
+			continue
+		}
+		msgs = append(msgs, &messaging_api.TextMessage{Text: p.text})
 	}
 	if carousel != nil {
 		msgs = append(msgs, carousel)
@@ -66,11 +86,30 @@ func render(replies []dialogs.Reply) []messaging_api.MessageInterface {
 		switch m := msgs[len(msgs)-1].(type) {
 		case *messaging_api.TextMessage:
 			m.QuickReply = qr
+		case *messaging_api.ImageMessage:
+			m.QuickReply = qr
 		case *messaging_api.FlexMessage:
 			m.QuickReply = qr
 		}
 	}
 	return msgs
+}
+
+// part is one message of a turn: a text or a picture's URL.
+type part struct {
+	text  string
+	image string
+}
+
+// maxImageURL is LINE's limit on an image message's URLs, in characters.
+const maxImageURL = 2000
+
+// imageURL reports whether LINE takes u as an image message's URL: HTTPS,
+// under 2,000 characters. The server's picture (a PNG well under 1 MB)
+// serves as both the image and its preview.
+func imageURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && p.Scheme == "https" && p.Host != "" && utf8.RuneCountInString(u) < maxImageURL
 }
 
 func quickReply(choices []dialogs.Choice, links []dialogs.Link) *messaging_api.QuickReply {
@@ -194,6 +233,10 @@ func (rc *renderCache) get(replies []dialogs.Reply) []messaging_api.MessageInter
 			h.WriteByte(2)
 			h.WriteString(l.URL)
 			h.WriteByte(0)
+		}
+		if r.Image != nil {
+			h.WriteString(r.Image.URL)
+			h.WriteByte(4)
 		}
 		h.WriteByte(3)
 	}
