@@ -22,6 +22,9 @@ const (
 	// maxText is Telegram's limit on a message's text, in UTF-16 code units
 	// (Telegram counts characters that way; it is never fewer than runes).
 	maxText = 4096
+	// maxCaption is Telegram's limit on a photo's caption, in UTF-16 code
+	// units.
+	maxCaption = 1024
 	// maxCallbackData is Telegram's limit on callback_data, in bytes.
 	maxCallbackData = 64
 	// shortLabel is the longest label (in runes) that still fits two
@@ -180,9 +183,11 @@ func (c *Channel) deletedNotice(lang dialogs.Lang) string {
 	return c.words.T(lang, dialogs.WordNumberDeleted)
 }
 
-// message is one sendMessage call.
+// message is one sendMessage call, or with photo one sendPhoto call
+// (text its caption).
 type message struct {
 	text   string
+	photo  string
 	markup *models.InlineKeyboardMarkup
 }
 
@@ -250,8 +255,25 @@ func (c *Channel) render(r dialogs.Reply) []message {
 	for i, s := range chunks {
 		msgs[i].text = s
 	}
+	if img := r.Image; img != nil && photoURL(img.URL) {
+		msgs = append(msgs, message{photo: img.URL, text: caption(img.Caption)})
+	}
 	msgs[len(msgs)-1].markup = markup
 	return msgs
+}
+
+// photoURL reports whether u is a URL Telegram can fetch a photo from.
+func photoURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "https" || p.Scheme == "http") && p.Host != ""
+}
+
+// caption cuts s to Telegram's caption limit.
+func caption(s string) string {
+	if parts := split(s, maxCaption); len(parts) > 0 {
+		return parts[0]
+	}
+	return ""
 }
 
 // telLine shows a telephone link: its label, with the number added when the
@@ -316,6 +338,9 @@ func utf16Len(s string) int {
 // send sends one message to the event's chat and forum topic, with
 // retries.
 func (c *Channel) send(ctx context.Context, t *target, m message) error {
+	if m.photo != "" {
+		return c.sendPhoto(ctx, t, m)
+	}
 	p := &tgbot.SendMessageParams{
 		ChatID:             t.chatID,
 		MessageThreadID:    t.threadID,
@@ -329,6 +354,30 @@ func (c *Channel) send(ctx context.Context, t *target, m message) error {
 		_, err := c.api.SendMessage(ctx, p)
 		return err
 	}, func() { c.count("retried") })
+	return c.sent(err)
+}
+
+// sendPhoto sends a picture by its URL (Telegram fetches it), with its
+// caption and keyboard.
+func (c *Channel) sendPhoto(ctx context.Context, t *target, m message) error {
+	p := &tgbot.SendPhotoParams{
+		ChatID:          t.chatID,
+		MessageThreadID: t.threadID,
+		Photo:           &models.InputFileString{Data: m.photo},
+		Caption:         m.text,
+	}
+	if m.markup != nil {
+		p.ReplyMarkup = m.markup
+	}
+	err := c.call(ctx, "sendPhoto", func(ctx context.Context) error {
+		_, err := c.api.SendPhoto(ctx, p)
+		return err
+	}, func() { c.count("retried") })
+	return c.sent(err)
+}
+
+// sent counts a send's result.
+func (c *Channel) sent(err error) error {
 	switch {
 	case errors.Is(err, bot.ErrDeliveryUnknown):
 		c.count("unknown")
@@ -371,7 +420,7 @@ func (c *Channel) call(ctx context.Context, method string, do func(context.Conte
 			return nil
 		}
 		last = err
-		if method == "sendMessage" && status == 0 && mayHaveArrived(err) {
+		if (method == "sendMessage" || method == "sendPhoto") && status == 0 && mayHaveArrived(err) {
 			return fmt.Errorf("%w: %w", bot.ErrDeliveryUnknown, errorf(method, status, err))
 		}
 		wait, again := retryAfter(ctx, status, err, attempt)

@@ -142,6 +142,20 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 			"text":       form["text"],
 		})
 		writeJSON(w, 200, `{"ok":true,"result":`+string(result)+`}`)
+	case "sendPhoto":
+		if msg := checkSendPhoto(form); msg != "" {
+			writeJSON(w, 400, fmt.Sprintf(`{"ok":false,"error_code":400,"description":%q}`, msg))
+			return
+		}
+		chatID, _ := strconv.ParseInt(form["chat_id"], 10, 64)
+		result, _ := json.Marshal(map[string]any{
+			"message_id": id,
+			"chat":       map[string]any{"id": chatID, "type": "private"},
+			"date":       time.Now().Unix(),
+			"photo":      []map[string]any{{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 1040, "height": 656}},
+			"caption":    form["caption"],
+		})
+		writeJSON(w, 200, `{"ok":true,"result":`+string(result)+`}`)
 	case "getMe":
 		writeJSON(w, 200, `{"ok":true,"result":{"id":7000000001,"is_bot":true,"first_name":"VaxBot","username":"`+fakeUsername+`","can_join_groups":true,"can_read_all_group_messages":false,"supports_inline_queries":false}}`)
 	case "deleteMessage", "answerCallbackQuery":
@@ -194,6 +208,24 @@ func checkSendMessage(form map[string]string) string {
 				}
 			}
 		}
+	}
+	return ""
+}
+
+// checkSendPhoto returns Telegram's description for a sendPhoto it would
+// refuse, or "": a photo is a URL here (the channel never uploads).
+func checkSendPhoto(form map[string]string) string {
+	if _, err := strconv.ParseInt(form["chat_id"], 10, 64); err != nil {
+		return "Bad Request: chat not found"
+	}
+	if u := form["photo"]; !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return "Bad Request: wrong remote file identifier specified"
+	}
+	if len(utf16.Encode([]rune(form["caption"]))) > 1024 {
+		return "Bad Request: message caption is too long"
+	}
+	if rm, ok := form["reply_markup"]; ok && !json.Valid([]byte(rm)) {
+		return "Bad Request: can't parse reply keyboard markup JSON object"
 	}
 	return ""
 }
