@@ -3,20 +3,27 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"hash"
 	"io"
 	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+	"github.com/patrickmn/go-cache"
 	"github.com/valyala/fasthttp"
 	"github.com/vaxbot/vaxbot/bot/line"
 )
@@ -33,6 +40,7 @@ func runLoadFloor(ctx context.Context, args []string, _ io.Reader, stdout, stder
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
 	secret := fs.String("secret", "load-test-secret", "LINE channel secret")
 	replyAPI := fs.String("reply-api", "", "with a Messaging API base URL: also send one fixed reply per event there")
+	bare := fs.Bool("bare", false, "the bare floor: HMAC-SHA256 over the body, encoding/json into a minimal struct and go-cache dedupe, no SDK; with --reply-api, replies through a pooled fasthttp client")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -44,7 +52,11 @@ func runLoadFloor(ctx context.Context, args []string, _ io.Reader, stdout, stder
 		fmt.Fprintln(stderr, "vaxbot load-floor:", err)
 		return 1
 	}
-	stop, err := serveFloor(ln, *secret, *replyAPI)
+	serve := serveFloor
+	if *bare {
+		serve = serveBareFloor
+	}
+	stop, err := serve(ln, *secret, *replyAPI)
 	if err != nil {
 		ln.Close()
 		fmt.Fprintln(stderr, "vaxbot load-floor:", err)
@@ -116,14 +128,84 @@ func serveFloor(ln net.Listener, secret, replyAPI string) (stop func(), err erro
 	return func() { srv.Shutdown(); wg.Wait() }, nil
 }
 
-// spawnFloor starts "vaxbot load-floor" and returns its base URL, a
-// function that stops it, and its process id.
-func spawnFloor(ctx context.Context, secret, replyAPI string) (string, func(), int, error) {
+// bareBody is all of a webhook body the bare floor reads.
+type bareBody struct {
+	Events []struct {
+		ReplyToken     string `json:"replyToken"`
+		WebhookEventID string `json:"webhookEventId"`
+	} `json:"events"`
+}
+
+// serveBareFloor serves on ln the least a webhook server written without
+// the SDK does, independently of vaxbot's code: the signature (HMAC-SHA256
+// of the body, from a pool of MACs), the body parsed by encoding/json into
+// a minimal struct, each event id remembered in go-cache so a redelivery
+// is dropped. With replyAPI set it also replies to each event, after the
+// webhook is answered, through one pooled fasthttp client: the least a
+// bot that answers must do, with nothing between it and the wire.
+func serveBareFloor(ln net.Listener, secret, replyAPI string) (stop func(), err error) {
+	macs := sync.Pool{New: func() any { return hmac.New(sha256.New, []byte(secret)) }}
+	seen := cache.New(10*time.Minute, time.Minute)
+	client := &fasthttp.Client{MaxConnsPerHost: 1024, MaxIdleConnDuration: time.Minute}
+	replyURL := strings.TrimSuffix(replyAPI, "/") + "/v2/bot/message/reply"
+	var wg sync.WaitGroup
+	srv := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {
+		body := ctx.PostBody()
+		sig, err := base64.StdEncoding.DecodeString(string(ctx.Request.Header.Peek("X-Line-Signature")))
+		mac := macs.Get().(hash.Hash)
+		mac.Reset()
+		mac.Write(body)
+		ok := err == nil && hmac.Equal(mac.Sum(nil), sig)
+		macs.Put(mac)
+		if !ok {
+			ctx.SetStatusCode(fasthttp.StatusUnauthorized)
+			return
+		}
+		var cb bareBody
+		if err := json.Unmarshal(body, &cb); err != nil {
+			ctx.SetStatusCode(fasthttp.StatusBadRequest)
+			return
+		}
+		ctx.SetBodyString("ok")
+		for _, ev := range cb.Events {
+			if ev.WebhookEventID != "" && seen.Add(ev.WebhookEventID, struct{}{}, cache.DefaultExpiration) != nil {
+				continue // a redelivery
+			}
+			if replyAPI == "" || ev.ReplyToken == "" {
+				continue
+			}
+			token := ev.ReplyToken
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+				defer fasthttp.ReleaseRequest(req)
+				defer fasthttp.ReleaseResponse(res)
+				req.Header.SetMethod(fasthttp.MethodPost)
+				req.SetRequestURI(replyURL)
+				req.Header.Set("Authorization", "Bearer load-test-token")
+				req.Header.SetContentType("application/json")
+				b := append([]byte(`{"replyToken":`), strconv.Quote(token)...)
+				req.SetBodyRaw(append(b, `,"messages":[{"type":"text","text":"ok"}]}`...))
+				_ = client.DoTimeout(req, res, 10*time.Second)
+			}()
+		}
+	}}
+	go srv.Serve(ln)
+	return func() { srv.Shutdown(); wg.Wait() }, nil
+}
+
+// spawnFloor starts "vaxbot load-floor" (with --bare when bare) and
+// returns its base URL, a function that stops it, and its process id.
+func spawnFloor(ctx context.Context, secret, replyAPI string, bare bool) (string, func(), int, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", nil, 0, err
 	}
 	args := []string{"load-floor", "--secret", secret}
+	if bare {
+		args = append(args, "--bare")
+	}
 	if replyAPI != "" {
 		args = append(args, "--reply-api", replyAPI)
 	}

@@ -37,6 +37,9 @@ type loadOptions struct {
 	rate     float64       // events per second in total; 0 = as fast as replies come
 	secret   string
 	floor    bool
+	// bareFloors also measures the bare floor and the bare reply floor
+	// (no SDK), the headline's yardstick.
+	bareFloors bool
 	// replyFloor also measures the least a replying bot does end to end.
 	replyFloor bool
 	apiAddr    string
@@ -56,6 +59,7 @@ func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "stop after this long")
 	fs.Float64Var(&o.rate, "rate", 0, "events per second in total (0: each person sends as soon as answered)")
 	fs.StringVar(&o.secret, "secret", "load-test-secret", "LINE channel secret shared with the server")
+	fs.BoolVar(&o.bareFloors, "bare-floors", true, "also measure the bare floors, written without the SDK: fasthttp, HMAC-SHA256, encoding/json into a minimal struct and go-cache dedupe, then the same plus one reply per event through a pooled fasthttp client (the headline ratio's yardstick)")
 	fs.BoolVar(&o.floor, "floor", true, "also measure the floor: a bare fasthttp handler that checks the signature and parses the JSON")
 	fs.BoolVar(&o.replyFloor, "reply-floor", true, "also measure the reply floor: the floor plus one fixed reply per event through the SDK's messaging client, end to end")
 	fs.StringVar(&o.apiAddr, "api-addr", "127.0.0.1:0", "loopback address of the fake LINE API")
@@ -144,8 +148,20 @@ type result struct {
 	peakRSS          int64         // bytes; 0 when unknown
 	cpu              time.Duration // the server process's CPU time (user and system) during the run; 0 when unknown
 	repliesCompleted bool
-	floor            bool // the bare floor, which the others are compared with
+	kind             floorKind // which floor; serveRun for the server
 }
+
+// floorKind names the runs a load test compares.
+type floorKind int
+
+// The runs: the server, and the floors it is compared with.
+const (
+	serveRun       floorKind = iota
+	bareFloor                // fasthttp, HMAC, encoding/json into a minimal struct, go-cache dedupe
+	bareReplyFloor           // the bare floor and one reply per event through a pooled fasthttp client
+	sdkFloor                 // the signature and the body parsed with the LINE SDK
+	sdkReplyFloor            // the SDK floor and one reply per event through the SDK's client
+)
 
 func (r result) rate() float64 { return float64(r.events-r.errors) / r.elapsed.Seconds() }
 
@@ -170,12 +186,15 @@ func load(ctx context.Context, o loadOptions, w io.Writer) error {
 
 	var results []result
 	floors := []struct {
-		on    bool
-		name  string
-		reply bool
+		on          bool
+		kind        floorKind
+		name        string
+		reply, bare bool
 	}{
-		{o.floor, "floor: signature + JSON parse only", false},
-		{o.replyFloor, "reply floor: + one SDK reply", true},
+		{o.bareFloors, bareFloor, "bare floor: HMAC + JSON + dedupe", false, true},
+		{o.bareFloors, bareReplyFloor, "bare reply floor: + fasthttp reply", true, true},
+		{o.floor, sdkFloor, "floor: signature + JSON parse only", false, false},
+		{o.replyFloor, sdkReplyFloor, "reply floor: + one SDK reply", true, false},
 	}
 	for _, f := range floors {
 		if !f.on {
@@ -185,7 +204,7 @@ func load(ctx context.Context, o loadOptions, w io.Writer) error {
 		if f.reply {
 			replyAPI, waitFor = apiURL, api
 		}
-		floorURL, stopFloor, floorPID, err := spawnFloor(ctx, o.secret, replyAPI)
+		floorURL, stopFloor, floorPID, err := spawnFloor(ctx, o.secret, replyAPI, f.bare)
 		if err != nil {
 			return err
 		}
@@ -193,7 +212,7 @@ func load(ctx context.Context, o loadOptions, w io.Writer) error {
 		r := drive(ctx, o, floorURL, waitFor)
 		r.cpu = cpuSince(floorPID, cpu0)
 		r.name, r.repliesCompleted, r.peakRSS = f.name, f.reply, peakRSS(floorPID)
-		r.floor = !f.reply
+		r.kind = f.kind
 		stopFloor()
 		results = append(results, r)
 	}
@@ -438,6 +457,12 @@ func cpuSince(pid int, before time.Duration) time.Duration {
 	return 0
 }
 
+// cpuRatio is how many times f's CPU time per event r takes.
+func cpuRatio(r, f result) float64 {
+	per := func(x result) float64 { return float64(x.cpu) / float64(max(x.events-x.errors, 1)) }
+	return per(r) / per(f)
+}
+
 // cpuPerEvent is the server's CPU time per event answered; "-" when unknown.
 func (r result) cpuPerEvent() string {
 	n := r.events - r.errors
@@ -475,7 +500,7 @@ func report(w io.Writer, o loadOptions, results []result) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "load: %d people, at most %d events or %s, rate %s\n", o.people, o.events, o.duration, rateString(o.rate))
 	fmt.Fprintf(&b, "%-34s %9s %9s %7s %10s %10s %10s %10s %9s\n", "", "events/s", "CPU/event", "errors", "ack p50", "ack p99", "reply p50", "reply p99", "peak RSS")
-	var floor float64
+	rates := map[floorKind]result{}
 	for _, r := range results {
 		rss := "-"
 		if r.peakRSS > 0 {
@@ -487,11 +512,18 @@ func report(w io.Writer, o loadOptions, results []result) {
 		}
 		fmt.Fprintf(&b, "%-34s %9.0f %9s %7d %10s %10s %10s %10s %9s\n", r.name, r.rate(), r.cpuPerEvent(), r.errors,
 			ms(percentile(r.acks, 0.5)), ms(percentile(r.acks, 0.99)), rp50, rp99, rss)
-		if r.floor {
-			floor = r.rate()
-		} else if floor > 0 {
-			fmt.Fprintf(&b, "  = %.0f %% of the floor\n", 100*r.rate()/floor)
+		if f, ok := rates[sdkFloor]; ok && r.kind != bareFloor && r.kind != bareReplyFloor && r.kind != sdkFloor {
+			fmt.Fprintf(&b, "  = %.0f %% of the floor\n", 100*r.rate()/f.rate())
 		}
+		if f, ok := rates[bareReplyFloor]; ok && r.kind == serveRun {
+			// The headline: against the least a replying bot does.
+			fmt.Fprintf(&b, "  = %.0f %% of the bare reply floor's events/s", 100*r.rate()/f.rate())
+			if r.cpu > 0 && f.cpu > 0 {
+				fmt.Fprintf(&b, ", %.1f× its CPU per event", cpuRatio(r, f))
+			}
+			b.WriteString("\n")
+		}
+		rates[r.kind] = r
 	}
 	w.Write(b.Bytes())
 }

@@ -31,24 +31,31 @@ func TestLoadDrivesTheRealServer(t *testing.T) {
 		t.Errorf("fake API saw %d replies, want 120", got)
 	}
 	var out strings.Builder
-	report(&out, o, []result{{name: "floor", events: 50, elapsed: time.Second, floor: true}, {name: "vaxbot", events: 120, elapsed: time.Second, repliesCompleted: true}})
+	report(&out, o, []result{{name: "floor", events: 50, elapsed: time.Second, kind: sdkFloor}, {name: "vaxbot", events: 120, elapsed: time.Second, repliesCompleted: true}})
 	if !strings.Contains(out.String(), "240 % of the floor") {
 		t.Errorf("report:\n%s", out.String())
 	}
 }
 
-// TestFloors drives both floors: the bare one answers every signed webhook
-// and refuses a forged one; the reply floor also replies to each event.
+// TestFloors drives the floors, the SDK's and the bare ones: each answers
+// every signed webhook and refuses a forged one; the reply floors also
+// reply to each event.
 func TestFloors(t *testing.T) {
 	api := &fakeAPI{}
 	apiSrv := httptest.NewServer(api)
 	defer apiSrv.Close()
-	for _, replyAPI := range []string{"", apiSrv.URL} {
+	for _, tc := range []struct {
+		replyAPI string
+		serve    func(net.Listener, string, string) (func(), error)
+	}{
+		{"", serveFloor}, {apiSrv.URL, serveFloor}, {"", serveBareFloor}, {apiSrv.URL, serveBareFloor},
+	} {
+		replyAPI := tc.replyAPI
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
 		}
-		stop, err := serveFloor(ln, "load-secret", replyAPI)
+		stop, err := tc.serve(ln, "load-secret", replyAPI)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,8 +73,8 @@ func TestFloors(t *testing.T) {
 		}
 		stop()
 	}
-	if got := api.replies.Load(); got != 50 {
-		t.Errorf("the reply floor sent %d replies, want 50", got)
+	if got := api.replies.Load(); got != 100 {
+		t.Errorf("the reply floors sent %d replies, want 50 each", got)
 	}
 }
 
@@ -92,7 +99,8 @@ func TestLoadCommand(t *testing.T) {
 	}
 	rows := 0
 	for _, l := range strings.Split(out, "\n") {
-		if !strings.HasPrefix(l, "floor: ") && !strings.HasPrefix(l, "reply floor: ") && !strings.HasPrefix(l, "vaxbot serve, ") {
+		if !strings.HasPrefix(l, "floor: ") && !strings.HasPrefix(l, "reply floor: ") && !strings.HasPrefix(l, "vaxbot serve, ") &&
+			!strings.HasPrefix(l, "bare floor: ") && !strings.HasPrefix(l, "bare reply floor: ") {
 			continue
 		}
 		rows++
@@ -108,7 +116,8 @@ func TestLoadCommand(t *testing.T) {
 		}
 	}
 	t.Log(out)
-	if rows != 3 || strings.Count(out, "% of the floor") != 2 {
+	if rows != 5 || strings.Count(out, "% of the floor") != 2 || !strings.Contains(out, "% of the bare reply floor's events/s") ||
+		!strings.Contains(out, "× its CPU per event") {
 		t.Fatalf("report:\n%s", out)
 	}
 	if !strings.Contains(out, "MiB") {
