@@ -90,6 +90,9 @@ type job struct {
 	done func()
 	// claimed: a Stream's entry taken over from a replica that stopped.
 	claimed bool
+	// delivering, set by the worker's goroutine, is true while the
+	// replies are on their way to the platform (stall.go).
+	delivering *atomic.Bool
 }
 
 // Dispatcher runs events through the conversation, one at a time per person
@@ -285,6 +288,7 @@ func fnv32a(s string) uint32 {
 // counted lost, not started.
 func (d *Dispatcher) work(q chan job, current *atomic.Pointer[job]) {
 	defer d.wg.Done()
+	var delivering atomic.Bool
 	for j := range q {
 		if d.baseCtx.Err() != nil {
 			d.lose(j)
@@ -293,8 +297,10 @@ func (d *Dispatcher) work(q chan job, current *atomic.Pointer[job]) {
 		if d.parked.Load() > 0 && d.park(j) {
 			continue // behind their event that a slow back end holds
 		}
+		j.delivering = &delivering
 		current.Store(&j)
 		d.runDone(j)
+		delivering.Store(false)
 		if !current.CompareAndSwap(&j, nil) {
 			// The event outlasted StallAfter: another goroutine took
 			// over q (handOver). This one finishes the person's events.
@@ -361,6 +367,9 @@ func (d *Dispatcher) run(j job) (done bool) {
 	}
 	if j.done != nil && d.sentBefore(ctx, j) {
 		return true
+	}
+	if j.delivering != nil {
+		j.delivering.Store(true)
 	}
 	if !d.guard(j, "deliver", func() { err = j.ch.Deliver(ctx, j.ev, replies) }) {
 		// Counted as a panic already.

@@ -18,7 +18,9 @@ const minStalled = 256
 // stallTick is how often the watchdog looks at the workers.
 const stallTick = 100 * time.Millisecond
 
-// stalls keeps the people whose event outlasted StallAfter on a worker.
+// stalls keeps the people whose event outlasted StallAfter on a worker
+// before its delivery: in the conversation (a ticket database, the record
+// service, the session store), back ends that only some people wait for.
 // That worker's queue is then read by a new goroutine, so that the
 // others hashed to it are not held up by one person's slow back end; the
 // stalled person's later events wait, in order, for the goroutine that
@@ -55,6 +57,12 @@ func (d *Dispatcher) watchStalls() {
 				p := d.current[i].Load()
 				if p == nil || p != seen[i] {
 					seen[i], since[i] = p, now
+					continue
+				}
+				if p.delivering != nil && p.delivering.Load() {
+					// The platform's API is everyone's: a slow one
+					// would hold up the new goroutine's people too.
+					since[i] = now
 					continue
 				}
 				if now.Sub(since[i]) >= d.cfg.StallAfter && d.handOver(i, p) {
