@@ -43,6 +43,9 @@ type ServerConfig struct {
 	AdminApart bool
 	// Voice serves /voice/…; without it those paths answer 404.
 	Voice Voice
+	// Pictures, when set, are served on the public listener under
+	// /img/ (the card illustration the chat channels send by URL).
+	Pictures *Pictures
 	// ReplayWindow is how old an event may be (by the platform's own
 	// timestamp) and still be taken (DefaultReplayWindow when 0). An older
 	// one is answered 200, so the platform does not send it again, and is
@@ -266,6 +269,8 @@ func routeOf(path string) string {
 		return "desk"
 	case strings.HasPrefix(path, "/debug/pprof/"):
 		return "pprof"
+	case strings.HasPrefix(path, picturesPrefix):
+		return "img"
 	case strings.HasPrefix(path, "/voice/"):
 		return "voice"
 	case strings.HasPrefix(path, "/webhook/"):
@@ -358,6 +363,8 @@ func (s *Server) routePublic(ctx *fasthttp.RequestCtx, path string) bool {
 		}
 	case strings.HasPrefix(path, "/voice/") && s.cfg.Voice != nil:
 		s.voice(ctx, path)
+	case strings.HasPrefix(path, picturesPrefix) && s.cfg.Pictures != nil:
+		s.servePicture(ctx, path)
 	case strings.HasPrefix(path, "/webhook/"):
 		s.routeWebhook(ctx, path)
 	default:

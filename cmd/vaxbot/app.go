@@ -31,6 +31,9 @@ type engineOptions struct {
 	// wrapMatcher, for tests only, wraps the knowledge index (a matcher
 	// that panics on cue).
 	wrapMatcher matcherWrap
+	// picture is the public URL of a picture (dialogs.Config.Picture);
+	// nil without VAXBOT_PUBLIC_URL.
+	picture func(name string, lang dialogs.Lang) string
 }
 
 // matcherWrap wraps the engine's Matcher: a test hook (serveConfig,
@@ -113,6 +116,6 @@ func buildEngine(o engineOptions) (*dialogs.Engine, error) {
 	return dialogs.New(dialogs.Config{
 		Matcher: matcher, Topics: base, Registry: reg, Directory: dir, Words: words,
 		Now: o.now, Idle: o.idle, Logger: o.logger, Observe: o.observe, Hasher: o.hasher,
-		Limiter: o.limiter, Failures: o.failures, Channels: buckets,
+		Limiter: o.limiter, Failures: o.failures, Channels: buckets, Picture: o.picture,
 	})
 }

@@ -173,6 +173,11 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		})
 	}
 	opts := engineOptions{registry: cfg.Registry, upstream: upstream, hotlines: cfg.Hotlines, logger: logger, observe: metrics.Observe, hasher: hasher, checkRate: cfg.CheckRate, wrapMatcher: cfg.wrapMatcher}
+	pictures, picture, err := cardPictures(cfg.PublicURL)
+	if err != nil {
+		return nil, err
+	}
+	opts.picture = picture
 	var shared *redisstore.Client
 	if cfg.RedisAddr != "" {
 		redisstore.LogTo(logger)
@@ -305,6 +310,7 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		// The operators' desk: an admin route, served with /ops/.
 		Desk:       dsk.Handle,
 		AdminApart: cfg.AdminAddr != "",
+		Pictures:   pictures,
 	})
 	return &app{server: srv, metrics: metrics, store: store, notifier: notifier, shared: shared, cfg: cfg, logger: logger}, nil
 }

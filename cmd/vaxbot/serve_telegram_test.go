@@ -46,7 +46,7 @@ func newFakeTelegram(t *testing.T) *fakeTelegram {
 		f.calls = append(f.calls, tgCall{Method: method, Fields: fields})
 		f.mu.Unlock()
 		switch method {
-		case "sendMessage":
+		case "sendMessage", "sendPhoto":
 			chat := fields["chat_id"]
 			text, _ := json.Marshal(fields["text"])
 			fmt.Fprintf(w, `{"ok":true,"result":{"message_id":%d,"date":1625665242,"chat":{"id":%s,"type":"private"},"text":%s}}`, len(f.calls), chat, text)
