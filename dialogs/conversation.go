@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unique"
 
 	"github.com/vaxbot/vaxbot/dialogs/tickets"
 )
@@ -152,31 +153,30 @@ func (c *Conversation) remember(s *Session, in Input, replies []Reply) {
 	person := in.Payload
 	switch {
 	case in.Event != "":
-		person = "(" + string(in.Event) + ")"
+		person = unique.Make("(" + string(in.Event) + ")").Value()
 	case in.Keys != "":
 		person = "[keys " + clip(Redact(in.Keys), 40) + "]"
 	case person != "":
-		person = "[" + person + "]"
+		person = unique.Make("[" + person + "]").Value()
 	default:
 		person = clip(Redact(in.Text), 200)
 	}
-	var buf [8]tickets.Turn
-	turns := append(buf[:0], tickets.Turn{At: now, From: "person", Text: person})
+	at := now.UnixMilli()
+	var buf [8]Turn
+	turns := append(buf[:0], Turn{At: at, From: "person", Text: person})
 	for _, r := range replies {
 		first, _, _ := strings.Cut(strings.TrimSpace(r.Text), "\n")
-		first = clip(first, 120)
-		if len(first) < len(r.Text) {
-			// A copy: the first line alone, not the whole reply it is cut
-			// from, stays in memory with the session.
-			first = strings.Clone(first)
-		}
-		turns = append(turns, tickets.Turn{At: now, From: "bot", Text: first})
+		// One copy of each line for all the sessions that hold it (most
+		// are the same few dozen prompts), and only the first line, not
+		// the whole reply it is cut from.
+		first = unique.Make(clip(first, 120)).Value()
+		turns = append(turns, Turn{At: at, From: "bot", Text: first})
 	}
 	// A new slice of the exact size: a session may wait in memory for a
 	// quarter of an hour, and the stored copy must not share it.
 	old := s.History[max(0, len(s.History)+len(turns)-historyTurns):]
 	turns = turns[max(0, len(turns)-historyTurns):]
-	s.History = append(append(make([]tickets.Turn, 0, len(old)+len(turns)), old...), turns...)
+	s.History = append(append(make([]Turn, 0, len(old)+len(turns)), old...), turns...)
 }
 
 func (c *Conversation) ticketTimeout() time.Duration {
@@ -202,7 +202,7 @@ func (c *Conversation) openTicket(ctx context.Context, s *Session, r *Reply) err
 	}
 	t := &tickets.Ticket{
 		Channel: channel, Lang: string(s.Lang), Reason: r.Handoff.Reason, County: r.Handoff.County,
-		Line: r.Handoff.Line, MaskedID: s.MaskedID, IDHash: s.IDHash, Turns: slices.Clone(s.History),
+		Line: r.Handoff.Line, MaskedID: s.MaskedID, IDHash: s.IDHash, Turns: ticketTurns(s.History),
 		Status: tickets.StatusOpen, CreatedAt: now, UpdatedAt: now,
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.ticketTimeout())

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -302,5 +303,29 @@ func TestHistoryKeepsTheLastTurns(t *testing.T) {
 		if tail[i+1].From != "bot" || tail[i+1].Text != clip(first, 120) {
 			t.Errorf("bot turn %d: %+v, want the first line of %q", i, tail[i+1], r.Text)
 		}
+	}
+}
+
+// TestTurnJSONIsATicketTurn: a session's history is written as tickets'
+// turns are, and a session stored before the compact form reads the same.
+func TestTurnJSONIsATicketTurn(t *testing.T) {
+	at := time.Date(2021, 7, 21, 9, 30, 0, 123_000_000, time.UTC)
+	stored := `{"at":"2021-07-21T09:30:00.123Z","from":"bot","text":"請輸入健保卡卡號"}`
+	var turn Turn
+	if err := json.Unmarshal([]byte(stored), &turn); err != nil {
+		t.Fatal(err)
+	}
+	if want := (Turn{At: at.UnixMilli(), From: "bot", Text: "請輸入健保卡卡號"}); turn != want {
+		t.Errorf("read %+v, want %+v", turn, want)
+	}
+	out, err := json.Marshal(turn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != stored {
+		t.Errorf("wrote %s, want %s", out, stored)
+	}
+	if tt := turn.Ticket(); !tt.At.Equal(at) || tt.From != "bot" || tt.Text != turn.Text {
+		t.Errorf("as a ticket's turn: %+v", tt)
 	}
 }

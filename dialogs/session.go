@@ -2,6 +2,7 @@ package dialogs
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"sync"
@@ -70,10 +71,47 @@ type Session struct {
 	// Voice is the phone line's state of a call; nil in a chat.
 	Voice *VoiceState `json:"voice,omitempty"`
 	// History is the last few turns, numbers masked, for a ticket.
-	History []tickets.Turn `json:"history,omitempty"`
+	History []Turn `json:"history,omitempty"`
 	// Created and Updated are when the session started and last changed.
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`
+}
+
+// Turn is one turn of a session's history: a tickets.Turn kept smaller
+// (its time in Unix milliseconds, not a time.Time), since ten of them wait
+// in memory with every session. It is written to and read from JSON as a
+// tickets.Turn, so sessions stored before read the same.
+type Turn struct {
+	At   int64  // Unix milliseconds
+	From string // "person" or "bot"
+	Text string // numbers masked
+}
+
+// Ticket returns the turn as a ticket holds it.
+func (t Turn) Ticket() tickets.Turn {
+	return tickets.Turn{At: time.UnixMilli(t.At).UTC(), From: t.From, Text: t.Text}
+}
+
+// MarshalJSON writes the turn as a tickets.Turn.
+func (t Turn) MarshalJSON() ([]byte, error) { return json.Marshal(t.Ticket()) }
+
+// UnmarshalJSON reads a tickets.Turn.
+func (t *Turn) UnmarshalJSON(b []byte) error {
+	var tt tickets.Turn
+	if err := json.Unmarshal(b, &tt); err != nil {
+		return err
+	}
+	*t = Turn{At: tt.At.UnixMilli(), From: tt.From, Text: tt.Text}
+	return nil
+}
+
+// ticketTurns returns the history as a ticket holds it.
+func ticketTurns(h []Turn) []tickets.Turn {
+	out := make([]tickets.Turn, len(h))
+	for i, t := range h {
+		out[i] = t.Ticket()
+	}
+	return out
 }
 
 // wipeNumbers forgets the typed numbers and the form's counters.
