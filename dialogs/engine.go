@@ -76,6 +76,9 @@ type Config struct {
 	// (PictureCard) in lang, or "" when there is none: the card is shown
 	// with QA item 1 and where the form asks for the card number.
 	Picture func(name string, lang Lang) string
+	// Feedback asks "Did this help?" under a QA answer on a chat, and
+	// reports each vote to Observe ("feedback", Feedback.String()).
+	Feedback bool
 }
 
 // ChannelLimit limits number checks per channel in total, across people:
@@ -362,6 +365,8 @@ func (t *turn) payload(raw string) {
 		t.handoff(p.Arg, reason)
 	case ActCallback:
 		t.callbackPayload(CallbackStep(p.Arg))
+	case ActFeedback:
+		t.feedback(p.Arg)
 	case ActCounty:
 		c, ok := t.e.cfg.Directory.County(p.Arg)
 		if !ok {

@@ -52,6 +52,7 @@ func (t *turn) answer(it *knowledge.Item) {
 	t.s.Topic, t.s.Misses = it.ID, 0
 	t.e.cfg.Observe("answer", it.ID)
 	t.sayTopic(it.Title(t.s.Lang), it.Answer(t.s.Lang), it.Spoken(t.s.Lang), it.FollowUps)
+	t.askFeedback(it.ID)
 	if it.ID == cardItem {
 		t.withCard()
 	}

@@ -23,6 +23,7 @@ const (
 	ActHandoff  Action = "handoff"  // hand off to a line; Arg Line1922, LineNHIA or LineCounty
 	ActCounty   Action = "county"   // the county of a handoff; Arg its code
 	ActCallback Action = "callback" // a step of the call-back form; Arg a CallbackStep
+	ActFeedback Action = "feedback" // "Did this help?"; Arg item id, ":", VoteUp or VoteDown
 )
 
 // VerifyStep is a step of the number check a choice can take.
@@ -72,7 +73,7 @@ func ParsePayload(s string) (Payload, bool) {
 	switch a := Action(kind); a {
 	case ActMenu, ActPerson:
 		return Payload{Action: a}, arg == ""
-	case ActLang, ActFAQ, ActVerify, ActHandoff, ActCounty, ActCallback:
+	case ActLang, ActFAQ, ActVerify, ActHandoff, ActCounty, ActCallback, ActFeedback:
 		return Payload{Action: a, Arg: arg}, arg != ""
 	}
 	return Payload{}, false
