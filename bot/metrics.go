@@ -161,6 +161,15 @@ func (m *Metrics) Observe(kind, value string) {
 		m.inc(`vaxbot_diagnoses_total{outcome=%q}`, value)
 	case "handoff":
 		m.inc(`vaxbot_handoffs_total{line=%q}`, value)
+	case "feedback":
+		// Three labels, past what inc keeps; votes are rare.
+		if f, ok := dialogs.ParseFeedback(value); ok {
+			vote := dialogs.VoteDown
+			if f.Helpful {
+				vote = dialogs.VoteUp
+			}
+			m.set.GetOrCreateCounter(fmt.Sprintf(`vaxbot_feedback_total{item=%q,vote=%q,lang=%q}`, f.Item, vote, f.Lang)).Inc()
+		}
 	}
 }
 

@@ -160,6 +160,10 @@ var migrations = []string{
 	`CREATE INDEX desk_reveals_at ON desk_reveals (at)`,
 	`CREATE TABLE desk_notes (ref TEXT NOT NULL, at BIGINT NOT NULL, operator TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL)`,
 	`CREATE INDEX desk_notes_ref ON desk_notes (ref, at)`,
+	// Votes on QA answers ("Did this help?"), for the desk's charts: no
+	// person, no text (tickets.Vote).
+	`CREATE TABLE feedback_votes (item TEXT NOT NULL, helpful INTEGER NOT NULL, lang TEXT NOT NULL, channel TEXT NOT NULL, at BIGINT NOT NULL)`,
+	`CREATE INDEX feedback_votes_at ON feedback_votes (at)`,
 }
 
 // migrate applies the migrations not yet applied, on one connection: a

@@ -34,6 +34,8 @@ type engineOptions struct {
 	// picture is the public URL of a picture (dialogs.Config.Picture);
 	// nil without VAXBOT_PUBLIC_URL.
 	picture func(name string, lang dialogs.Lang) string
+	// feedback asks "Did this help?" under QA answers (serve).
+	feedback bool
 }
 
 // matcherWrap wraps the engine's Matcher: a test hook (serveConfig,
@@ -116,6 +118,6 @@ func buildEngine(o engineOptions) (*dialogs.Engine, error) {
 	return dialogs.New(dialogs.Config{
 		Matcher: matcher, Topics: base, Registry: reg, Directory: dir, Words: words,
 		Now: o.now, Idle: o.idle, Logger: o.logger, Observe: o.observe, Hasher: o.hasher,
-		Limiter: o.limiter, Failures: o.failures, Channels: buckets, Picture: o.picture,
+		Limiter: o.limiter, Failures: o.failures, Channels: buckets, Picture: o.picture, Feedback: o.feedback,
 	})
 }

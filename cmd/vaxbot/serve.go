@@ -142,6 +142,7 @@ type app struct {
 	metrics  *bot.Metrics
 	store    *sqlstore.Store
 	notifier *bot.Notifier
+	votes    *bot.Votes
 	shared   *redisstore.Client // nil without Redis
 	cfg      serveConfig
 	logger   *slog.Logger
@@ -178,6 +179,14 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		return nil, err
 	}
 	opts.picture = picture
+	// Votes on answers are counted at once and stored once the ticket
+	// database is open (before any event arrives).
+	var votes *bot.Votes
+	opts.feedback = true
+	opts.observe = func(kind, value string) {
+		metrics.Observe(kind, value)
+		votes.Observe(kind, value)
+	}
 	var shared *redisstore.Client
 	if cfg.RedisAddr != "" {
 		redisstore.LogTo(logger)
@@ -208,6 +217,7 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		return nil, err
 	}
 	logTickets(logger, store)
+	votes = bot.NewVotes(store, metrics, logger)
 	defer func() {
 		if err != nil {
 			store.Close()
@@ -312,7 +322,7 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		AdminApart: cfg.AdminAddr != "",
 		Pictures:   pictures,
 	})
-	return &app{server: srv, metrics: metrics, store: store, notifier: notifier, shared: shared, cfg: cfg, logger: logger}, nil
+	return &app{server: srv, metrics: metrics, store: store, notifier: notifier, votes: votes, shared: shared, cfg: cfg, logger: logger}, nil
 }
 
 // readyChecks are what /readyz asks, each bounded by the server's
@@ -481,7 +491,7 @@ func (a *app) runListeners(ctx context.Context, public, admin net.Listener) erro
 	for pending > 0 {
 		stopped(<-errc)
 	}
-	bounded = errors.Join(bounded, a.notifier.Close(sctx))
+	bounded = errors.Join(bounded, a.notifier.Close(sctx), a.votes.Close(sctx))
 	if errors.Is(bounded, bot.ErrEventsLost) || errors.Is(bounded, context.DeadlineExceeded) {
 		// The bound was kept: what it left undone is counted, not an
 		// error of the stop.
