@@ -228,15 +228,16 @@ func (e *Engine) handle(ctx context.Context, s *Session, in Input, opts handleOp
 	case in.Event == EventFollow || in.Event == EventStart:
 		t.reset()
 		t.menu(wWelcome)
-	case in.Event == EventUnsupported:
+	case in.Event == EventUnsupported || in.Event == EventSticker || in.Event == EventPhoto:
 		// A sticker, a photo, a voice message: nothing of it is kept; a
 		// form in progress waits for what it asked.
+		key := unsupportedWords[in.Event]
 		if t.s.Node != NodeMenu {
-			t.say(Reply{Text: t.w(wUnsupportedMessage)})
+			t.say(Reply{Text: t.w(key)})
 			t.prompt()
 			break
 		}
-		t.menu(wUnsupportedMessage)
+		t.menu(key)
 	case in.Payload != "":
 		t.payload(in.Payload)
 	default:

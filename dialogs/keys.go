@@ -141,6 +141,11 @@ var wordKeys = []string{
 	wChoiceLanguage, wLangMenu, wChoiceLine1955, wChoiceLineNIA, wPersonAskForeign, wReasonWithEnglish, wOutcomeUseNewNumber, wOutcomeDuplicateID, wOutcomeMismatch, wMismatchAgain, wChoiceReadQA, wChoiceCheckAgain, wPersonAsk, wChoiceLine1922, wChoiceLineNHIA, wChoiceLineCounty, wCountyAsk, wCountyUnknown, wCountyLine, wTicketRef, wHandoff, wHandoffCountyUnconfigured, wExpired, wStaleChoice, wReasonAsked, wReasonNoMatch, wReasonInvalidEntries, wReasonRateLimited, wReasonRegistryUnavailable, wReasonMismatchTwice, wReasonNoCard, wReasonDuplicateID, wReasonFaq, wReasonIDFailures, wChannelBusy, wIDPaused, wChoiceCallback, wCallbackConsent, wChoiceCallbackYes, wChoiceCallbackNo, wCallbackAskPhone, wCallbackAskTime, wWhenMorning, wWhenAfternoon, wWhenEvening, wWhenAny, wCallbackDone, wCallbackDeclined, wCallbackFailed, wVerifyAskIDSpoken, wVerifyAskCardSpoken, wVerifyConfirmSpoken, wTurnFailed, wTicketFailed, wGroupNote, wChoicePrivateChat, wUnsupportedMessage, wCardPicture, wFeedbackAsk, wChoiceHelpful, wChoiceNotHelpful, wFeedbackThanks, wFeedbackSorry, wStickerReply, wPhotoReply, wLangName, wVoiceHello, wVoiceWelcome, wVoiceInvalidChoice, wVoiceNoInput, wVoiceNotUnderstood, wVoiceDialFailed, wVoiceDialFailedNoCallback, wVoiceCallbackDone, wVoiceGoodbye,
 }
 
+// unsupportedWords answer a message the bot cannot read, by kind.
+var unsupportedWords = map[Event]string{
+	EventUnsupported: wUnsupportedMessage, EventSticker: wStickerReply, EventPhoto: wPhotoReply,
+}
+
 // kindWords names each kind of ID.
 var kindWords = map[verify.Kind]string{
 	verify.KindNational: wKindNational, verify.KindARCNew: wKindArcNew, verify.KindARCOld: wKindArcOld,

@@ -27,6 +27,12 @@ const (
 	// EventUnsupported: a message the bot cannot read (a sticker, a photo,
 	// a voice message, a location). Nothing of it is kept.
 	EventUnsupported Event = "unsupported"
+	// EventSticker: a sticker (or an animated GIF): a short friendly
+	// reply. Nothing of it is kept.
+	EventSticker Event = "sticker"
+	// EventPhoto: a picture: the bot cannot read it, and people are told
+	// not to send photos of their cards. Nothing of it is downloaded.
+	EventPhoto Event = "photo"
 )
 
 // Input is one thing a person did: typed text, chose a choice, or an event.

@@ -104,15 +104,15 @@ func TestDecodeUnsupported(t *testing.T) {
 	tests := []struct {
 		name    string
 		message string
-		want    bool
+		want    dialogs.Event // "": no event
 	}{
-		{"sticker", `{"type":"sticker","id":"1","packageId":"446","stickerId":"1988","stickerResourceType":"STATIC"}`, true},
-		{"image", `{"type":"image","id":"1","contentProvider":{"type":"line"}}`, true},
-		{"video", `{"type":"video","id":"1","duration":6000,"contentProvider":{"type":"line"}}`, true},
-		{"audio", `{"type":"audio","id":"1","duration":6000,"contentProvider":{"type":"line"}}`, true},
-		{"file", `{"type":"file","id":"1","fileName":"card.pdf","fileSize":2138}`, true},
-		{"location", `{"type":"location","id":"1","latitude":25.03,"longitude":121.56}`, true},
-		{"a type LINE may add", `{"type":"hologram","id":"1"}`, false},
+		{"sticker", `{"type":"sticker","id":"1","packageId":"446","stickerId":"1988","stickerResourceType":"STATIC"}`, dialogs.EventSticker},
+		{"image", `{"type":"image","id":"1","contentProvider":{"type":"line"}}`, dialogs.EventPhoto},
+		{"video", `{"type":"video","id":"1","duration":6000,"contentProvider":{"type":"line"}}`, dialogs.EventUnsupported},
+		{"audio", `{"type":"audio","id":"1","duration":6000,"contentProvider":{"type":"line"}}`, dialogs.EventUnsupported},
+		{"file", `{"type":"file","id":"1","fileName":"card.pdf","fileSize":2138}`, dialogs.EventUnsupported},
+		{"location", `{"type":"location","id":"1","latitude":25.03,"longitude":121.56}`, dialogs.EventUnsupported},
+		{"a type LINE may add", `{"type":"hologram","id":"1"}`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,13 +120,13 @@ func TestDecodeUnsupported(t *testing.T) {
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
-			if !tt.want {
+			if tt.want == "" {
 				if len(evs) != 0 {
 					t.Errorf("got %+v, want no event", evs)
 				}
 				return
 			}
-			want := dialogs.Input{Person: "line:U1", Event: dialogs.EventUnsupported}
+			want := dialogs.Input{Person: "line:U1", Event: tt.want}
 			if len(evs) != 1 || evs[0].Input != want || evs[0].Type != "unsupported" {
 				t.Errorf("got %+v, want one unsupported event %+v", evs, want)
 			}

@@ -183,8 +183,11 @@ func event(e webhook.EventInterface) (bot.Event, bool) {
 		case webhook.TextMessageContent:
 			ev = bot.Event{ID: e.WebhookEventId, Type: "text", Input: dialogs.Input{Text: m.Text}}
 			mentioned = mentionsSelf(m.Mention)
-		case webhook.StickerMessageContent, webhook.ImageMessageContent, webhook.VideoMessageContent,
-			webhook.AudioMessageContent, webhook.FileMessageContent, webhook.LocationMessageContent:
+		case webhook.StickerMessageContent:
+			ev = bot.Event{ID: e.WebhookEventId, Type: "unsupported", Input: dialogs.Input{Event: dialogs.EventSticker}}
+		case webhook.ImageMessageContent:
+			ev = bot.Event{ID: e.WebhookEventId, Type: "unsupported", Input: dialogs.Input{Event: dialogs.EventPhoto}}
+		case webhook.VideoMessageContent, webhook.AudioMessageContent, webhook.FileMessageContent, webhook.LocationMessageContent:
 			ev = bot.Event{ID: e.WebhookEventId, Type: "unsupported", Input: dialogs.Input{Event: dialogs.EventUnsupported}}
 		default:
 			return ev, false

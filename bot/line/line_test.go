@@ -73,7 +73,7 @@ func TestDecode(t *testing.T) {
 		{"text.json", "text", dialogs.Input{Person: "line:U80696558e1aa831b1c4d2ba6e7d5e3f2", Text: "健保卡號在哪裡"}, "01FZ74A0TDDPYRVKNK77XKC3ZR"},
 		{"postback.json", "postback", dialogs.Input{Person: "line:U80696558e1aa831b1c4d2ba6e7d5e3f2", Payload: "faq:q5"}, "01FZ74A0TDDPYRVKNK77XKC3ZS"},
 		{"follow.json", "follow", dialogs.Input{Person: "line:U80696558e1aa831b1c4d2ba6e7d5e3f2", Event: dialogs.EventFollow}, "01FZ74A0TDDPYRVKNK77XKC3ZT"},
-		{"sticker.json", "unsupported", dialogs.Input{Person: "line:U80696558e1aa831b1c4d2ba6e7d5e3f2", Event: dialogs.EventUnsupported}, "01FZ74A0TDDPYRVKNK77XKC3ZU"},
+		{"sticker.json", "unsupported", dialogs.Input{Person: "line:U80696558e1aa831b1c4d2ba6e7d5e3f2", Event: dialogs.EventSticker}, "01FZ74A0TDDPYRVKNK77XKC3ZU"},
 		{"group.json", "", dialogs.Input{}, ""},
 		{"group_mention.json", "text", dialogs.Input{Person: "line:Ca56f94637c1234567890abcdef123456:U80696558e1aa831b1c4d2ba6e7d5e3f2", Shared: true}, "01FZ74A0TDDPYRVKNK77XKC3ZW"},
 		{"group_postback.json", "postback", dialogs.Input{Person: "line:Ca56f94637c1234567890abcdef123456:U11111111111111111111111111111111", Shared: true}, "01FZ74A0TDDPYRVKNK77XKC3ZX"},

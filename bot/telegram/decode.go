@@ -150,7 +150,7 @@ func messageEvent(m *models.Message, username string) (bot.Event, bool) {
 		}
 		// Nothing of the media is fetched or kept; a caption may still
 		// hold a number, and then the message goes as one with a number.
-		in.Event = dialogs.EventUnsupported
+		in.Event = unreadableKind(m)
 		t.hasNumber = holdsNumber(m.Caption)
 		return bot.Event{Type: "unsupported", Input: in, Reply: t}, true
 	}
@@ -183,6 +183,18 @@ func unreadable(m *models.Message) bool {
 	return m.Sticker != nil || len(m.Photo) > 0 || m.Voice != nil || m.Audio != nil || m.Video != nil ||
 		m.VideoNote != nil || m.Animation != nil || m.Document != nil || m.Location != nil ||
 		m.Venue != nil || m.Contact != nil
+}
+
+// unreadableKind tells a sticker (or a GIF) and a picture (a photo, or an
+// image sent as a file) from the rest of what the bot cannot read.
+func unreadableKind(m *models.Message) dialogs.Event {
+	switch {
+	case m.Sticker != nil || m.Animation != nil:
+		return dialogs.EventSticker
+	case len(m.Photo) > 0 || (m.Document != nil && strings.HasPrefix(m.Document.MimeType, "image/")):
+		return dialogs.EventPhoto
+	}
+	return dialogs.EventUnsupported
 }
 
 // groupCommand decodes a message in a chat others read: only one of the

@@ -68,11 +68,11 @@ func TestDecode(t *testing.T) {
 		{name: "edited message", body: readTestdata(t, "edited.json")},
 		{name: "sticker", body: readTestdata(t, "sticker.json"), want: []bot.Event{{
 			ID: "734512007", Type: "unsupported",
-			Input: dialogs.Input{Person: "telegram:5123456789:5123456789", Event: dialogs.EventUnsupported, LangHint: knowledge.ZhTW},
+			Input: dialogs.Input{Person: "telegram:5123456789:5123456789", Event: dialogs.EventSticker, LangHint: knowledge.ZhTW},
 		}}, wantTgt: &target{chatID: 5123456789, messageID: 45, lang: knowledge.ZhTW}},
 		{name: "photo", body: readTestdata(t, "photo.json"), want: []bot.Event{{
 			ID: "734512008", Type: "unsupported",
-			Input: dialogs.Input{Person: "telegram:5123456789:5123456789", Event: dialogs.EventUnsupported},
+			Input: dialogs.Input{Person: "telegram:5123456789:5123456789", Event: dialogs.EventPhoto},
 		}}, wantTgt: &target{chatID: 5123456789, messageID: 46}},
 		{name: "channel post", body: readTestdata(t, "channel_post.json")},
 		{name: "unknown update kind", body: []byte(`{"update_id":77,"some_future_update":{"x":1}}`)},

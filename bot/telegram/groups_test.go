@@ -144,18 +144,22 @@ func TestPersonKeys(t *testing.T) {
 }
 
 func TestDecodeUnsupported(t *testing.T) {
-	media := []struct{ name, member string }{
-		{"sticker", `"sticker":{"file_id":"x","file_unique_id":"y","type":"regular","width":512,"height":512,"is_animated":false,"is_video":false}`},
-		{"photo", `"photo":[{"file_id":"x","file_unique_id":"y","width":90,"height":67}]`},
-		{"voice", `"voice":{"file_id":"x","file_unique_id":"y","duration":3}`},
-		{"audio", `"audio":{"file_id":"x","file_unique_id":"y","duration":3}`},
-		{"video", `"video":{"file_id":"x","file_unique_id":"y","width":1,"height":1,"duration":3}`},
-		{"video note", `"video_note":{"file_id":"x","file_unique_id":"y","length":1,"duration":3}`},
-		{"animation", `"animation":{"file_id":"x","file_unique_id":"y","width":1,"height":1,"duration":3}`},
-		{"document", `"document":{"file_id":"x","file_unique_id":"y","file_name":"card.pdf"}`},
-		{"location", `"location":{"latitude":25.03,"longitude":121.56}`},
-		{"venue", `"location":{"latitude":25.03,"longitude":121.56},"venue":{"location":{"latitude":25.03,"longitude":121.56},"title":"x","address":"y"}`},
-		{"contact", `"contact":{"phone_number":"+886912345678","first_name":"A"}`},
+	media := []struct {
+		name, member string
+		want         dialogs.Event
+	}{
+		{"sticker", `"sticker":{"file_id":"x","file_unique_id":"y","type":"regular","width":512,"height":512,"is_animated":false,"is_video":false}`, dialogs.EventSticker},
+		{"photo", `"photo":[{"file_id":"x","file_unique_id":"y","width":90,"height":67}]`, dialogs.EventPhoto},
+		{"voice", `"voice":{"file_id":"x","file_unique_id":"y","duration":3}`, dialogs.EventUnsupported},
+		{"audio", `"audio":{"file_id":"x","file_unique_id":"y","duration":3}`, dialogs.EventUnsupported},
+		{"video", `"video":{"file_id":"x","file_unique_id":"y","width":1,"height":1,"duration":3}`, dialogs.EventUnsupported},
+		{"video note", `"video_note":{"file_id":"x","file_unique_id":"y","length":1,"duration":3}`, dialogs.EventUnsupported},
+		{"animation", `"animation":{"file_id":"x","file_unique_id":"y","width":1,"height":1,"duration":3}`, dialogs.EventSticker},
+		{"document", `"document":{"file_id":"x","file_unique_id":"y","file_name":"card.pdf"}`, dialogs.EventUnsupported},
+		{"image document", `"document":{"file_id":"x","file_unique_id":"y","file_name":"card.jpg","mime_type":"image/jpeg"}`, dialogs.EventPhoto},
+		{"location", `"location":{"latitude":25.03,"longitude":121.56}`, dialogs.EventUnsupported},
+		{"venue", `"location":{"latitude":25.03,"longitude":121.56},"venue":{"location":{"latitude":25.03,"longitude":121.56},"title":"x","address":"y"}`, dialogs.EventUnsupported},
+		{"contact", `"contact":{"phone_number":"+886912345678","first_name":"A"}`, dialogs.EventUnsupported},
 	}
 	for _, m := range media {
 		t.Run(m.name+" one-to-one", func(t *testing.T) {
@@ -163,7 +167,7 @@ func TestDecodeUnsupported(t *testing.T) {
 			if err != nil || len(evs) != 1 {
 				t.Fatalf("decode: %v, %v; want one event", evs, err)
 			}
-			want := dialogs.Input{Person: "telegram:42:42", Event: dialogs.EventUnsupported}
+			want := dialogs.Input{Person: "telegram:42:42", Event: m.want}
 			if evs[0].Input != want || evs[0].Type != "unsupported" {
 				t.Errorf("got %+v (%s), want %+v (unsupported)", evs[0].Input, evs[0].Type, want)
 			}
@@ -276,7 +280,8 @@ func TestDecodeSharedFixtures(t *testing.T) {
 				if ev.Input.Shared {
 					shared++
 				}
-				if ev.Input.Event == dialogs.EventUnsupported {
+				switch ev.Input.Event {
+				case dialogs.EventUnsupported, dialogs.EventSticker, dialogs.EventPhoto:
 					unsupported++
 				}
 			}

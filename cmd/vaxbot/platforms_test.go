@@ -182,6 +182,16 @@ func wordsIn(t *testing.T, key string) []string {
 	return []string{words.T(knowledge.ZhTW, key), words.T(knowledge.En, key)}
 }
 
+// shortNotes are the short replies to what the bot cannot read: a
+// sticker's, a picture's, and the rest's.
+func shortNotes(t *testing.T) []string {
+	var out []string
+	for _, key := range []string{"unsupported_message", "sticker_reply", "photo_reply"} {
+		out = append(out, wordsIn(t, key)...)
+	}
+	return out
+}
+
 // holdsAny reports whether s holds one of the texts.
 func holdsAny(s string, texts []string) bool {
 	for _, x := range texts {
@@ -265,7 +275,7 @@ func TestPlatformPayloadsLINE(t *testing.T) {
 		b, _ := json.Marshal(r.Messages)
 		texts[r.Token] = string(b)
 	}
-	short, note := wordsIn(t, "unsupported_message"), wordsIn(t, "group_note")
+	short, note := shortNotes(t), wordsIn(t, "group_note")
 	counts := map[string]int{}
 	for token, answer := range want {
 		counts[answer]++
@@ -475,7 +485,7 @@ func TestPlatformPayloadsTelegram(t *testing.T) {
 	})
 	hook := ts.url + "/webhook/telegram"
 	secret := map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1", "Content-Type": "application/json"}
-	short, note := wordsIn(t, "unsupported_message"), wordsIn(t, "group_note")
+	short, note := shortNotes(t), wordsIn(t, "group_note")
 	counts := map[string]int{}
 	sentinels := 0
 	var updates []namedUpdate
