@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/patrickmn/go-cache"
 	"github.com/vaxbot/vaxbot/dialogs"
 )
 
@@ -100,7 +99,7 @@ type job struct {
 type Dispatcher struct {
 	cfg     DispatcherConfig
 	queues  []chan job
-	seen    *cache.Cache
+	seen    *eventIDs
 	wg      sync.WaitGroup
 	mu      sync.RWMutex
 	closed  bool
@@ -166,7 +165,7 @@ func NewDispatcher(cfg DispatcherConfig) *Dispatcher {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &Dispatcher{cfg: cfg, seen: cache.New(cfg.DedupeFor, cfg.DedupeFor), baseCtx: ctx, cancel: cancel}
+	d := &Dispatcher{cfg: cfg, seen: newEventIDs(ctx, cfg.DedupeFor), baseCtx: ctx, cancel: cancel}
 	d.current = make([]atomic.Pointer[job], cfg.Workers)
 	for i := range cfg.Workers {
 		q := make(chan job, cfg.Queue)
@@ -214,7 +213,8 @@ func (d *Dispatcher) oldest() time.Duration {
 func (d *Dispatcher) SharedDedupe() bool { return d.cfg.Dedupe != nil }
 
 // Seen reports whether a channel's event id was seen before, and remembers
-// it. go-cache's Add is an atomic check-and-set. When the shared Deduper
+// it: an atomic check-and-set, in memory (eventIDs) or in the shared
+// Deduper. When the shared Deduper
 // fails the event is taken as new: the failure is counted and logged once
 // until the store answers again.
 func (d *Dispatcher) Seen(ctx context.Context, channel, id string) bool {
@@ -226,7 +226,7 @@ func (d *Dispatcher) Seen(ctx context.Context, channel, id string) bool {
 		d.dedupeResult(channel, "seen", err)
 		return err == nil && seen
 	}
-	return d.seen.Add(channel+":"+id, struct{}{}, cache.DefaultExpiration) != nil
+	return !d.seen.add(channel+":"+id, time.Now())
 }
 
 // Forget drops an event id, so that an event that could not be queued can
@@ -239,7 +239,7 @@ func (d *Dispatcher) Forget(ctx context.Context, channel, id string) {
 		d.dedupeResult(channel, "forget", d.cfg.Dedupe.Forget(ctx, channel+":"+id))
 		return
 	}
-	d.seen.Delete(channel + ":" + id)
+	d.seen.forget(channel + ":" + id)
 }
 
 // dedupeResult counts a failed call to the shared Deduper, and logs the
