@@ -13,6 +13,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -41,6 +42,7 @@ type manifests struct {
 	networkPolicies []*networkingv1.NetworkPolicy
 	pdbs            []*policyv1.PodDisruptionBudget
 	hpas            []*autoscalingv2.HorizontalPodAutoscaler
+	cronJobs        []*batchv1.CronJob
 	serviceMonitors []*serviceMonitor
 	rules           []*prometheusRule
 }
@@ -100,7 +102,7 @@ type prometheusRule struct {
 var scheme = func() *runtime.Scheme {
 	s := runtime.NewScheme()
 	for _, add := range []func(*runtime.Scheme) error{
-		corev1.AddToScheme, appsv1.AddToScheme, networkingv1.AddToScheme, policyv1.AddToScheme, autoscalingv2.AddToScheme,
+		corev1.AddToScheme, appsv1.AddToScheme, networkingv1.AddToScheme, policyv1.AddToScheme, autoscalingv2.AddToScheme, batchv1.AddToScheme,
 	} {
 		if err := add(s); err != nil {
 			panic(err)
@@ -172,6 +174,8 @@ func (m *manifests) decodeStrict(doc []byte) error {
 		m.pdbs = append(m.pdbs, o)
 	case *autoscalingv2.HorizontalPodAutoscaler:
 		m.hpas = append(m.hpas, o)
+	case *batchv1.CronJob:
+		m.cronJobs = append(m.cronJobs, o)
 	default:
 		return fmt.Errorf("%T: not a kind these tests check", obj)
 	}
@@ -219,6 +223,9 @@ func (m *manifests) objects() []meta {
 	}
 	for _, o := range m.hpas {
 		add("HorizontalPodAutoscaler", o)
+	}
+	for _, o := range m.cronJobs {
+		add("CronJob", o)
 	}
 	for _, o := range m.serviceMonitors {
 		out = append(out, meta{"ServiceMonitor", o.Metadata.Name, o.Metadata.Namespace, o.Metadata.Labels})

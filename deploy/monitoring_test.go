@@ -197,7 +197,8 @@ func TestParsePromQL(t *testing.T) {
 var prometheusOwn = map[string][]string{"up": {"job", "instance", "namespace", "service", "pod", "endpoint"}}
 
 // exported describes a metric the server's source names: its label names,
-// and whether it is a histogram (observed), which has _sum and _count.
+// and whether it is a histogram (observed), which has _sum and _count (and
+// _bucket with "le" when it is a Prometheus histogram).
 type exported struct {
 	labels    []string
 	histogram bool
@@ -230,6 +231,11 @@ func exportedMetric(t *testing.T, name string) (exported, bool) {
 		line := src[strings.LastIndexByte(src[:u[0]], '\n')+1 : u[1]]
 		if strings.Contains(line, "observe(") || strings.Contains(line, "Histogram") {
 			e.histogram = true
+		}
+		// A Prometheus histogram's _bucket series have "le" (VictoriaMetrics'
+		// own have "vmrange", which Prometheus cannot take quantiles of).
+		if strings.Contains(line, "PrometheusHistogram") && name == base+"_bucket" && !slices.Contains(e.labels, "le") {
+			e.labels = append(e.labels, "le")
 		}
 	}
 	if base != name && !e.histogram {

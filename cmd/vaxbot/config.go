@@ -74,6 +74,11 @@ type serveConfig struct {
 	VoiceAuthToken    string        // VAXBOT_VOICE_AUTH_TOKEN
 	PublicURL         string        // VAXBOT_PUBLIC_URL
 	RedisAddr         string        // VAXBOT_REDIS_ADDR
+	// TicketRetention is VAXBOT_TICKET_RETENTION: when set (90d, 2160h),
+	// serve itself deletes the tickets closed longer ago, at start and
+	// daily, as "vaxbot tickets purge --older-than" does; 0: off (a
+	// CronJob or an operator purges).
+	TicketRetention time.Duration
 	// ClaimIdle is VAXBOT_CLAIM_IDLE: with Redis, how long a replica's
 	// hold on its part of the intake may go unrenewed before the others
 	// take over its events (a replica killed).
@@ -83,6 +88,9 @@ type serveConfig struct {
 	// redisPrefix, tests only, keeps a test's keys in Redis apart
 	// ("vaxbot:" when "").
 	redisPrefix string
+	// backlogEvery, tests only, is how often the ticket backlog's gauges
+	// are read from the store (bot.DefaultBacklogEvery when 0).
+	backlogEvery time.Duration
 }
 
 // Defaults of the shutdown: a drain of 5 s, then 20 s for the work in
@@ -174,6 +182,13 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 			}
 			*v.dst = d
 		}
+	}
+	if s := getenv("VAXBOT_TICKET_RETENTION"); s != "" {
+		d, err := parseAge(s)
+		if err != nil {
+			return c, errors.New("VAXBOT_TICKET_RETENTION: want a positive age in days (90d) or a duration (2160h)")
+		}
+		c.TicketRetention = d
 	}
 	if c.ClaimIdle < time.Second {
 		// Shorter, a replica slowed down for a moment (a pause of the

@@ -90,6 +90,7 @@ func TestConfigFromEnvReadsEveryREADMEVariable(t *testing.T) {
 		"VAXBOT_HASH_KEYS_OLD":       {"an-old-hash-key-24-bytes, older-hash-key-24-bytes", func(c serveConfig) any { return fmt.Sprint(c.HashKeysOld) }, "[an-old-hash-key-24-bytes older-hash-key-24-bytes]"},
 		"VAXBOT_DATA_KEYS_OLD":       {sampleOldKey, func(c serveConfig) any { return fmt.Sprint(c.DataKeysOld) }, "[" + sampleOldKey + "]"},
 		"VAXBOT_CALLBACK_RETENTION":  {"24h", func(c serveConfig) any { return c.CallbackRetention }, 24 * time.Hour},
+		"VAXBOT_TICKET_RETENTION":    {"90d", func(c serveConfig) any { return c.TicketRetention }, 90 * 24 * time.Hour},
 		"VAXBOT_HANDOFF_WEBHOOK":     {"https://hook.test/tickets", func(c serveConfig) any { return c.HandoffWebhook }, "https://hook.test/tickets"},
 		"VAXBOT_TELEGRAM_OPS_CHAT":   {"-100123", func(c serveConfig) any { return c.TelegramOpsChat }, "-100123"},
 		"VAXBOT_OPS_TOKEN":           {"ops-token", func(c serveConfig) any { return c.OpsToken }, "ops-token"},

@@ -10,9 +10,10 @@ import (
 )
 
 // newDesk builds the operators' desk on the ticket store (which also keeps
-// the accounts, sessions, audit and notes), with the engine's sentences
-// and the hotline directory's names.
-func newDesk(cfg serveConfig, store *sqlstore.Store, hasher *tickets.Hasher, sealer *tickets.Sealer, engine *dialogs.Engine, hub *desk.Hub, logger *slog.Logger) (*desk.Desk, error) {
+// the accounts, sessions, audit and notes), its tickets through tks (the
+// same store, claims timed), with the engine's sentences and the hotline
+// directory's names.
+func newDesk(cfg serveConfig, store *sqlstore.Store, tks tickets.Store, hasher *tickets.Hasher, sealer *tickets.Sealer, engine *dialogs.Engine, hub *desk.Hub, logger *slog.Logger) (*desk.Desk, error) {
 	dir, err := dialogs.DefaultDirectory()
 	if cfg.Hotlines != "" {
 		dir, err = dialogs.LoadDirectory(cfg.Hotlines)
@@ -21,7 +22,7 @@ func newDesk(cfg serveConfig, store *sqlstore.Store, hasher *tickets.Hasher, sea
 		return nil, err
 	}
 	return desk.New(desk.Config{
-		Tickets: store, Staff: store, Hasher: hasher, Sealer: sealer, Hub: hub, Logger: logger,
+		Tickets: tks, Staff: store, Hasher: hasher, Sealer: sealer, Hub: hub, Logger: logger,
 		ReasonText: func(lang, reason string) string { return engine.ReasonText(dialogs.Lang(lang), reason) },
 		LineName: func(lang, line string) string {
 			if !dir.HasLine(line) {

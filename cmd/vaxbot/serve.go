@@ -293,9 +293,11 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	}
 	// Tickets record which keys hashed and sealed them, for rotations.
 	conv.Tickets = bot.NotifyingStore{Store: tickets.StampKeys(store, hasher.KeyID(), dataKeyID), Notifier: notifier}
+	// Claims by the operators' API and the desk are timed.
+	claims := bot.ClaimTimingStore{Store: store, Metrics: metrics}
 	var ops *bot.Ops
 	if cfg.OpsToken != "" {
-		ops = &bot.Ops{Token: cfg.OpsToken, Tickets: store, Hasher: hasher, Sealer: sealer, Logger: logger}
+		ops = &bot.Ops{Token: cfg.OpsToken, Tickets: claims, Hasher: hasher, Sealer: sealer, Logger: logger}
 	} else {
 		logger.Info("operator API off: set VAXBOT_OPS_TOKEN to enable /ops/")
 	}
@@ -309,7 +311,7 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	} else {
 		logger.Info("voice line disabled: set VAXBOT_VOICE_AUTH_TOKEN and VAXBOT_PUBLIC_URL to enable /voice/")
 	}
-	dsk, err := newDesk(cfg, store, hasher, sealer, engine, hub, logger)
+	dsk, err := newDesk(cfg, store, claims, hasher, sealer, engine, hub, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -450,6 +452,8 @@ func (a *app) runListeners(ctx context.Context, public, admin net.Listener) erro
 	purgeCtx, stopPurge := context.WithCancel(ctx)
 	defer stopPurge()
 	go a.purgeCallbacks(purgeCtx)
+	go a.purgeTickets(purgeCtx)
+	go a.watchBacklog(purgeCtx)
 	pending := len(listeners)
 	var serr error
 	stopped := func(err error) {
