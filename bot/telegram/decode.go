@@ -159,12 +159,17 @@ func messageEvent(m *models.Message, username string) (bot.Event, bool) {
 	switch name, arg, _ := command(m.Text); name {
 	case "start":
 		in.Event = dialogs.EventStart
-		if arg == "check" {
-			// The deep link a group is given: straight into the check.
-			in.Event, in.Payload = "", dialogs.PayloadVerify(dialogs.VerifyStart)
+		if p, ok := startPayload(arg); ok {
+			// A deep link (t.me/<bot>?start=check, the one a group is
+			// given): straight to its step.
+			in.Event, in.Payload = "", p
 		}
 	case "menu", "help":
 		in.Payload = dialogs.PayloadMenu()
+	case "check":
+		in.Payload = dialogs.PayloadVerify(dialogs.VerifyStart)
+	case "person":
+		in.Payload = dialogs.PayloadPerson()
 	case "lang":
 		in.Payload = dialogs.PayloadOtherLang()
 		if l, ok := knowledge.ParseLang(arg); ok {
@@ -218,10 +223,28 @@ func groupCommand(m *models.Message, userID int64, lang dialogs.Lang, username s
 // ownCommand reports whether name is one of the bot's commands.
 func ownCommand(name string) bool {
 	switch name {
-	case "start", "menu", "help", "lang":
+	case "start", "menu", "help", "lang", "check", "person":
 		return true
 	}
 	return false
+}
+
+// startPayload is the step a deep link's start parameter opens: "check"
+// the number check, "person" the choice of a line, "menu" the menu, a QA
+// item's id ("q1") its answer; ok is false for anything else (the welcome).
+func startPayload(arg string) (string, bool) {
+	switch arg {
+	case "check":
+		return dialogs.PayloadVerify(dialogs.VerifyStart), true
+	case "person":
+		return dialogs.PayloadPerson(), true
+	case "menu":
+		return dialogs.PayloadMenu(), true
+	}
+	if len(arg) == 2 && arg[0] == 'q' && arg[1] >= '1' && arg[1] <= '9' {
+		return dialogs.PayloadFAQ(arg), true
+	}
+	return "", false
 }
 
 // sharedInput is the Input of an event from a shared chat: the note on

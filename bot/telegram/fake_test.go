@@ -158,6 +158,12 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, `{"ok":true,"result":`+string(result)+`}`)
 	case "getMe":
 		writeJSON(w, 200, `{"ok":true,"result":{"id":7000000001,"is_bot":true,"first_name":"VaxBot","username":"`+fakeUsername+`","can_join_groups":true,"can_read_all_group_messages":false,"supports_inline_queries":false}}`)
+	case "setMyCommands":
+		if msg := checkSetMyCommands(form); msg != "" {
+			writeJSON(w, 400, fmt.Sprintf(`{"ok":false,"error_code":400,"description":%q}`, msg))
+			return
+		}
+		writeJSON(w, 200, `{"ok":true,"result":true}`)
 	case "deleteMessage", "answerCallbackQuery":
 		if form["chat_id"] == "" && method == "deleteMessage" || method == "answerCallbackQuery" && form["callback_query_id"] == "" {
 			writeJSON(w, 400, `{"ok":false,"error_code":400,"description":"Bad Request: missing parameter"}`)
@@ -226,6 +232,30 @@ func checkSendPhoto(form map[string]string) string {
 	}
 	if rm, ok := form["reply_markup"]; ok && !json.Valid([]byte(rm)) {
 		return "Bad Request: can't parse reply keyboard markup JSON object"
+	}
+	return ""
+}
+
+// checkSetMyCommands returns Telegram's description for a setMyCommands
+// it would refuse, or "".
+func checkSetMyCommands(form map[string]string) string {
+	var cmds []struct {
+		Command     string `json:"command"`
+		Description string `json:"description"`
+	}
+	if err := json.Unmarshal([]byte(form["commands"]), &cmds); err != nil || len(cmds) == 0 || len(cmds) > 100 {
+		return "Bad Request: can't parse commands JSON object"
+	}
+	for _, c := range cmds {
+		if len(c.Command) == 0 || len(c.Command) > 32 || strings.ToLower(c.Command) != c.Command || strings.Trim(c.Command, "abcdefghijklmnopqrstuvwxyz0123456789_") != "" {
+			return "Bad Request: BOT_COMMAND_INVALID"
+		}
+		if n := len([]rune(c.Description)); n == 0 || n > 256 {
+			return "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID"
+		}
+	}
+	if code := form["language_code"]; code != "" && len(code) != 2 {
+		return "Bad Request: LANG_CODE_INVALID"
 	}
 	return ""
 }
