@@ -122,6 +122,18 @@ func Has(text string) (missing []rune, err error) {
 	return missing, nil
 }
 
+// weight is s, or regular when the Go font of s lacks a character of
+// text (one drawn from the single-weight subset): one line never mixes a
+// bold face with regular glyphs.
+func (f *fonts) weight(s style, text string) style {
+	for _, r := range text {
+		if r != ' ' && !f.inGoFont(s, r) {
+			return regular
+		}
+	}
+	return s
+}
+
 // measure is the width of text in s at size, in pixels.
 func (f *fonts) measure(s style, size float64, text string) int {
 	f.mu.Lock()
