@@ -321,6 +321,7 @@ func drive(ctx context.Context, o loadOptions, url string, api *fakeAPI) result 
 		pace = time.Duration(float64(o.people) / o.rate * float64(time.Second))
 	}
 	start := time.Now()
+	run := strconv.FormatInt(start.UnixNano(), 36)
 	var wg sync.WaitGroup
 	for p := range o.people {
 		wg.Add(1)
@@ -336,10 +337,12 @@ func drive(ctx context.Context, o loadOptions, url string, api *fakeAPI) result 
 				if i%len(script) == 0 {
 					// Someone new takes the place of whoever finished the
 					// script: a person registers once, not in a loop.
-					user = fmt.Sprintf("Uload%06d%022d", p, i/len(script))
+					user = fmt.Sprintf("Uload%06d%022d%s", p, i/len(script), run)
 				}
 				step := script[i%len(script)]
-				id := fmt.Sprintf("%s-%d", user, i)
+				// Unique across runs: with Redis the server remembers
+				// event ids (and sessions) between runs.
+				id := fmt.Sprintf("%s-%d-%s", user, i, run)
 				token := "tok-" + id
 				body := loadBody(id, user, token, step.kind, step.value)
 				var done chan struct{}
