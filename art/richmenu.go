@@ -140,3 +140,16 @@ func RichMenuPNG(lang knowledge.Lang) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// RichMenuTexts are the areas' words in lang, in RichMenuKeys' order.
+func RichMenuTexts(lang knowledge.Lang) ([]string, error) {
+	l, err := LoadLabels("richmenu", append(RichMenuKeys[:len(RichMenuKeys):len(RichMenuKeys)], richMenuChatBar))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(RichMenuKeys))
+	for i, k := range RichMenuKeys {
+		out[i] = l[k][lang]
+	}
+	return out, nil
+}

@@ -27,6 +27,7 @@ func commands() []command {
 		{"serve", "serve [--addr ADDR] [--registry FILE|demo] [--hotlines FILE]", "run the server: LINE and Telegram webhooks, the voice line, the operators' API (configured by VAXBOT_* variables)", runServe},
 		{"tickets", "tickets list|show|close|purge …", "operators: list, show and close handoff tickets in the server's store; purge old closed ones", runTickets},
 		{"operators", "operators add NAME --role operator|supervisor | operators reset NAME", "the desk's accounts (/desk/): add one or give it a new one-time password, printed once", runOperators},
+		{"line", "line richmenu", "set up the LINE rich menu (six areas, a picture per language; the default in zh-TW) idempotently (VAXBOT_LINE_CHANNEL_TOKEN)", runLine},
 		{"telegram", "telegram setup", "set the Telegram bot's command menu (/start /menu /check /person /lang) in every language (VAXBOT_TELEGRAM_TOKEN)", runTelegram},
 		{"load", "load [--people N] [--events N] [--duration D] [--rate R]", "load-test serve on loopback with signed LINE webhooks and a fake LINE API", runLoad},
 		{"load-floor", "load-floor [--addr ADDR] [--reply-api URL]", "the bare servers load compares serve with (load starts them itself)", runLoadFloor},
