@@ -43,6 +43,9 @@ type loadOptions struct {
 	// replyFloor also measures the least a replying bot does end to end.
 	replyFloor bool
 	apiAddr    string
+	// memory, instead of a throughput run, measures the memory an idle
+	// session costs (loadMemory).
+	memory bool
 	// cpuProfile, when set, receives the load generator's own CPU profile
 	// (the server's is on VAXBOT_PPROF_ADDR).
 	cpuProfile string
@@ -63,6 +66,7 @@ func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	fs.BoolVar(&o.floor, "floor", true, "also measure the floor: a bare fasthttp handler that checks the signature and parses the JSON")
 	fs.BoolVar(&o.replyFloor, "reply-floor", true, "also measure the reply floor: the floor plus one fixed reply per event through the SDK's messaging client, end to end")
 	fs.StringVar(&o.apiAddr, "api-addr", "127.0.0.1:0", "loopback address of the fake LINE API")
+	fs.BoolVar(&o.memory, "memory", false, "measure memory per session instead: each of --people people has a short conversation once (256 at a time), then the server's live heap and resident memory per session are reported")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load generator's CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -83,7 +87,11 @@ func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		defer f.Close()
 		defer pprof.StopCPUProfile()
 	}
-	if err := load(ctx, o, stdout); err != nil {
+	run := load
+	if o.memory {
+		run = loadMemory
+	}
+	if err := run(ctx, o, stdout); err != nil {
 		fmt.Fprintln(stderr, "vaxbot load:", err)
 		return 1
 	}
@@ -236,7 +244,7 @@ const loadCheckRate = 1_000_000
 // spawnServer starts "vaxbot serve" on a free loopback port, configured to
 // reply to the fake API, and waits until it is ready. exe is the vaxbot
 // binary to start; this one when "".
-func spawnServer(ctx context.Context, exe, secret, apiURL string) (string, func(), int, error) {
+func spawnServer(ctx context.Context, exe, secret, apiURL string, env ...string) (string, func(), int, error) {
 	if exe == "" {
 		var err error
 		if exe, err = os.Executable(); err != nil {
@@ -266,6 +274,7 @@ func spawnServer(ctx context.Context, exe, secret, apiURL string) (string, func(
 		"VAXBOT_REGISTRY="+demoRegistry, "VAXBOT_REGISTRY_URL=", "VAXBOT_REGISTRY_TOKEN=",
 		"VAXBOT_REGISTRY_CERT=", "VAXBOT_REGISTRY_KEY=",
 		"VAXBOT_CHECK_RATE="+strconv.Itoa(loadCheckRate))
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
 		os.RemoveAll(dir)
@@ -476,13 +485,17 @@ func (r result) cpuPerEvent() string {
 }
 
 // peakRSS reads the process's peak resident memory (VmHWM) from /proc.
-func peakRSS(pid int) int64 {
+func peakRSS(pid int) int64 { return procStatusBytes(pid, "VmHWM:") }
+
+// procStatusBytes reads a size in kB (VmHWM:, VmRSS:) from
+// /proc/PID/status, in bytes; 0 when unknown.
+func procStatusBytes(pid int, field string) int64 {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(raw), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, field); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return kb * 1024
 		}

@@ -124,3 +124,27 @@ func TestLoadCommand(t *testing.T) {
 		t.Errorf("no peak memory in the report:\n%s", out)
 	}
 }
+
+// TestLoadMemory: the memory mode has each person talk once and reports
+// the server's live heap and resident memory per session.
+func TestLoadMemory(t *testing.T) {
+	t.Setenv("VAXBOT_TEST_AS_BINARY", "1")
+	code, out, errOut := runCLI(t, "", "load", "--memory", "--people", "200")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	t.Log(out)
+	if !strings.Contains(out, "memory: 200 people, 5 events each") || !strings.Contains(out, "(0 failed)") {
+		t.Errorf("report:\n%s", out)
+	}
+	for _, what := range []string{"live heap:", "resident:"} {
+		i := strings.Index(out, what)
+		if i < 0 {
+			t.Fatalf("no %s in the report:\n%s", what, out)
+		}
+		line, _, _ := strings.Cut(out[i:], "\n")
+		if !strings.Contains(line, " B per session") {
+			t.Errorf("%q: no figure per session", line)
+		}
+	}
+}

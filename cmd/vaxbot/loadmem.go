@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// memoryScript is what each person says in a memory run: a typical short
+// conversation (a follow, a question, a menu tap, the start of the form),
+// after which the session waits idle, as most do.
+var memoryScript = []struct{ kind, value string }{
+	{"follow", ""},
+	{"message", "健保卡號在哪裡"},
+	{"postback", "faq:q6"},
+	{"message", "my new ARC number fails verification"},
+	{"postback", "verify:start"},
+}
+
+// memorySenders is how many people talk at once in a memory run.
+const memorySenders = 256
+
+// loadMemory measures what an idle session costs the server ("vaxbot load
+// --memory"): o.people people each go through memoryScript once, then the
+// server's live heap (after a collection forced through its pprof
+// endpoint) and its resident memory are read and divided by the people.
+func loadMemory(ctx context.Context, o loadOptions, w io.Writer) error {
+	api := &fakeAPI{}
+	apiLn, err := net.Listen("tcp", o.apiAddr)
+	if err != nil {
+		return err
+	}
+	apiSrv := &fasthttp.Server{Handler: api.handle}
+	go apiSrv.Serve(apiLn)
+	defer apiSrv.Shutdown()
+	pprofLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	pprofAddr := pprofLn.Addr().String()
+	pprofLn.Close()
+	target, stop, pid, err := spawnServer(ctx, o.server, o.secret, "http://"+apiLn.Addr().String(), "VAXBOT_PPROF_ADDR="+pprofAddr)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	heap0, err := liveHeap(target, pprofAddr)
+	if err != nil {
+		return err
+	}
+	rss0 := residentMemory(pid)
+
+	start := time.Now()
+	client := &fasthttp.Client{MaxConnsPerHost: memorySenders * 2, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	run := strconv.FormatInt(start.UnixNano(), 36)
+	var next, failed atomic.Int64
+	var wg sync.WaitGroup
+	for range memorySenders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				p := next.Add(1) - 1
+				if p >= int64(o.people) {
+					return
+				}
+				user := fmt.Sprintf("Umem%028d%s", p, run)
+				for i, step := range memoryScript {
+					id := fmt.Sprintf("%s-%d", user, i)
+					token := "tok-" + id
+					done := make(chan struct{})
+					api.waiting.Store(token, done)
+					if !sendSigned(client, target+"/webhook/line", o.secret, loadBody(id, user, token, step.kind, step.value)) {
+						api.waiting.Delete(token)
+						failed.Add(1)
+						continue
+					}
+					select {
+					case <-done:
+					case <-time.After(10 * time.Second):
+						api.waiting.Delete(token)
+						failed.Add(1)
+					case <-ctx.Done():
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	heap1, err := liveHeap(target, pprofAddr)
+	if err != nil {
+		return err
+	}
+	rss1 := residentMemory(pid)
+	n := float64(min(next.Load(), int64(o.people)))
+	fmt.Fprintf(w, "memory: %d people, %d events each, in %s (%d failed)\n", int(n), len(memoryScript), elapsed.Round(time.Second), failed.Load())
+	fmt.Fprintf(w, "  live heap: %.0f MiB → %.0f MiB, %.0f B per session\n", float64(heap0)/(1<<20), float64(heap1)/(1<<20), float64(int64(heap1)-int64(heap0))/n)
+	if rss0 > 0 && rss1 > 0 {
+		fmt.Fprintf(w, "  resident:  %.0f MiB → %.0f MiB, %.0f B per session (GOGC as serve sets it)\n", float64(rss0)/(1<<20), float64(rss1)/(1<<20), float64(rss1-rss0)/n)
+	}
+	return nil
+}
+
+// liveHeap forces a collection in the server (pprof's heap profile with
+// gc=1) and reads its live heap (go_memstats_alloc_bytes) from /metrics.
+func liveHeap(target, pprofAddr string) (uint64, error) {
+	res, err := http.Get("http://" + pprofAddr + "/debug/pprof/heap?gc=1")
+	if err != nil {
+		return 0, fmt.Errorf("force a collection: %w", err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	res, err = http.Get(target + "/metrics")
+	if err != nil {
+		return 0, fmt.Errorf("read the metrics: %w", err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return 0, fmt.Errorf("read the metrics: %w", err)
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, "go_memstats_alloc_bytes "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				return 0, fmt.Errorf("go_memstats_alloc_bytes: %w", err)
+			}
+			return uint64(f), nil
+		}
+	}
+	return 0, fmt.Errorf("no go_memstats_alloc_bytes in the server's metrics")
+}
+
+// residentMemory reads a process's resident memory (VmRSS); 0 when
+// unknown.
+func residentMemory(pid int) int64 { return procStatusBytes(pid, "VmRSS:") }
