@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -107,7 +108,11 @@ func loadMemory(ctx context.Context, o loadOptions, w io.Writer) error {
 	fmt.Fprintf(w, "memory: %d people, %d events each, in %s (%d failed)\n", int(n), len(memoryScript), elapsed.Round(time.Second), failed.Load())
 	fmt.Fprintf(w, "  live heap: %.0f MiB → %.0f MiB, %.0f B per session\n", float64(heap0)/(1<<20), float64(heap1)/(1<<20), float64(int64(heap1)-int64(heap0))/n)
 	if rss0 > 0 && rss1 > 0 {
-		fmt.Fprintf(w, "  resident:  %.0f MiB → %.0f MiB, %.0f B per session (GOGC as serve sets it)\n", float64(rss0)/(1<<20), float64(rss1)/(1<<20), float64(rss1-rss0)/n)
+		gogc := os.Getenv("GOGC")
+		if gogc == "" {
+			gogc = "unset: serve's 400"
+		}
+		fmt.Fprintf(w, "  resident:  %.0f MiB → %.0f MiB, %.0f B per session (GOGC %s)\n", float64(rss0)/(1<<20), float64(rss1)/(1<<20), float64(rss1-rss0)/n, gogc)
 	}
 	return nil
 }
