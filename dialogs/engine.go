@@ -407,7 +407,7 @@ func (t *turn) leaveForm() {
 
 func (t *turn) switchLang(l Lang) {
 	t.s.Lang, t.s.LangSet = l, true
-	t.say(Reply{Text: t.w(wLangSwitched)})
+	t.say(Reply{Text: t.w(wLangSwitched), LangChosen: true})
 	t.prompt()
 }
 

@@ -36,3 +36,27 @@ func TestStickerAndPhoto(t *testing.T) {
 		})
 	}
 }
+
+// TestLangChosenMarked: the reply to choosing a language says so (a LINE
+// rich menu follows it); other replies do not.
+func TestLangChosenMarked(t *testing.T) {
+	e := newTestEngine(t, &testClock{now: start}, nil, nil)
+	s := &Session{Person: "line:Ulang", Created: start, Updated: start}
+	for _, tt := range []struct {
+		in   Input
+		want bool
+	}{
+		{Input{Payload: PayloadMenu()}, false},
+		{Input{Payload: PayloadLang(knowledge.Th)}, true},
+		{Input{Text: "English"}, true},
+	} {
+		tt.in.Person = s.Person
+		got := false
+		for _, r := range e.Handle(context.Background(), s, tt.in) {
+			got = got || r.LangChosen
+		}
+		if got != tt.want {
+			t.Errorf("%+v: LangChosen %v, want %v (lang %s)", tt.in, got, tt.want, s.Lang)
+		}
+	}
+}

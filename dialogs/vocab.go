@@ -152,6 +152,10 @@ type Reply struct {
 	// Page, on the last reply of a turn on the phone, is the page of the
 	// turn's choices to read (KeyPage).
 	Page int
+	// LangChosen marks the reply to the person choosing a language (Lang
+	// is the one chosen): a channel with a menu per language (LINE's rich
+	// menu) switches the person's menu.
+	LangChosen bool
 	// Image, when set, is a picture to show after Text (a chat channel
 	// with a public URL; the phone line ignores it).
 	Image *Image

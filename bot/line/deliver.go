@@ -107,6 +107,7 @@ func (c *Channel) Deliver(ctx context.Context, ev bot.Event, replies []dialogs.R
 		return fmt.Errorf("line: deliver: event without reply context: %w", ErrLost)
 	}
 	c.settleAnimation(r.token)
+	defer c.linkRichMenu(r.userID, replies)
 	msgs := c.cache.get(replies)
 	if len(msgs) == 0 {
 		return nil

@@ -35,6 +35,9 @@ type Config struct {
 	// loading animation is shown (DefaultLoadingDelay when 0): a quick
 	// answer needs no animation, and skipping it saves an API call.
 	LoadingDelay time.Duration
+	// RichMenus, when set, links a person to their language's rich menu
+	// (set up by vaxbot line richmenu) when they choose a language.
+	RichMenus *RichMenus
 }
 
 // DefaultLoadingDelay is the default Config.LoadingDelay.

@@ -10,6 +10,7 @@ import (
 	"image"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -70,13 +71,17 @@ func (m RichMenu) request(name string) *messaging_api.RichMenuRequest {
 type RichMenus struct {
 	api  *messaging_api.MessagingApiAPI
 	blob *messaging_api.MessagingApiBlobAPI
+
+	mu     sync.Mutex
+	ids    map[dialogs.Lang]string // the menus by language, as last listed
+	listed time.Time
 }
 
 // NewRichMenus builds the clients; apiBase and dataBase are the Messaging
 // API's endpoints (https://api.line.me, and https://api-data.line.me for
 // the picture's upload) or "" for those. It makes no network call.
 func NewRichMenus(token, apiBase, dataBase string) (*RichMenus, error) {
-	hc := &http.Client{Timeout: 30 * time.Second}
+	hc := &http.Client{Timeout: 10 * time.Second}
 	opts := []messaging_api.MessagingApiAPIOption{messaging_api.WithHTTPClient(hc)}
 	if apiBase != "" {
 		opts = append(opts, messaging_api.WithEndpoint(apiBase))
@@ -153,4 +158,60 @@ func (r *RichMenus) Setup(menus []RichMenu) (ids map[dialogs.Lang]string, did []
 		}
 	}
 	return ids, did, nil
+}
+
+// menuCacheFor is how long the menus' ids, by language, are kept before
+// they are listed again.
+const menuCacheFor = 10 * time.Minute
+
+// menuFor is the id of lang's rich menu, from the list of menus (kept
+// menuCacheFor); "" when there is none.
+func (r *RichMenus) menuFor(lang dialogs.Lang) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ids == nil || time.Since(r.listed) > menuCacheFor {
+		list, err := r.api.GetRichMenuList()
+		if err != nil {
+			return "", fmt.Errorf("line: rich menu: list: %w", err)
+		}
+		r.ids = map[dialogs.Lang]string{}
+		for _, m := range list.Richmenus {
+			rest, ok := strings.CutPrefix(m.Name, richMenuPrefix)
+			if l, _, _ := strings.Cut(rest, " "); ok {
+				r.ids[dialogs.Lang(l)] = m.RichMenuId
+			}
+		}
+		r.listed = time.Now()
+	}
+	return r.ids[lang], nil
+}
+
+// Link links a person to lang's rich menu; nothing when it has none.
+func (r *RichMenus) Link(userID string, lang dialogs.Lang) error {
+	id, err := r.menuFor(lang)
+	if err != nil || id == "" {
+		return err
+	}
+	if _, err := r.api.LinkRichMenuIdToUser(userID, id); err != nil {
+		return fmt.Errorf("line: rich menu: link: %w", err)
+	}
+	return nil
+}
+
+// linkRichMenu, after a turn in which the person chose a language, links
+// them to that language's rich menu. A failure is logged: the menu stays
+// as it was, the conversation goes on.
+func (c *Channel) linkRichMenu(userID string, replies []dialogs.Reply) {
+	if c.cfg.RichMenus == nil || userID == "" {
+		return
+	}
+	for _, rep := range replies {
+		if !rep.LangChosen {
+			continue
+		}
+		if err := c.cfg.RichMenus.Link(userID, rep.Lang); err != nil {
+			c.cfg.Logger.Warn("line: rich menu not switched", "lang", rep.Lang, "err", err)
+		}
+		return
+	}
 }

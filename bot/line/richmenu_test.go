@@ -2,13 +2,16 @@ package line
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/png"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/vaxbot/vaxbot/bot"
 	"github.com/vaxbot/vaxbot/bot/line/linetest"
 	"github.com/vaxbot/vaxbot/dialogs"
 	"github.com/vaxbot/vaxbot/knowledge"
@@ -100,5 +103,41 @@ func TestRichMenuUploadFails(t *testing.T) {
 	}
 	if m := api.Menus(); len(m) != 1 || api.Default() == "" {
 		t.Errorf("after the retry: menus %v, default %q", m, api.Default())
+	}
+}
+
+// TestLinkOnLanguageChoice: a turn in which the person chose a language
+// links them to that language's menu; other turns link nothing.
+func TestLinkOnLanguageChoice(t *testing.T) {
+	rm := linetest.NewRichMenuAPI(t)
+	menus, _ := NewRichMenus("token", rm.URL, rm.URL)
+	if _, _, err := menus.Setup([]RichMenu{testMenu(t, knowledge.ZhTW, 1), testMenu(t, knowledge.En, 2)}); err != nil {
+		t.Fatal(err)
+	}
+	api := linetest.New(t)
+	c, err := New(Config{Secret: "s", Token: "t", APIBase: api.URL, RichMenus: menus})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliver := func(token string, r dialogs.Reply) {
+		ev := bot.Event{Reply: replyTo{token: token, userID: "U1", received: time.Now()}}
+		if err := c.Deliver(context.Background(), ev, []dialogs.Reply{r}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deliver("t1", dialogs.Reply{Text: "menu", Lang: knowledge.En})
+	if got := rm.LinkOf("U1"); got != "" {
+		t.Errorf("linked to %q without a language choice", got)
+	}
+	deliver("t2", dialogs.Reply{Text: "OK, English", Lang: knowledge.En, LangChosen: true})
+	if got := rm.LinkOf("U1"); !strings.HasPrefix(got, "vaxbot en ") {
+		t.Errorf("linked to %q, want the English menu", got)
+	}
+	deliver("t3", dialogs.Reply{Text: "好的", Lang: knowledge.ZhTW, LangChosen: true})
+	if got := rm.LinkOf("U1"); !strings.HasPrefix(got, "vaxbot zh-TW ") {
+		t.Errorf("linked to %q, want the zh-TW menu", got)
+	}
+	if n := len(api.Replies()); n != 3 {
+		t.Errorf("%d replies, want 3", n)
 	}
 }
