@@ -164,6 +164,10 @@ var migrations = []string{
 	// person, no text (tickets.Vote).
 	`CREATE TABLE feedback_votes (item TEXT NOT NULL, helpful INTEGER NOT NULL, lang TEXT NOT NULL, channel TEXT NOT NULL, at BIGINT NOT NULL)`,
 	`CREATE INDEX feedback_votes_at ON feedback_votes (at)`,
+	// Reminders after card_too_new (QA item 6): the platform's key of the
+	// person, the time, the language; no numbers (tickets.Reminder).
+	`CREATE TABLE reminders (person TEXT PRIMARY KEY, at BIGINT NOT NULL, lang TEXT NOT NULL)`,
+	`CREATE INDEX reminders_at ON reminders (at)`,
 }
 
 // migrate applies the migrations not yet applied, on one connection: a
