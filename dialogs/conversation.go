@@ -94,17 +94,15 @@ func (c *Conversation) Handle(ctx context.Context, in Input) (replies []Reply, e
 	}
 	unlock := c.locks.lock(in.Person)
 	defer unlock()
-	if c.Locker != nil {
-		release, err := c.Locker.Lock(ctx, in.Person)
-		if err != nil {
-			return c.fail(lang, CauseLock), fmt.Errorf("dialogs: lock: %w", err)
-		}
-		defer release()
-	}
-	s, err := c.Store.Get(ctx, in.Person)
+	s, save, release, err := c.load(ctx, in.Person)
 	if err != nil {
-		return c.fail(lang, CauseStore), fmt.Errorf("dialogs: load session: %w", err)
+		cause := CauseLock
+		if errors.Is(err, ErrSessionLoad) {
+			cause = CauseStore
+		}
+		return c.fail(lang, cause), err
 	}
+	defer release()
 	if s == nil {
 		s = &Session{Person: in.Person}
 	}
@@ -123,7 +121,7 @@ func (c *Conversation) Handle(ctx context.Context, in Input) (replies []Reply, e
 		replies[i].Callback = nil
 	}
 	c.remember(s, in, replies)
-	if err := c.Store.Put(ctx, s); err != nil {
+	if err := save(ctx, s); err != nil {
 		// The turn is not saved: what it said would not hold on the next
 		// message. Say so rather than pretend.
 		return c.fail(s.Lang, CauseStore), fmt.Errorf("dialogs: save session: %w", err)
@@ -132,6 +130,46 @@ func (c *Conversation) Handle(ctx context.Context, in Input) (replies []Reply, e
 		return slices.Clip(replies), ticketErr
 	}
 	return slices.Clip(replies), nil
+}
+
+// load takes the person's lock (Locker, or the Store's own when it is a
+// LockingStore) and loads their session. save stores the session (and,
+// with a LockingStore, lets the lock go in the same round trip); release,
+// which the caller defers, lets the lock go if it is still held, so that a
+// turn that ends early (a failure, a panic) does not keep it. The error
+// wraps ErrSessionLoad when the lock was taken but the session could not
+// be read.
+func (c *Conversation) load(ctx context.Context, person string) (s *Session, save func(context.Context, *Session) error, release func(), err error) {
+	if ls, ok := c.Store.(LockingStore); ok && c.Locker == nil {
+		s, held, err := ls.LockGet(ctx, person)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("dialogs: lock and load session: %w", err)
+		}
+		released := false
+		save = func(ctx context.Context, s *Session) error {
+			if err := held.PutUnlock(ctx, s); err != nil {
+				return err
+			}
+			released = true
+			return nil
+		}
+		return s, save, func() {
+			if !released {
+				held.Unlock()
+			}
+		}, nil
+	}
+	release = func() {}
+	if c.Locker != nil {
+		if release, err = c.Locker.Lock(ctx, person); err != nil {
+			return nil, nil, nil, fmt.Errorf("dialogs: lock: %w", err)
+		}
+	}
+	if s, err = c.Store.Get(ctx, person); err != nil {
+		release()
+		return nil, nil, nil, fmt.Errorf("%w: %w", ErrSessionLoad, err)
+	}
+	return s, c.Store.Put, release, nil
 }
 
 // Apology is what the person who sent in hears when their message could

@@ -3,6 +3,7 @@ package dialogs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"sync"
@@ -178,6 +179,31 @@ func (m *MemoryStore) Len() int { return m.c.ItemCount() }
 type Locker interface {
 	Lock(ctx context.Context, person string) (unlock func(), err error)
 }
+
+// LockingStore is a Store that takes a person's lock as it loads their
+// session and lets it go as it saves it, one round trip each (the Redis
+// store: otherwise a lock, a read, a write and an unlock, four). A
+// Conversation whose Store has it and whose Locker is nil uses it.
+type LockingStore interface {
+	Store
+	// LockGet waits for the person's lock until ctx ends, then returns
+	// their session (nil when none) and the lock it holds. When the lock
+	// was taken but the session could not be read, it lets the lock go and
+	// the error wraps ErrSessionLoad.
+	LockGet(ctx context.Context, person string) (*Session, HeldLock, error)
+}
+
+// HeldLock is a person's lock taken by LockingStore.LockGet.
+type HeldLock interface {
+	// PutUnlock saves s and lets the lock go.
+	PutUnlock(ctx context.Context, s *Session) error
+	// Unlock lets the lock go without saving.
+	Unlock()
+}
+
+// ErrSessionLoad is wrapped by LockGet when it took the lock but could not
+// read the session.
+var ErrSessionLoad = errors.New("dialogs: load session")
 
 // lockShards is how many mutexes serialise people; two people who share a
 // shard wait for each other briefly, one person never runs twice at once.

@@ -87,6 +87,11 @@ func (s *Sessions) Get(ctx context.Context, person string) (*dialogs.Session, er
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: get session: %w", err)
 	}
+	return s.decode(raw)
+}
+
+// decode reads a stored session and opens its sealed numbers.
+func (s *Sessions) decode(raw []byte) (*dialogs.Session, error) {
 	var sess dialogs.Session
 	if err := json.Unmarshal(raw, &sess); err != nil {
 		return nil, fmt.Errorf("redisstore: session: %w", err)
@@ -95,6 +100,7 @@ func (s *Sessions) Get(ctx context.Context, person string) (*dialogs.Session, er
 		if *f == "" {
 			continue
 		}
+		var err error
 		if *f, err = s.sealer.Open(*f, sess.Person); err != nil {
 			return nil, fmt.Errorf("redisstore: session: %w", err)
 		}
@@ -104,6 +110,18 @@ func (s *Sessions) Get(ctx context.Context, person string) (*dialogs.Session, er
 
 // Put implements dialogs.Store.
 func (s *Sessions) Put(ctx context.Context, sess *dialogs.Session) error {
+	raw, err := s.encode(sess)
+	if err != nil {
+		return err
+	}
+	if err := s.c.rdb.Set(ctx, s.c.prefix+"s:"+sess.Person, raw, s.idle).Err(); err != nil {
+		return fmt.Errorf("redisstore: put session: %w", err)
+	}
+	return nil
+}
+
+// encode seals a session's numbers and writes it as stored.
+func (s *Sessions) encode(sess *dialogs.Session) ([]byte, error) {
 	cp := *sess
 	for _, f := range sealed(&cp) {
 		if *f == "" {
@@ -111,17 +129,14 @@ func (s *Sessions) Put(ctx context.Context, sess *dialogs.Session) error {
 		}
 		var err error
 		if *f, err = s.sealer.Seal(*f, cp.Person); err != nil {
-			return fmt.Errorf("redisstore: session: %w", err)
+			return nil, fmt.Errorf("redisstore: session: %w", err)
 		}
 	}
 	raw, err := json.Marshal(&cp)
 	if err != nil {
-		return fmt.Errorf("redisstore: session: %w", err)
+		return nil, fmt.Errorf("redisstore: session: %w", err)
 	}
-	if err := s.c.rdb.Set(ctx, s.c.prefix+"s:"+sess.Person, raw, s.idle).Err(); err != nil {
-		return fmt.Errorf("redisstore: put session: %w", err)
-	}
-	return nil
+	return raw, nil
 }
 
 // Delete implements dialogs.Store.
@@ -130,6 +145,86 @@ func (s *Sessions) Delete(ctx context.Context, person string) error {
 		return fmt.Errorf("redisstore: delete session: %w", err)
 	}
 	return nil
+}
+
+// SessionLockTTL is how long a person's lock taken by Sessions.LockGet
+// lives when its holder dies without letting it go.
+const SessionLockTTL = 30 * time.Second
+
+var _ dialogs.LockingStore = (*Sessions)(nil)
+
+// LockGet implements dialogs.LockingStore: the person's lock, taken as
+// Locks takes it (SET NX with a token and an expiry), and their session,
+// in one round trip; tried again, with backoff, while someone else holds
+// the lock.
+func (s *Sessions) LockGet(ctx context.Context, person string) (*dialogs.Session, dialogs.HeldLock, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return nil, nil, err
+	}
+	held := &heldLock{s: s, lockKey: s.c.prefix + "l:" + person, key: s.c.prefix + "s:" + person, token: hex.EncodeToString(b)}
+	wait := 2 * time.Millisecond
+	for {
+		pipe := s.c.rdb.Pipeline()
+		lock := pipe.SetNX(ctx, held.lockKey, held.token, SessionLockTTL)
+		get := pipe.Get(ctx, held.key)
+		pipe.Exec(ctx) // each command's own error is read below
+		if err := lock.Err(); err != nil {
+			return nil, nil, fmt.Errorf("redisstore: lock: %w", err)
+		}
+		if lock.Val() {
+			raw, err := get.Bytes()
+			if errors.Is(err, redis.Nil) {
+				return nil, held, nil
+			}
+			var sess *dialogs.Session
+			if err == nil {
+				sess, err = s.decode(raw)
+			}
+			if err != nil {
+				held.Unlock()
+				return nil, nil, fmt.Errorf("%w: redisstore: get session: %w", dialogs.ErrSessionLoad, err)
+			}
+			return sess, held, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, nil, fmt.Errorf("redisstore: lock: %w", ctx.Err())
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 50*time.Millisecond)
+	}
+}
+
+// heldLock is a person's lock taken by Sessions.LockGet.
+type heldLock struct {
+	s                   *Sessions
+	lockKey, key, token string
+}
+
+// PutUnlock implements dialogs.HeldLock: the session saved and the lock
+// let go in one round trip. A lock that could not be let go expires.
+func (h *heldLock) PutUnlock(ctx context.Context, sess *dialogs.Session) error {
+	raw, err := h.s.encode(sess)
+	if err != nil {
+		return err
+	}
+	pipe := h.s.c.rdb.Pipeline()
+	set := pipe.Set(ctx, h.key, raw, h.s.idle)
+	pipe.Eval(ctx, unlockSource, []string{h.lockKey}, h.token)
+	pipe.Exec(ctx)
+	if err := set.Err(); err != nil {
+		return fmt.Errorf("redisstore: put session: %w", err)
+	}
+	return nil
+}
+
+// Unlock implements dialogs.HeldLock.
+func (h *heldLock) Unlock() {
+	// A fresh context: the caller's may be done, the lock must go.
+	c, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	unlockScript.Run(c, h.s.c.rdb, []string{h.lockKey}, h.token)
 }
 
 // Locks is a dialogs.Locker: SET NX with a token and an expiry, released
@@ -142,7 +237,10 @@ type Locks struct {
 // Locks returns person locks that expire after ttl if a holder dies.
 func (c *Client) Locks(ttl time.Duration) *Locks { return &Locks{c: c, ttl: ttl} }
 
-var unlockScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
+// unlockSource deletes a lock held by the token ARGV[1].
+const unlockSource = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`
+
+var unlockScript = redis.NewScript(unlockSource)
 
 // Lock waits for the person's lock until ctx ends.
 func (l *Locks) Lock(ctx context.Context, person string) (func(), error) {

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -239,4 +240,85 @@ func TestConversationAcrossReplicas(t *testing.T) {
 	if err != nil || s == nil || s.Misses != n {
 		t.Fatalf("session %+v, %v: want %d misses", s, err, n)
 	}
+}
+
+// TestSessionsLockGet: the lock and the session in one round trip each
+// way: one holder at a time, what one saved the next reads, a held lock
+// waited for, a session that cannot be read refused with the lock let go,
+// and an early Unlock lets the next one in.
+func TestSessionsLockGet(t *testing.T) {
+	c := client(t)
+	ctx := context.Background()
+	s, err := c.Sessions(time.Minute, testSealer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const person = "line:Ulockget"
+	s.Delete(ctx, person)
+	var mu sync.Mutex
+	inside, most := 0, 0
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sess, held, err := s.LockGet(ctx, person)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			inside++
+			most = max(most, inside)
+			mu.Unlock()
+			if sess == nil {
+				sess = &dialogs.Session{Person: person, ID: "A123456789"}
+			}
+			sess.Misses++
+			time.Sleep(time.Millisecond)
+			mu.Lock()
+			inside--
+			mu.Unlock()
+			if err := held.PutUnlock(ctx, sess); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if most != 1 {
+		t.Errorf("%d holders at once", most)
+	}
+	got, err := s.Get(ctx, person)
+	if err != nil || got == nil || got.Misses != 20 || got.ID != "A123456789" {
+		t.Fatalf("after 20 turns: %+v, %v (want 20 misses counted, the ID opened)", got, err)
+	}
+	if stored := c.rdb.Get(ctx, c.prefix+"s:"+person).Val(); strings.Contains(stored, "A123456789") {
+		t.Errorf("Redis holds a full number: %s", stored)
+	}
+
+	// A held lock is waited for until the context ends.
+	_, held, err := s.LockGet(ctx, person)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
+	defer cancel()
+	if _, _, err := s.LockGet(short, person); err == nil || errors.Is(err, dialogs.ErrSessionLoad) {
+		t.Errorf("took a held lock, or blamed the session: %v", err)
+	}
+	held.Unlock()
+	if _, held, err = s.LockGet(ctx, person); err != nil {
+		t.Fatalf("after Unlock: %v", err)
+	}
+	held.Unlock()
+
+	// A session that cannot be read: ErrSessionLoad, and the lock is free.
+	c.rdb.Set(ctx, c.prefix+"s:"+person, "{not json", time.Minute)
+	if _, _, err := s.LockGet(ctx, person); !errors.Is(err, dialogs.ErrSessionLoad) {
+		t.Errorf("unreadable session: %v, want ErrSessionLoad", err)
+	}
+	if n := c.rdb.Exists(ctx, c.prefix+"l:"+person).Val(); n != 0 {
+		t.Error("the lock was kept after the session could not be read")
+	}
+	s.Delete(ctx, person)
 }

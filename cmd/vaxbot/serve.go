@@ -239,22 +239,16 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 			return nil, fmt.Errorf("VAXBOT_REDIS_ADDR needs VAXBOT_DATA_KEY: %w", err)
 		}
 	}
+	// With Redis the sessions are a dialogs.LockingStore: the person's lock
+	// is taken as the session is read, and let go as it is saved, one round
+	// trip each, so no separate Locker.
 	conv := dialogs.NewConversation(engine, sessions)
 	conv.Sealer = sealer
-	if shared != nil {
-		conv.Locker = shared.Locks(30 * time.Second)
-	}
 	var channels []bot.Channel
 	if cfg.LineSecret != "" && cfg.LineToken != "" {
-		// A person who chooses a language gets that language's rich
-		// menu, once vaxbot line richmenu has set them up.
-		menus, err := line.NewRichMenus(cfg.LineToken, cfg.LineAPIBase, "")
-		if err != nil {
-			return nil, err
-		}
 		ch, err := line.New(line.Config{
 			Secret: cfg.LineSecret, Token: cfg.LineToken, APIBase: cfg.LineAPIBase,
-			PushFallback: cfg.LinePushFallback, Metrics: metrics, Logger: logger, RichMenus: menus,
+			PushFallback: cfg.LinePushFallback, Metrics: metrics, Logger: logger,
 		})
 		if err != nil {
 			return nil, err
