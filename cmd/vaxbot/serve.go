@@ -246,9 +246,15 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	conv.Sealer = sealer
 	var channels []bot.Channel
 	if cfg.LineSecret != "" && cfg.LineToken != "" {
+		// A person who chooses a language gets that language's rich
+		// menu, once vaxbot line richmenu has set them up.
+		menus, err := line.NewRichMenus(cfg.LineToken, cfg.LineAPIBase, "")
+		if err != nil {
+			return nil, err
+		}
 		ch, err := line.New(line.Config{
 			Secret: cfg.LineSecret, Token: cfg.LineToken, APIBase: cfg.LineAPIBase,
-			PushFallback: cfg.LinePushFallback, Metrics: metrics, Logger: logger,
+			PushFallback: cfg.LinePushFallback, Metrics: metrics, Logger: logger, RichMenus: menus,
 		})
 		if err != nil {
 			return nil, err
