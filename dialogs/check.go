@@ -244,6 +244,9 @@ func (t *turn) outcome(d verify.Diagnosis) {
 		t.say(Reply{Text: t.w(wOutcomeDuplicateID) + cleared, Choices: append(choices,
 			Choice{Label: t.w(wChoiceReplacedStillFails), Payload: PayloadVerify(VerifyReplaced)}, t.menuChoice())})
 	case verify.CardTooNew:
+		if c, ok := t.remindOffer(d.RetryAfter); ok {
+			choices = append(choices, c)
+		}
 		t.say(Reply{Text: t.w(wOutcomeCardTooNew, "retry_at", t.clock(d.RetryAfter)) + cleared,
 			Choices: append(choices, t.menuChoice())})
 	case verify.Verified, verify.VerifiedRecordMoved, verify.UseNumberOnCard, verify.CardShowsOldNumber, verify.UseNewNumber:

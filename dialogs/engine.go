@@ -79,6 +79,10 @@ type Config struct {
 	// Feedback asks "Did this help?" under a QA answer on a chat, and
 	// reports each vote to Observe ("feedback", Feedback.String()).
 	Feedback bool
+	// Reminders offers, after card_too_new on a chat, a reminder when the
+	// card can be used; whoever runs the engine stores the replies'
+	// ReminderRequest (bot.Reminders).
+	Reminders bool
 }
 
 // ChannelLimit limits number checks per channel in total, across people:
@@ -228,6 +232,10 @@ func (e *Engine) handle(ctx context.Context, s *Session, in Input, opts handleOp
 	case in.Event == EventFollow || in.Event == EventStart:
 		t.reset()
 		t.menu(wWelcome)
+		if t.e.cfg.Reminders {
+			// Starting over cancels a waiting reminder.
+			t.out[len(t.out)-1].Reminder = &ReminderRequest{Cancel: true}
+		}
 	case in.Event == EventUnsupported || in.Event == EventSticker || in.Event == EventPhoto:
 		// A sticker, a photo, a voice message: nothing of it is kept; a
 		// form in progress waits for what it asked.
@@ -368,6 +376,8 @@ func (t *turn) payload(raw string) {
 		t.callbackPayload(CallbackStep(p.Arg))
 	case ActFeedback:
 		t.feedback(p.Arg)
+	case ActRemind:
+		t.remind(p.Arg)
 	case ActCounty:
 		c, ok := t.e.cfg.Directory.County(p.Arg)
 		if !ok {

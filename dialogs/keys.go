@@ -128,6 +128,12 @@ const (
 	WordCommandCheck           = "command_check"
 	WordCommandPerson          = "command_person"
 	WordCommandLang            = "command_lang"
+	wChoiceRemind              = "choice_remind"
+	wRemindSet                 = "remind_set"
+	wChoiceRemindCancel        = "choice_remind_cancel"
+	wRemindCancelled           = "remind_cancelled"
+	wRemindFailed              = "remind_failed"
+	wRemindDue                 = "remind_due"
 	wLangName                  = "lang_name"
 	wVoiceHello                = "voice_hello"
 	wVoiceWelcome              = "voice_welcome"
@@ -145,7 +151,7 @@ var wordKeys = []string{
 	wWelcome, wMenu, wChoiceVerify, wChoicePerson, wChoiceMenu, wChoiceOtherLang, wLangSwitched, wAnswerMore, wDidYouMean, wNoMatch, wNoMatchAgain, wVerifyAskID, wVerifyConfirm, wKindNational, wKindArcNew, wKindArcOld, wChoiceYes, wChoiceReenter, wVerifyAskCard, wChoiceNoCard, wChoiceCancel, wInvalidEntry, wTooManyInvalid, wRateLimited, wRegistryUnavailable, wFormCancelled, wNumbersCleared, wOutcomeVerified, wOutcomeCardTooNew, wOutcomeVerifiedRecordMoved, wOutcomeUseNumberOnCard, wOutcomeCardShowsOldNumber, wChoiceReplacedStillFails,
 	wSmalltalkThanks, wSmalltalkBye, wSmalltalkOK, wSmalltalkGreeting, wFormResumeID, wFormResumeCard, wCountyWhich, wVerifyCardKept, WordNumberDeleted,
 	wTicketHoldsQuestion, wTicketHoldsCounty, wTicketHoldsID, wTicketHoldsChat, wListPair, wListLast,
-	wChoiceLanguage, wLangMenu, wChoiceLine1955, wChoiceLineNIA, wPersonAskForeign, wReasonWithEnglish, wOutcomeUseNewNumber, wOutcomeDuplicateID, wOutcomeMismatch, wMismatchAgain, wChoiceReadQA, wChoiceCheckAgain, wPersonAsk, wChoiceLine1922, wChoiceLineNHIA, wChoiceLineCounty, wCountyAsk, wCountyUnknown, wCountyLine, wTicketRef, wHandoff, wHandoffCountyUnconfigured, wExpired, wStaleChoice, wReasonAsked, wReasonNoMatch, wReasonInvalidEntries, wReasonRateLimited, wReasonRegistryUnavailable, wReasonMismatchTwice, wReasonNoCard, wReasonDuplicateID, wReasonFaq, wReasonIDFailures, wChannelBusy, wIDPaused, wChoiceCallback, wCallbackConsent, wChoiceCallbackYes, wChoiceCallbackNo, wCallbackAskPhone, wCallbackAskTime, wWhenMorning, wWhenAfternoon, wWhenEvening, wWhenAny, wCallbackDone, wCallbackDeclined, wCallbackFailed, wVerifyAskIDSpoken, wVerifyAskCardSpoken, wVerifyConfirmSpoken, wTurnFailed, wTicketFailed, wGroupNote, wChoicePrivateChat, wUnsupportedMessage, wCardPicture, wFeedbackAsk, wChoiceHelpful, wChoiceNotHelpful, wFeedbackThanks, wFeedbackSorry, wStickerReply, wPhotoReply, WordCommandStart, WordCommandMenu, WordCommandCheck, WordCommandPerson, WordCommandLang, wLangName, wVoiceHello, wVoiceWelcome, wVoiceInvalidChoice, wVoiceNoInput, wVoiceNotUnderstood, wVoiceDialFailed, wVoiceDialFailedNoCallback, wVoiceCallbackDone, wVoiceGoodbye,
+	wChoiceLanguage, wLangMenu, wChoiceLine1955, wChoiceLineNIA, wPersonAskForeign, wReasonWithEnglish, wOutcomeUseNewNumber, wOutcomeDuplicateID, wOutcomeMismatch, wMismatchAgain, wChoiceReadQA, wChoiceCheckAgain, wPersonAsk, wChoiceLine1922, wChoiceLineNHIA, wChoiceLineCounty, wCountyAsk, wCountyUnknown, wCountyLine, wTicketRef, wHandoff, wHandoffCountyUnconfigured, wExpired, wStaleChoice, wReasonAsked, wReasonNoMatch, wReasonInvalidEntries, wReasonRateLimited, wReasonRegistryUnavailable, wReasonMismatchTwice, wReasonNoCard, wReasonDuplicateID, wReasonFaq, wReasonIDFailures, wChannelBusy, wIDPaused, wChoiceCallback, wCallbackConsent, wChoiceCallbackYes, wChoiceCallbackNo, wCallbackAskPhone, wCallbackAskTime, wWhenMorning, wWhenAfternoon, wWhenEvening, wWhenAny, wCallbackDone, wCallbackDeclined, wCallbackFailed, wVerifyAskIDSpoken, wVerifyAskCardSpoken, wVerifyConfirmSpoken, wTurnFailed, wTicketFailed, wGroupNote, wChoicePrivateChat, wUnsupportedMessage, wCardPicture, wFeedbackAsk, wChoiceHelpful, wChoiceNotHelpful, wFeedbackThanks, wFeedbackSorry, wStickerReply, wPhotoReply, WordCommandStart, WordCommandMenu, WordCommandCheck, WordCommandPerson, WordCommandLang, wChoiceRemind, wRemindSet, wChoiceRemindCancel, wRemindCancelled, wRemindFailed, wRemindDue, wLangName, wVoiceHello, wVoiceWelcome, wVoiceInvalidChoice, wVoiceNoInput, wVoiceNotUnderstood, wVoiceDialFailed, wVoiceDialFailedNoCallback, wVoiceCallbackDone, wVoiceGoodbye,
 }
 
 // unsupportedWords answer a message the bot cannot read, by kind.

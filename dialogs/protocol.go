@@ -24,6 +24,7 @@ const (
 	ActCounty   Action = "county"   // the county of a handoff; Arg its code
 	ActCallback Action = "callback" // a step of the call-back form; Arg a CallbackStep
 	ActFeedback Action = "feedback" // "Did this help?"; Arg item id, ":", VoteUp or VoteDown
+	ActRemind   Action = "remind"   // a reminder at a time (Arg its Unix time) or RemindCancel
 )
 
 // VerifyStep is a step of the number check a choice can take.
@@ -73,7 +74,7 @@ func ParsePayload(s string) (Payload, bool) {
 	switch a := Action(kind); a {
 	case ActMenu, ActPerson:
 		return Payload{Action: a}, arg == ""
-	case ActLang, ActFAQ, ActVerify, ActHandoff, ActCounty, ActCallback, ActFeedback:
+	case ActLang, ActFAQ, ActVerify, ActHandoff, ActCounty, ActCallback, ActFeedback, ActRemind:
 		return Payload{Action: a, Arg: arg}, arg != ""
 	}
 	return Payload{}, false

@@ -152,6 +152,9 @@ type Reply struct {
 	// Page, on the last reply of a turn on the phone, is the page of the
 	// turn's choices to read (KeyPage).
 	Page int
+	// Reminder asks whoever runs the engine to schedule or cancel a
+	// reminder (bot.Reminders); it is removed before a channel sees it.
+	Reminder *ReminderRequest
 	// LangChosen marks the reply to the person choosing a language (Lang
 	// is the one chosen): a channel with a menu per language (LINE's rich
 	// menu) switches the person's menu.
