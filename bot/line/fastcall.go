@@ -66,24 +66,7 @@ func (f *fastCaller) call(ctx context.Context, url string, body []byte, header h
 		}
 	}
 	req.SetBodyRaw(body)
-	if ctx.Done() == nil {
-		return f.do(req, deadline)
-	}
-	type result struct {
-		res *http.Response
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		res, err := f.do(req, deadline)
-		done <- result{res, err}
-	}()
-	select {
-	case r := <-done:
-		return r.res, r.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	return cancellable(ctx, func() (*http.Response, error) { return f.do(req, deadline) })
 }
 
 // do sends req, releases it, and reads the answer.

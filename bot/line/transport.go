@@ -2,6 +2,7 @@ package line
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -82,12 +83,20 @@ func (t fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		freq.SetBodyRaw(body)
 	}
 	ctx := req.Context()
-	if ctx.Done() == nil {
-		return t.do(req, freq)
-	}
 	if err := ctx.Err(); err != nil {
 		fasthttp.ReleaseRequest(freq)
 		return nil, err
+	}
+	return cancellable(ctx, func() (*http.Response, error) { return t.do(req, freq) })
+}
+
+// cancellable runs call and returns what it returns, or ctx's error as
+// soon as ctx ends: fasthttp knows deadlines, not contexts, so when ctx
+// can be cancelled the call runs in a goroutine of its own, which is left
+// to end at its deadline.
+func cancellable(ctx context.Context, call func() (*http.Response, error)) (*http.Response, error) {
+	if ctx.Done() == nil {
+		return call()
 	}
 	type result struct {
 		res *http.Response
@@ -95,7 +104,7 @@ func (t fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		res, err := t.do(req, freq)
+		res, err := call()
 		done <- result{res, err}
 	}()
 	select {

@@ -173,16 +173,24 @@ const (
 
 func (r result) rate() float64 { return float64(r.events-r.errors) / r.elapsed.Seconds() }
 
+// startFakeAPI serves a fakeAPI on addr; stop shuts it down.
+func startFakeAPI(addr string) (api *fakeAPI, url string, stop func(), err error) {
+	api = &fakeAPI{}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	srv := &fasthttp.Server{Handler: api.handle}
+	go srv.Serve(ln)
+	return api, "http://" + ln.Addr().String(), func() { srv.Shutdown() }, nil
+}
+
 func load(ctx context.Context, o loadOptions, w io.Writer) error {
-	api := &fakeAPI{}
-	apiLn, err := net.Listen("tcp", o.apiAddr)
+	api, apiURL, stopAPI, err := startFakeAPI(o.apiAddr)
 	if err != nil {
 		return err
 	}
-	apiSrv := &fasthttp.Server{Handler: api.handle}
-	go apiSrv.Serve(apiLn)
-	defer apiSrv.Shutdown()
-	apiURL := "http://" + apiLn.Addr().String()
+	defer stopAPI()
 
 	target, stop, pid := o.target, func() {}, 0
 	if target == "" {

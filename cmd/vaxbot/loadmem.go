@@ -35,21 +35,18 @@ const memorySenders = 256
 // server's live heap (after a collection forced through its pprof
 // endpoint) and its resident memory are read and divided by the people.
 func loadMemory(ctx context.Context, o loadOptions, w io.Writer) error {
-	api := &fakeAPI{}
-	apiLn, err := net.Listen("tcp", o.apiAddr)
+	api, apiURL, stopAPI, err := startFakeAPI(o.apiAddr)
 	if err != nil {
 		return err
 	}
-	apiSrv := &fasthttp.Server{Handler: api.handle}
-	go apiSrv.Serve(apiLn)
-	defer apiSrv.Shutdown()
+	defer stopAPI()
 	pprofLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
 	pprofAddr := pprofLn.Addr().String()
 	pprofLn.Close()
-	target, stop, pid, err := spawnServer(ctx, o.server, o.secret, "http://"+apiLn.Addr().String(), "VAXBOT_PPROF_ADDR="+pprofAddr)
+	target, stop, pid, err := spawnServer(ctx, o.server, o.secret, apiURL, "VAXBOT_PPROF_ADDR="+pprofAddr)
 	if err != nil {
 		return err
 	}
