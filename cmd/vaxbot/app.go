@@ -36,6 +36,8 @@ type engineOptions struct {
 	picture func(name string, lang dialogs.Lang) string
 	// feedback asks "Did this help?" under QA answers (serve).
 	feedback bool
+	// reminders offers a reminder after card_too_new (serve).
+	reminders bool
 }
 
 // matcherWrap wraps the engine's Matcher: a test hook (serveConfig,
@@ -118,6 +120,6 @@ func buildEngine(o engineOptions) (*dialogs.Engine, error) {
 	return dialogs.New(dialogs.Config{
 		Matcher: matcher, Topics: base, Registry: reg, Directory: dir, Words: words,
 		Now: o.now, Idle: o.idle, Logger: o.logger, Observe: o.observe, Hasher: o.hasher,
-		Limiter: o.limiter, Failures: o.failures, Channels: buckets, Picture: o.picture, Feedback: o.feedback,
+		Limiter: o.limiter, Failures: o.failures, Channels: buckets, Picture: o.picture, Feedback: o.feedback, Reminders: o.reminders,
 	})
 }

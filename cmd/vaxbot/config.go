@@ -85,6 +85,10 @@ type serveConfig struct {
 	ClaimIdle   time.Duration
 	PprofAddr   string      // VAXBOT_PPROF_ADDR
 	wrapMatcher matcherWrap // tests only: see engineOptions
+	// reminderEvery and reminderNow, tests only: how often and by which
+	// clock due reminders are looked for (bot.Reminders).
+	reminderEvery time.Duration
+	reminderNow   func() time.Time
 	// redisPrefix, tests only, keeps a test's keys in Redis apart
 	// ("vaxbot:" when "").
 	redisPrefix string

@@ -143,9 +143,11 @@ type app struct {
 	store    *sqlstore.Store
 	notifier *bot.Notifier
 	votes    *bot.Votes
-	shared   *redisstore.Client // nil without Redis
-	cfg      serveConfig
-	logger   *slog.Logger
+	// reminders sends due reminders while the server runs.
+	reminders *bot.Reminders
+	shared    *redisstore.Client // nil without Redis
+	cfg       serveConfig
+	logger    *slog.Logger
 }
 
 // newApp wires the engine, the channels that have credentials, the
@@ -183,6 +185,7 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	// database is open (before any event arrives).
 	var votes *bot.Votes
 	opts.feedback = true
+	opts.reminders = true
 	opts.observe = func(kind, value string) {
 		metrics.Observe(kind, value)
 		votes.Observe(kind, value)
@@ -275,7 +278,17 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	// Event ids are remembered at least as long as an event is young
 	// enough to be taken: a replay inside the window is a duplicate.
 	dedupeFor := max(bot.DefaultReplayWindow, cfg.ReplayWindow)
-	dcfg := bot.DispatcherConfig{Handler: conv, Metrics: metrics, Logger: logger, Workers: cfg.DispatcherWorkers, DedupeFor: dedupeFor}
+	// Reminders after card_too_new live in the ticket database and are
+	// sent by whichever replica finds them due first.
+	pushers := map[string]bot.Pusher{}
+	for _, ch := range channels {
+		if p, ok := ch.(bot.Pusher); ok {
+			pushers[ch.Name()] = p
+		}
+	}
+	reminders := &bot.Reminders{Store: store, Engine: engine, Pushers: pushers, Metrics: metrics, Logger: logger,
+		Every: cfg.reminderEvery, Now: cfg.reminderNow}
+	dcfg := bot.DispatcherConfig{Handler: reminders.Handler(conv), Metrics: metrics, Logger: logger, Workers: cfg.DispatcherWorkers, DedupeFor: dedupeFor}
 	if shared != nil {
 		dcfg.Dedupe = shared.Dedupe(dedupeFor)
 		// Events wait in a Redis Stream, not in this process: one
@@ -330,7 +343,7 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		AdminApart: cfg.AdminAddr != "",
 		Pictures:   pictures,
 	})
-	return &app{server: srv, metrics: metrics, store: store, notifier: notifier, votes: votes, shared: shared, cfg: cfg, logger: logger}, nil
+	return &app{server: srv, metrics: metrics, store: store, notifier: notifier, votes: votes, reminders: reminders, shared: shared, cfg: cfg, logger: logger}, nil
 }
 
 // readyChecks are what /readyz asks, each bounded by the server's
@@ -460,6 +473,7 @@ func (a *app) runListeners(ctx context.Context, public, admin net.Listener) erro
 	go a.purgeCallbacks(purgeCtx)
 	go a.purgeTickets(purgeCtx)
 	go a.watchBacklog(purgeCtx)
+	go a.reminders.Run(purgeCtx)
 	pending := len(listeners)
 	var serr error
 	stopped := func(err error) {
