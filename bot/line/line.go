@@ -105,9 +105,9 @@ type replyTo struct {
 }
 
 // Decode parses a webhook body into events. From one-to-one chats: text
-// messages, postbacks and follows, and stickers, images, videos, audio,
-// files and locations as dialogs.EventUnsupported (nothing of them is
-// fetched). From groups and rooms, where others read along, only a text
+// messages, postbacks and follows; stickers as dialogs.EventSticker,
+// images as dialogs.EventPhoto, and videos, audio, files and locations as
+// dialogs.EventUnsupported (nothing of them is fetched). From groups and rooms, where others read along, only a text
 // that mentions the bot and a postback give an event, and it is Shared:
 // the conversation answers with a note on talking privately, never a form.
 // Everything else (other group messages, standby mode, unfollow, join…)

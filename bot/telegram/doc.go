@@ -3,8 +3,9 @@
 //
 // Inbound, Authenticate checks the webhook's secret token in constant time
 // and Decode turns an update into at most one bot.Event (text, command,
-// callback query, or a message the bot cannot read such as a sticker or a
-// photo, as dialogs.EventUnsupported); every other kind of update decodes
+// callback query, or a message the bot cannot read: a sticker or a GIF as
+// dialogs.EventSticker, a photo or an image file as dialogs.EventPhoto,
+// the rest as dialogs.EventUnsupported); every other kind of update decodes
 // to no event, so the server answers 200 and Telegram does not retry it.
 // The session key holds the chat and the user ("telegram:<chat>:<user>").
 //
