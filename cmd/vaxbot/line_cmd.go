@@ -9,7 +9,7 @@ import (
 	"os"
 	"sync"
 
-	"github.com/vaxbot/vaxbot/art"
+	"github.com/vaxbot/vaxbot/bot/art"
 	"github.com/vaxbot/vaxbot/bot/line"
 	"github.com/vaxbot/vaxbot/dialogs"
 	"github.com/vaxbot/vaxbot/knowledge"

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/vaxbot/vaxbot/art"
 	"github.com/vaxbot/vaxbot/bot"
+	"github.com/vaxbot/vaxbot/bot/art"
 	"github.com/vaxbot/vaxbot/dialogs"
 	"github.com/vaxbot/vaxbot/knowledge"
 )

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vaxbot/vaxbot/art"
+	"github.com/vaxbot/vaxbot/bot/art"
 	"github.com/vaxbot/vaxbot/bot/line/linetest"
 )
 

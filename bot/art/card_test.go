@@ -92,7 +92,7 @@ func count(img image.Image, r image.Rectangle, match func(r, g, b uint8) bool) i
 
 // TestGlyphsCoverLabels: every character of every label can be drawn, by
 // the Go fonts or from glyphs.bin; a label changed without `go generate
-// ./art` fails here.
+// ./bot/art` fails here.
 func TestGlyphsCoverLabels(t *testing.T) {
 	texts, err := AllText()
 	if err != nil {
@@ -104,7 +104,7 @@ func TestGlyphsCoverLabels(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(missing) > 0 {
-			t.Errorf("%q: no glyph for %q: run go generate ./art", text, string(missing))
+			t.Errorf("%q: no glyph for %q: run go generate ./bot/art", text, string(missing))
 		}
 	}
 	if len(glyphFile) > 256<<10 {

@@ -18,7 +18,7 @@ import (
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 
-	"github.com/vaxbot/vaxbot/art/internal/glyphs"
+	"github.com/vaxbot/vaxbot/bot/art/internal/glyphs"
 )
 
 //go:embed glyphs.bin

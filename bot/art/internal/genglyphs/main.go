@@ -1,5 +1,5 @@
 // Command genglyphs writes art's glyph subset: every character of
-// art/data/*.toml that the Go fonts lack, rasterised from the fonts given
+// bot/art/data/*.toml that the Go fonts lack, rasterised from the fonts given
 // (by default Debian's fonts-noto-cjk, fonts-tlwg-loma-ttf and
 // fonts-dejavu-core), so that the binary carries a few hundred bitmaps
 // instead of whole CJK and Thai fonts. Run by `go generate ./art`:
@@ -31,7 +31,7 @@ import (
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 
-	"github.com/vaxbot/vaxbot/art/internal/glyphs"
+	"github.com/vaxbot/vaxbot/bot/art/internal/glyphs"
 )
 
 // em is the size the glyphs are rasterised at, in pixels; art scales them
