@@ -161,7 +161,7 @@ func (r *Reminders) SendDue(ctx context.Context) int {
 			return sent
 		}
 		for _, rem := range due {
-			if r.send(ctx, rem) {
+			if r.send(ctx, rem, now) {
 				sent++
 			}
 		}
@@ -171,7 +171,7 @@ func (r *Reminders) SendDue(ctx context.Context) int {
 	}
 }
 
-func (r *Reminders) send(ctx context.Context, rem tickets.Reminder) bool {
+func (r *Reminders) send(ctx context.Context, rem tickets.Reminder, now func() time.Time) bool {
 	channel, _, _ := strings.Cut(rem.Person, ":")
 	p, ok := r.Pushers[channel]
 	lang, lok := knowledge.ParseLang(rem.Lang)
@@ -188,5 +188,18 @@ func (r *Reminders) send(ctx context.Context, rem tickets.Reminder) bool {
 		return false
 	}
 	r.count("sent")
+	if r.Metrics != nil {
+		r.Metrics.ReminderLate(now().Sub(rem.At))
+	}
 	return true
+}
+
+// reminderLagBuckets are the upper bounds, in seconds, of
+// vaxbot_reminder_lag_seconds: a reminder is looked for every 10 s, so
+// under a minute is on time; the alert's threshold is 2 minutes.
+var reminderLagBuckets = []float64{5, 10, 15, 30, 60, 120, 300, 600, 1800}
+
+// ReminderLate records how long after its minute a reminder went out.
+func (m *Metrics) ReminderLate(late time.Duration) {
+	m.set.GetOrCreatePrometheusHistogramExt(`vaxbot_reminder_lag_seconds`, reminderLagBuckets).Update(max(0, late.Seconds()))
 }

@@ -71,7 +71,8 @@ func (p *pushRecorder) Push(_ context.Context, person string, replies []dialogs.
 
 // TestRemindersStoreSendAndFail: a reply's request is stored and removed
 // before the channel; a due reminder is pushed once; one that cannot be
-// stored turns the confirmation into the apology (with the time in Taipei).
+// stored turns the confirmation into the apology (with the time in Taipei);
+// how late a reminder went out is in vaxbot_reminder_lag_seconds.
 func TestRemindersStoreSendAndFail(t *testing.T) {
 	at := time.Date(2021, 7, 21, 9, 40, 0, 0, time.UTC)
 	store := &reminderStore{m: map[string]tickets.Reminder{}}
@@ -90,7 +91,7 @@ func TestRemindersStoreSendAndFail(t *testing.T) {
 	if n := r.SendDue(context.Background()); n != 0 {
 		t.Errorf("sent %d before the minute", n)
 	}
-	r.Now = func() time.Time { return at }
+	r.Now = func() time.Time { return at.Add(20 * time.Second) } // 20 s late
 	if n := r.SendDue(context.Background()) + r.SendDue(context.Background()); n != 1 || len(push.people) != 1 || push.people[0] != "line:U1" {
 		t.Errorf("sent %d to %v, want once to line:U1", n, push.people)
 	}
@@ -101,7 +102,8 @@ func TestRemindersStoreSendAndFail(t *testing.T) {
 	}
 	var b bytes.Buffer
 	m.WritePrometheus(&b)
-	for _, line := range []string{`vaxbot_reminders_total{result="scheduled"} 1`, `vaxbot_reminders_total{result="sent"} 1`, `vaxbot_reminders_total{result="store_failed"} 1`} {
+	for _, line := range []string{`vaxbot_reminders_total{result="scheduled"} 1`, `vaxbot_reminders_total{result="sent"} 1`, `vaxbot_reminders_total{result="store_failed"} 1`,
+		`vaxbot_reminder_lag_seconds_bucket{le="15"} 0`, `vaxbot_reminder_lag_seconds_bucket{le="30"} 1`} {
 		if !strings.Contains(b.String(), line+"\n") {
 			t.Errorf("metrics lack %s", line)
 		}
