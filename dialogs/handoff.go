@@ -152,6 +152,15 @@ func (e *Engine) ReasonText(lang Lang, reason string) string {
 	return e.cfg.Words.T(lang, wReasonAsked)
 }
 
+// ItemTitle is a QA item's short title in lang ("" for an unknown item),
+// for the desk's charts.
+func (e *Engine) ItemTitle(lang Lang, item string) string {
+	if it, ok := e.cfg.Topics.Item(item); ok {
+		return it.Title(lang)
+	}
+	return ""
+}
+
 // Apology is what a person hears when their message could not be handled
 // (a store, a lock or a panic): one short apology and the 1922 line, as a
 // handoff so that the phone line connects the caller there.

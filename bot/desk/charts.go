@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"html/template"
@@ -44,6 +45,58 @@ type chartsBody struct {
 	Spans            []string
 	ToClaim, ToClose []string
 	Questions        []question
+	// Votes is nil when the desk has no VoteCounter.
+	Votes *voteTable
+}
+
+// voteTable is the "Did this help?" table; no rows when nobody voted.
+type voteTable struct {
+	Rows []voteRow
+}
+
+// VoteCounter counts the "Did this help?" votes since a time, by item and
+// language (tickets.VoteStore's VoteCounts; bot/sqlstore).
+type VoteCounter interface {
+	VoteCounts(ctx context.Context, since time.Time) ([]tickets.VoteCount, error)
+}
+
+// voteRow is one QA item's votes of the last 7 days, all languages.
+type voteRow struct {
+	Item     string
+	Up, Down int
+	Share    string // helpful, in per cent of the votes
+}
+
+// votes sums the votes of the last 7 days by item, in the items' order.
+func (d *Desk) votes(c context.Context, lang string, now time.Time) (*voteTable, error) {
+	if d.cfg.Votes == nil {
+		return nil, nil
+	}
+	counts, err := d.cfg.Votes.VoteCounts(c, now.Add(-7*24*time.Hour))
+	if err != nil {
+		return nil, fmt.Errorf("desk: votes: %w", err)
+	}
+	var rows []voteRow
+	for _, vc := range counts {
+		if n := len(rows); n > 0 && rows[n-1].Item == vc.Item {
+			rows[n-1].Up += vc.Up
+			rows[n-1].Down += vc.Down
+			continue
+		}
+		rows = append(rows, voteRow{Item: vc.Item, Up: vc.Up, Down: vc.Down})
+	}
+	for i := range rows {
+		r := &rows[i]
+		if total := r.Up + r.Down; total > 0 {
+			r.Share = strconv.Itoa(100*r.Up/total) + " %"
+		}
+		if d.cfg.ItemTitle != nil {
+			if title := d.cfg.ItemTitle(lang, r.Item); title != "" {
+				r.Item = title
+			}
+		}
+	}
+	return &voteTable{Rows: rows}, nil
 }
 
 // charts shows the supervisors' charts: tickets per hour by reason and by
@@ -80,6 +133,10 @@ func (d *Desk) charts(ctx *fasthttp.RequestCtx, s *session) {
 		b.ToClose = append(b.ToClose, d.median(lang, in, func(t *tickets.Ticket) time.Time { return t.ClosedAt }))
 	}
 	b.Questions = unanswered(list, 20)
+	if b.Votes, err = d.votes(c, lang, now); err != nil {
+		d.fail(ctx, lang, s, err)
+		return
+	}
 	p := d.newPage(lang, s, "charts_title")
 	p.Body = b
 	d.render(ctx, fasthttp.StatusOK, "charts", p)

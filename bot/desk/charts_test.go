@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -55,5 +56,46 @@ func TestUnansweredGroups(t *testing.T) {
 	}, 10)
 	if len(got) != 2 || got[0].Count != 2 || got[1].Text != "where is my card" {
 		t.Errorf("groups %+v", got)
+	}
+}
+
+// fakeVotes counts votes as bot/sqlstore does: by item then language.
+type fakeVotes struct {
+	counts []tickets.VoteCount
+	err    error
+	since  *time.Time
+}
+
+func (v fakeVotes) VoteCounts(_ context.Context, since time.Time) ([]tickets.VoteCount, error) {
+	*v.since = since
+	return v.counts, v.err
+}
+
+// TestChartsVotes: the "Did this help?" table sums an item's languages
+// over the last 7 days, with the item's title and the share that helped;
+// an empty week says so; without a VoteCounter there is no table.
+func TestChartsVotes(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	c := f.client(t)
+	c.login("chen")
+	if body := c.get("/desk/charts").body; strings.Contains(body, "Did this help?") || strings.Contains(body, "Nobody answered") {
+		t.Error("a votes table without a VoteCounter")
+	}
+	var since time.Time
+	f.d.cfg.Votes = fakeVotes{since: &since, counts: []tickets.VoteCount{
+		{Item: "q1", Lang: "en", Up: 3, Down: 1}, {Item: "q1", Lang: "zh-TW", Up: 5, Down: 1}, {Item: "q6", Lang: "vi", Up: 0, Down: 2},
+	}}
+	f.d.cfg.ItemTitle = func(lang, item string) string { return "title:" + lang + ":" + item }
+	r := c.get("/desk/charts")
+	mustContain(t, "votes", r.body, `Did this help?&#34; answers (last 7 days, all languages)`, "title:en:q1", `<td class="num">8</td><td class="num">2</td><td class="num">80 %</td>`,
+		"title:en:q6", `<td class="num">0</td><td class="num">2</td><td class="num">0 %</td>`)
+	if want := f.now.Add(-7 * 24 * time.Hour); !since.Equal(want) {
+		t.Errorf("counted since %v, want %v", since, want)
+	}
+	f.d.cfg.Votes = fakeVotes{since: &since}
+	mustContain(t, "no votes", c.get("/desk/charts").body, "Nobody answered in the last 7 days.")
+	f.d.cfg.Votes = fakeVotes{since: &since, err: errors.New("database gone")}
+	if r := c.get("/desk/charts"); r.status != 500 {
+		t.Errorf("a failed count: status %d, want 500", r.status)
 	}
 }

@@ -44,6 +44,11 @@ type Config struct {
 	LineName func(lang, line string) string
 	// CountyName is a county's name in a language; its code without.
 	CountyName func(lang, code string) string
+	// Votes counts the "Did this help?" votes for the charts; the table
+	// is left out when nil.
+	Votes VoteCounter
+	// ItemTitle is a QA item's short title in a language; its id without.
+	ItemTitle func(lang, item string) string
 	// Location is where times are shown (Asia/Taipei when nil).
 	Location *time.Location
 	// IdleTimeout ends a session not used for this long (30 min when 0).

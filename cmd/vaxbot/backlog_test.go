@@ -141,11 +141,14 @@ func (c *deskClient) do(method, path string, form url.Values) (int, string) {
 	return res.StatusCode, string(b)
 }
 
-func deskLogin(t *testing.T, base string) *deskClient {
+func deskLogin(t *testing.T, base string) *deskClient { return deskLoginAs(t, base, "lin") }
+
+// deskLoginAs signs in to the desk at base as name (password deskPassword).
+func deskLoginAs(t *testing.T, base, name string) *deskClient {
 	t.Helper()
 	c := &deskClient{t: t, base: base, cookies: map[string]string{}}
 	c.do("GET", "/desk/login", nil)
-	if code, body := c.do("POST", "/desk/login", url.Values{"name": {"lin"}, "password": {deskPassword}}); code != http.StatusSeeOther {
+	if code, body := c.do("POST", "/desk/login", url.Values{"name": {name}, "password": {deskPassword}}); code != http.StatusSeeOther {
 		t.Fatalf("desk login: %d %s", code, body)
 	}
 	c.do("GET", "/desk/", nil)

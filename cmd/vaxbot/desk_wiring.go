@@ -22,7 +22,8 @@ func newDesk(cfg serveConfig, store *sqlstore.Store, tks tickets.Store, hasher *
 		return nil, err
 	}
 	return desk.New(desk.Config{
-		Tickets: tks, Staff: store, Hasher: hasher, Sealer: sealer, Hub: hub, Logger: logger,
+		Tickets: tks, Staff: store, Hasher: hasher, Sealer: sealer, Hub: hub, Logger: logger, Votes: store,
+		ItemTitle:  func(lang, item string) string { return engine.ItemTitle(dialogs.Lang(lang), item) },
 		ReasonText: func(lang, reason string) string { return engine.ReasonText(dialogs.Lang(lang), reason) },
 		LineName: func(lang, line string) string {
 			if !dir.HasLine(line) {

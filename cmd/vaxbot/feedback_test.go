@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/vaxbot/vaxbot/bot/desk/staff"
 	"github.com/vaxbot/vaxbot/bot/line/linetest"
 	"github.com/vaxbot/vaxbot/bot/sqlstore"
 )
@@ -30,6 +32,7 @@ func TestServeFeedbackLINE(t *testing.T) {
 	api := linetest.New(t)
 	cfg := lineConfig(api.URL)
 	cfg.DataDir = t.TempDir()
+	addSupervisor(t, cfg.DataDir, "chen")
 	ts := startServer(t, cfg)
 	if code := postLINE(t, ts, lineBody(lineEvent("ev1", "Ualice", "token-1", "message", "新辦的健保卡多久可以用"))); code != http.StatusOK {
 		t.Fatalf("status %d", code)
@@ -55,6 +58,30 @@ func TestServeFeedbackLINE(t *testing.T) {
 	counts, err := store.VoteCounts(context.Background(), time.Now().Add(-time.Hour))
 	if err != nil || len(counts) != 1 || counts[0].Item != "q6" || counts[0].Down != 1 || counts[0].Lang != "zh-TW" {
 		t.Errorf("stored votes %+v (%v)", counts, err)
+	}
+	// A supervisor sees the vote in the desk's charts, under the item's
+	// title in their language.
+	if code, body := deskLoginAs(t, ts.url, "chen").do("GET", "/desk/charts", nil); code != http.StatusOK ||
+		!strings.Contains(body, "Did this help?") || !strings.Contains(body, `<td class="num">0</td><td class="num">1</td><td class="num">0 %</td>`) {
+		t.Errorf("desk charts: %d, want the vote on q6:\n%s", code, body)
+	}
+}
+
+// addSupervisor adds a supervisor (password deskPassword, English) to the
+// SQLite ticket database in dir, before serve opens it.
+func addSupervisor(t *testing.T, dir, name string) {
+	t.Helper()
+	store, err := sqlstore.OpenSQLite(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	hash, err := staff.HashPassword(deskPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.AddOperator(context.Background(), staff.Operator{Name: name, Role: staff.RoleSupervisor, PasswordHash: hash, Lang: "en", CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
 	}
 }
 
