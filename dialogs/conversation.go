@@ -195,7 +195,9 @@ func (c *Conversation) remember(s *Session, in Input, replies []Reply) {
 	case in.Keys != "":
 		person = "[keys " + clip(Redact(in.Keys), 40) + "]"
 	case person != "":
-		person = unique.Make("[" + person + "]").Value()
+		// Masked too: a payload comes from the platform as any client
+		// sends it (Telegram's callback data can be anything).
+		person = unique.Make("[" + clip(Redact(person), 64) + "]").Value()
 	default:
 		person = clip(Redact(in.Text), 200)
 	}

@@ -106,3 +106,29 @@ func TestNoNumbersAfterResult(t *testing.T) {
 		t.Fatalf("the check logged no outcome, so this test proves nothing:\n%s", logs.String())
 	}
 }
+
+// TestPayloadNumbersMasked: a payload holding a number (a modified client
+// can send any callback data) reaches the session's history masked.
+func TestPayloadNumbersMasked(t *testing.T) {
+	clock := &testClock{now: start}
+	store := NewMemoryStore(time.Hour)
+	conv := NewConversation(newTestEngine(t, clock, nil, nil), store)
+	for _, payload := range []string{"faq:A123456789", "0912345678", "verify:000011112222"} {
+		if _, err := conv.Handle(context.Background(), Input{Person: "telegram:42", Payload: payload}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := store.Get(context.Background(), "telegram:42")
+	if err != nil || s == nil {
+		t.Fatalf("session: %v, %v", s, err)
+	}
+	raw, _ := json.Marshal(s.History)
+	for _, full := range []string{"A123456789", "0912345678", "000011112222"} {
+		if strings.Contains(string(raw), full) {
+			t.Errorf("the history holds %s: %s", full, raw)
+		}
+	}
+	if !strings.Contains(string(raw), "[faq:A12*****89]") {
+		t.Errorf("the masked payload is not in the history: %s", raw)
+	}
+}
