@@ -140,10 +140,17 @@ func (c *Channel) Deliver(ctx context.Context, ev bot.Event, replies []dialogs.R
 		c.cfg.Metrics.Reply("line", "expired")
 		return fmt.Errorf("line: reply token expired and push fallback is off: %w", ErrLost)
 	}
-	// The retry key makes LINE accept a push once: a retry of a push that
-	// arrived is refused with 409.
+	return c.pushOnce(ctx, r.userID, msgs)
+}
+
+// pushOnce pushes msgs to a chat, retried with one X-Line-Retry-Key so
+// that LINE accepts it once (a retry of a push that arrived is refused
+// with 409: delivered), and counts the outcome: pushed, delivered after a
+// timeout, unknown (no try answered; the error wraps
+// bot.ErrDeliveryUnknown) or failed (it wraps ErrLost).
+func (c *Channel) pushOnce(ctx context.Context, to string, msgs []messaging_api.MessageInterface) error {
 	key := retryKey()
-	unanswered, err := c.retry(ctx, time.Time{}, func() (*http.Response, error) { return c.push(ctx, r.userID, msgs, key) })
+	unanswered, err := c.retry(ctx, time.Time{}, func() (*http.Response, error) { return c.push(ctx, to, msgs, key) })
 	var se *statusError
 	switch {
 	case err == nil:

@@ -3,10 +3,7 @@ package line
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/http"
 	"strings"
-	"time"
 
 	"github.com/vaxbot/vaxbot/bot"
 	"github.com/vaxbot/vaxbot/dialogs"
@@ -26,17 +23,5 @@ func (c *Channel) Push(ctx context.Context, person string, replies []dialogs.Rep
 	if len(msgs) == 0 {
 		return nil
 	}
-	key := retryKey()
-	_, err := c.retry(ctx, time.Time{}, func() (*http.Response, error) { return c.push(ctx, user, msgs, key) })
-	var se *statusError
-	switch {
-	case err == nil:
-		c.cfg.Metrics.Reply("line", "pushed")
-		return nil
-	case errors.As(err, &se) && se.status == http.StatusConflict:
-		c.cfg.Metrics.Reply("line", "delivered_after_timeout")
-		return nil
-	}
-	c.cfg.Metrics.Reply("line", "failed")
-	return fmt.Errorf("line: push: %w", err)
+	return c.pushOnce(ctx, user, msgs)
 }
