@@ -33,14 +33,20 @@ type DispatcherConfig struct {
 	Handler Handler
 	Metrics *Metrics
 	Logger  *slog.Logger
-	// Workers is how many people are served at once (DefaultWorkers). Each
-	// waits for the platform's API while it delivers, so on a real network
-	// (tens of milliseconds a reply) the workers bound the replies a second:
-	// 512 allow some 10 000. Events of
-	// one person always go to the same worker, in order.
+	// Workers is how many events are handled at once (DefaultWorkers):
+	// the conversation's work, with the back ends it waits for (the
+	// session store, the record service, the ticket database). Replies
+	// are delivered apart from the workers (Sending). Events of one person
+	// always go to the same worker, in order.
 	Workers int
-	// Queue is how many events may wait per worker (DefaultQueue).
+	// Queue is how many events may wait for a worker, all workers together
+	// (DefaultQueue), whatever their number.
 	Queue int
+	// Sending is how many events' replies may be on their way to the
+	// platforms at once, or waiting behind an earlier reply to the same
+	// person (DefaultSending); a worker waits while that many are. A
+	// person's replies leave in the order of their events.
+	Sending int
 	// Timeout bounds the handling and delivery of one event (default 55 s,
 	// inside LINE's one-minute reply window).
 	Timeout time.Duration
@@ -77,7 +83,7 @@ type Deduper interface {
 // Defaults of DispatcherConfig: 32 768 events may wait in all.
 const (
 	DefaultWorkers = 512
-	DefaultQueue   = 64
+	DefaultQueue   = 32768
 )
 
 type job struct {
@@ -89,16 +95,17 @@ type job struct {
 	done func()
 	// claimed: a Stream's entry taken over from a replica that stopped.
 	claimed bool
-	// delivering, set by the worker's goroutine, is true while the
-	// replies are on their way to the platform (stall.go).
-	delivering *atomic.Bool
 }
 
 // Dispatcher runs events through the conversation, one at a time per person
 // and concurrently across people, and delivers the replies.
 type Dispatcher struct {
-	cfg     DispatcherConfig
-	queues  []chan job
+	cfg    DispatcherConfig
+	queues []*lane
+	// queued is how many events wait in all the lanes (at most Queue);
+	// room has a token when one was taken, for the Stream's consumer.
+	queued  atomic.Int64
+	room    chan struct{}
 	seen    *eventIDs
 	wg      sync.WaitGroup
 	mu      sync.RWMutex
@@ -122,9 +129,11 @@ type Dispatcher struct {
 	streamDown atomic.Bool
 	// stalls are the people whose event a slow back end holds (stall.go).
 	stalls
+	// senders deliver the replies (send.go).
+	senders
 }
 
-// ErrOverloaded is returned by Enqueue when a worker's queue is full.
+// ErrOverloaded is returned by Enqueue when Queue events wait already.
 var ErrOverloaded = errors.New("bot: overloaded")
 
 // ErrClosed is returned by Enqueue after Close.
@@ -149,6 +158,9 @@ func NewDispatcher(cfg DispatcherConfig) *Dispatcher {
 	if cfg.Queue <= 0 {
 		cfg.Queue = DefaultQueue
 	}
+	if cfg.Sending <= 0 {
+		cfg.Sending = DefaultSending
+	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 55 * time.Second
 	}
@@ -165,19 +177,20 @@ func NewDispatcher(cfg DispatcherConfig) *Dispatcher {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &Dispatcher{cfg: cfg, seen: newEventIDs(ctx, cfg.DedupeFor), baseCtx: ctx, cancel: cancel}
+	d := &Dispatcher{cfg: cfg, seen: newEventIDs(ctx, cfg.DedupeFor), baseCtx: ctx, cancel: cancel, room: make(chan struct{}, 1)}
+	d.sending, d.slots = map[string][]*outgoing{}, make(chan struct{}, cfg.Sending)
 	d.current = make([]atomic.Pointer[job], cfg.Workers)
 	for i := range cfg.Workers {
-		q := make(chan job, cfg.Queue)
-		d.queues = append(d.queues, q)
+		l := newLane()
+		d.queues = append(d.queues, l)
 		d.wg.Add(1)
-		go d.work(q, &d.current[i])
+		go d.work(l, &d.current[i])
 	}
 	// What a custom-metrics autoscaler and the alerts watch: events
 	// waiting, room for them, and how long the oldest event being handled
 	// has been in the server.
 	cfg.Metrics.Gauge("vaxbot_queue_depth", func() float64 { return float64(d.QueueDepth()) })
-	cfg.Metrics.Gauge("vaxbot_queue_capacity", func() float64 { return float64(cfg.Workers * cfg.Queue) })
+	cfg.Metrics.Gauge("vaxbot_queue_capacity", func() float64 { return float64(cfg.Queue) })
 	cfg.Metrics.Gauge("vaxbot_queue_oldest_seconds", func() float64 { return d.oldest().Seconds() })
 	if cfg.Stream != nil {
 		d.consume()
@@ -187,19 +200,13 @@ func NewDispatcher(cfg DispatcherConfig) *Dispatcher {
 }
 
 // QueueDepth is how many events wait for a worker.
-func (d *Dispatcher) QueueDepth() int {
-	n := 0
-	for _, q := range d.queues {
-		n += len(q)
-	}
-	return n
-}
+func (d *Dispatcher) QueueDepth() int { return int(d.queued.Load()) }
 
-// oldest is how long ago the oldest event a worker is handling arrived
-// (0 when none is).
+// oldest is how long ago the oldest event a worker is handling, or whose
+// replies are on their way, arrived (0 when none is).
 func (d *Dispatcher) oldest() time.Duration {
-	var oldest time.Duration
 	now := time.Now()
+	oldest := d.oldestSending(now)
 	for i := range d.current {
 		if j := d.current[i].Load(); j != nil {
 			oldest = max(oldest, now.Sub(j.received))
@@ -265,12 +272,35 @@ func (d *Dispatcher) Enqueue(ch Channel, ev Event) error {
 	if d.closed {
 		return ErrClosed
 	}
-	select {
-	case d.queues[fnv32a(ev.Input.Person)%uint32(len(d.queues))] <- job{ch: ch, ev: ev, received: time.Now()}:
-		return nil
-	default:
+	if !d.reserve() {
 		return ErrOverloaded
 	}
+	d.lane(ev.Input.Person).push(job{ch: ch, ev: ev, received: time.Now()})
+	return nil
+}
+
+// reserve takes room for one event in the lanes, and reports false when
+// Queue events wait already.
+func (d *Dispatcher) reserve() bool {
+	if d.queued.Add(1) > int64(d.cfg.Queue) {
+		d.queued.Add(-1)
+		return false
+	}
+	return true
+}
+
+// taken gives back the room of an event taken from a lane.
+func (d *Dispatcher) taken() {
+	d.queued.Add(-1)
+	select {
+	case d.room <- struct{}{}:
+	default:
+	}
+}
+
+// lane is the person's worker's lane.
+func (d *Dispatcher) lane(person string) *lane {
+	return d.queues[fnv32a(person)%uint32(len(d.queues))]
 }
 
 // fnv32a is the 32-bit FNV-1a hash of s, which picks a person's worker.
@@ -286,10 +316,14 @@ func fnv32a(s string) uint32 {
 // work runs the events of one queue in order. Before each it checks the
 // dispatcher's context: once Close has given up waiting, what is left is
 // counted lost, not started.
-func (d *Dispatcher) work(q chan job, current *atomic.Pointer[job]) {
+func (d *Dispatcher) work(q *lane, current *atomic.Pointer[job]) {
 	defer d.wg.Done()
-	var delivering atomic.Bool
-	for j := range q {
+	for {
+		j, ok := q.pop()
+		if !ok {
+			return
+		}
+		d.taken()
 		if d.baseCtx.Err() != nil {
 			d.lose(j)
 			continue
@@ -297,23 +331,14 @@ func (d *Dispatcher) work(q chan job, current *atomic.Pointer[job]) {
 		if d.parked.Load() > 0 && d.park(j) {
 			continue // behind their event that a slow back end holds
 		}
-		j.delivering = &delivering
 		current.Store(&j)
-		d.runDone(j)
-		delivering.Store(false)
+		d.run(j)
 		if !current.CompareAndSwap(&j, nil) {
 			// The event outlasted StallAfter: another goroutine took
 			// over q (handOver). This one finishes the person's events.
 			d.finishStalled(&j)
 			return
 		}
-	}
-}
-
-// runDone runs j and acknowledges a Stream's entry once it is done.
-func (d *Dispatcher) runDone(j job) {
-	if d.run(j) && j.done != nil {
-		j.done()
 	}
 }
 
@@ -328,14 +353,13 @@ func (d *Dispatcher) lose(j job) {
 	d.cfg.Metrics.EventLost(j.ch.Name(), "shutdown")
 }
 
-// run handles one event and delivers its replies, and reports whether it
-// is done with it: false when it was given up at shutdown. A panic in the
-// channel or the Handler ends this event only: it is logged and counted,
-// the person gets the apology when the Handler can give one, and the
-// worker goes on.
-func (d *Dispatcher) run(j job) (done bool) {
+// run handles one event and hands its replies over for delivery (send);
+// a Stream's entry is acknowledged once they are delivered, or at once when
+// there are none. A panic in the channel or the Handler ends this event
+// only: it is logged and counted, the person gets the apology when the
+// Handler can give one, and the worker goes on.
+func (d *Dispatcher) run(j job) {
 	ctx, cancel := context.WithTimeout(d.baseCtx, d.cfg.Timeout)
-	defer cancel()
 	name := j.ch.Name()
 	if p, ok := j.ch.(Preparer); ok {
 		// Preparing only helps (an animation, a deleted message): the
@@ -348,47 +372,17 @@ func (d *Dispatcher) run(j job) (done bool) {
 		replies, err = d.apology(j)
 	}
 	if err != nil {
-		// Replies that come with the error are the apology: delivered below.
+		// Replies that come with the error are the apology: delivered.
 		d.cfg.Logger.Error("conversation failed", "channel", name, "type", j.ev.Type, "apology", len(replies) > 0, "err", err)
 	}
 	if len(replies) == 0 {
-		return true
-	}
-	if ctx.Err() != nil {
-		// No call is made with a context that has ended.
-		if d.baseCtx.Err() != nil {
-			d.lose(j)
-			return false
+		cancel()
+		if j.done != nil {
+			j.done()
 		}
-		d.cfg.Metrics.Reply(name, "lost")
-		d.cfg.Metrics.TurnFailure(CauseDeliver)
-		d.cfg.Logger.Warn("replies lost: the event's time ran out before delivery", "channel", name, "type", j.ev.Type)
-		return true
+		return
 	}
-	if j.done != nil && d.sentBefore(ctx, j) {
-		return true
-	}
-	if j.delivering != nil {
-		j.delivering.Store(true)
-	}
-	if !d.guard(j, "deliver", func() { err = j.ch.Deliver(ctx, j.ev, replies) }) {
-		// Counted as a panic already.
-		d.cfg.Metrics.Reply(name, "lost")
-		return true
-	}
-	switch {
-	case errors.Is(err, ErrDeliveryUnknown):
-		// The channel counted it "unknown": it may have arrived, and is
-		// not sent again.
-		d.cfg.Logger.Info("replies may have arrived: a call went unanswered; not sent again", "channel", name, "type", j.ev.Type, "err", err)
-	case err != nil:
-		d.cfg.Metrics.Reply(name, "lost")
-		d.cfg.Metrics.TurnFailure(CauseDeliver)
-		d.cfg.Logger.Warn("replies lost", "channel", name, "type", j.ev.Type, "err", err)
-	default:
-		d.cfg.Metrics.ReplySeconds(name, time.Since(j.received).Seconds())
-	}
-	return true
+	d.send(&outgoing{j: j, ctx: ctx, cancel: cancel, replies: replies})
 }
 
 // apology is what the person hears when the Handler panicked: its
@@ -440,7 +434,7 @@ func (d *Dispatcher) Close(ctx context.Context) error {
 	if !d.closed {
 		d.closed = true
 		for _, q := range d.queues {
-			close(q)
+			q.close()
 		}
 	}
 	d.mu.Unlock()
@@ -464,7 +458,7 @@ func (d *Dispatcher) Close(ctx context.Context) error {
 		// Some worker is stuck in a call that ignores its context: what
 		// its queue holds is counted here, with the event it is on.
 		for i, q := range d.queues {
-			for j := range q {
+			for _, j := range q.drain() {
 				d.lose(j)
 			}
 			if j := d.current[i].Swap(nil); j != nil {
@@ -472,6 +466,7 @@ func (d *Dispatcher) Close(ctx context.Context) error {
 			}
 		}
 		d.loseStalled()
+		d.loseSending()
 	}
 	return d.lostErr()
 }

@@ -85,7 +85,7 @@ func TestQueueMetrics(t *testing.T) {
 	defer d.Close(context.Background())
 	var b strings.Builder
 	m.WritePrometheus(&b)
-	for _, want := range []string{"vaxbot_queue_depth 0", "vaxbot_queue_capacity 6", "vaxbot_queue_oldest_seconds 0"} {
+	for _, want := range []string{"vaxbot_queue_depth 0", "vaxbot_queue_capacity 3", "vaxbot_queue_oldest_seconds 0"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("metrics lack %q:\n%s", want, b.String())
 		}

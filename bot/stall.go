@@ -59,12 +59,6 @@ func (d *Dispatcher) watchStalls() {
 					seen[i], since[i] = p, now
 					continue
 				}
-				if p.delivering != nil && p.delivering.Load() {
-					// The platform's API is everyone's: a slow one
-					// would hold up the new goroutine's people too.
-					since[i] = now
-					continue
-				}
 				if now.Sub(since[i]) >= d.cfg.StallAfter && d.handOver(i, p) {
 					seen[i] = nil
 				}
@@ -136,7 +130,7 @@ func (d *Dispatcher) finishStalled(j *job) {
 			d.lose(next)
 			continue
 		}
-		d.runDone(next)
+		d.run(next)
 	}
 }
 

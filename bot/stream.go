@@ -169,7 +169,7 @@ func (m *Metrics) StreamFallback(channel string) {
 func (d *Dispatcher) Durable() bool { return d.cfg.Stream != nil }
 
 // take is the Stream's consumer: it queues an entry for its person's
-// worker, waiting while that worker's queue is full (the entry is safe in
+// worker, waiting while Queue events wait already (the entry is safe in
 // the stream meanwhile), until ctx ends.
 func (d *Dispatcher) take(ctx context.Context, e StreamEntry) error {
 	ch, ev, received, err := d.decodeEvent(e.Data)
@@ -188,20 +188,31 @@ func (d *Dispatcher) take(ctx context.Context, e StreamEntry) error {
 		d.cfg.Metrics.StreamClaimed(ch.Name())
 	}
 	j := job{ch: ch, ev: ev, received: received, done: e.Done, claimed: e.Claimed}
-	// Close closes the queues under the lock, once ctx has ended: an
-	// entry is never sent to a closed queue.
+	for !d.reserve() {
+		// Queue events wait already: this one waits for room, safe in
+		// the stream meanwhile.
+		select {
+		case <-d.room:
+		case <-time.After(roomPoll):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	// Close closes the lanes under the lock, once ctx has ended: an entry
+	// is never pushed to a closed lane.
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	if d.closed {
+		d.queued.Add(-1)
 		return ErrClosed
 	}
-	select {
-	case d.queues[fnv32a(ev.Input.Person)%uint32(len(d.queues))] <- j:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	d.lane(ev.Input.Person).push(j)
+	return nil
 }
+
+// roomPoll is how often the Stream's consumer looks for room again when a
+// worker took an event while another consumer held room's token.
+const roomPoll = 10 * time.Millisecond
 
 // consume starts the Stream's consumer, which runs until Close; it
 // retries what fails (the Stream logs it) until then.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +58,7 @@ type serveConfig struct {
 	// LogLevel is VAXBOT_LOG_LEVEL: debug, info, warn or error.
 	LogLevel          slog.Level
 	DispatcherWorkers int // VAXBOT_WORKERS
+	DispatcherSending int // VAXBOT_SENDING
 	// CheckRate is VAXBOT_CHECK_RATE, the number checks per second each
 	// channel may start (dialogs.DefaultChannelRate when 0): what the
 	// registry can take.
@@ -207,7 +209,7 @@ func configFromEnv(getenv func(string) string) (serveConfig, error) {
 	for _, v := range []struct {
 		name string
 		dst  *int
-	}{{"VAXBOT_WORKERS", &c.DispatcherWorkers}, {"VAXBOT_MAX_BODY", &c.MaxBody}, {"VAXBOT_CHECK_RATE", &c.CheckRate}} {
+	}{{"VAXBOT_WORKERS", &c.DispatcherWorkers}, {"VAXBOT_SENDING", &c.DispatcherSending}, {"VAXBOT_MAX_BODY", &c.MaxBody}, {"VAXBOT_CHECK_RATE", &c.CheckRate}} {
 		if s := getenv(v.name); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil || n <= 0 {
@@ -422,4 +424,27 @@ func (c serveConfig) sealer() (*tickets.Sealer, error) {
 		return nil, fmt.Errorf("VAXBOT_DATA_KEY or VAXBOT_DATA_KEYS_OLD: %w", err)
 	}
 	return s, nil
+}
+
+// workersPerCPU is how many events serve handles at once per core when
+// nothing the conversation waits for is across the network: enough to keep
+// the cores busy, few enough that the webhooks' acknowledgements do not
+// queue behind hundreds of runnable workers (README, "The server under
+// load").
+const workersPerCPU = 4
+
+// workers is how many events serve handles at once: VAXBOT_WORKERS, or by
+// default workersPerCPU a core when every back end the conversation waits
+// for is in this process (sessions in memory, the demo registry, the
+// embedded ticket file), and bot.DefaultWorkers when one is across the
+// network (Redis, a record service, PostgreSQL), since a worker waits for
+// it. Replies are delivered apart from the workers either way.
+func (c serveConfig) workers() int {
+	switch {
+	case c.DispatcherWorkers > 0:
+		return c.DispatcherWorkers
+	case c.RedisAddr != "" || c.RegistryURL != "" || c.DatabaseURL != "":
+		return bot.DefaultWorkers
+	}
+	return workersPerCPU * runtime.GOMAXPROCS(0)
 }

@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vaxbot/vaxbot/bot"
 	"github.com/vaxbot/vaxbot/dialogs"
 )
 
@@ -97,6 +99,7 @@ func TestConfigFromEnvReadsEveryREADMEVariable(t *testing.T) {
 		"VAXBOT_REDIS_ADDR":          {"127.0.0.1:6379", func(c serveConfig) any { return c.RedisAddr }, "127.0.0.1:6379"},
 		"VAXBOT_CLAIM_IDLE":          {"3s", func(c serveConfig) any { return c.ClaimIdle }, 3 * time.Second},
 		"VAXBOT_WORKERS":             {"8", func(c serveConfig) any { return c.DispatcherWorkers }, 8},
+		"VAXBOT_SENDING":             {"64", func(c serveConfig) any { return c.DispatcherSending }, 64},
 		"VAXBOT_CHECK_RATE":          {"500", func(c serveConfig) any { return c.CheckRate }, 500},
 		"VAXBOT_PPROF_ADDR":          {"127.0.0.1:6060", func(c serveConfig) any { return c.PprofAddr }, "127.0.0.1:6060"},
 		"VAXBOT_LOG_LEVEL":           {"debug", func(c serveConfig) any { return c.LogLevel }, slog.LevelDebug},
@@ -343,6 +346,30 @@ func TestTryingOutAcceptsDemo(t *testing.T) {
 		code, out, errOut := runCLI(t, "1\nA123456789\n", tt.args...)
 		if code != 0 || !strings.Contains(out, tt.want) {
 			t.Errorf("%s: exit %d, %q (stderr %q), want %s", tt.name, code, out, errOut, tt.want)
+		}
+	}
+}
+
+// TestWorkersDefault: serve handles a few events a core at once when
+// nothing the conversation waits for is across the network, and
+// bot.DefaultWorkers when a back end's round trips hold a worker;
+// VAXBOT_WORKERS wins either way.
+func TestWorkersDefault(t *testing.T) {
+	local := workersPerCPU * runtime.GOMAXPROCS(0)
+	tests := []struct {
+		name string
+		cfg  serveConfig
+		want int
+	}{
+		{"everything in this process", serveConfig{}, local},
+		{"Redis", serveConfig{RedisAddr: "127.0.0.1:6379"}, bot.DefaultWorkers},
+		{"a record service", serveConfig{RegistryURL: "https://records.test"}, bot.DefaultWorkers},
+		{"PostgreSQL", serveConfig{DatabaseURL: "postgres://db.test/vaxbot"}, bot.DefaultWorkers},
+		{"VAXBOT_WORKERS", serveConfig{DispatcherWorkers: 3, RedisAddr: "127.0.0.1:6379"}, 3},
+	}
+	for _, tt := range tests {
+		if got := tt.cfg.workers(); got != tt.want {
+			t.Errorf("%s: %d workers, want %d", tt.name, got, tt.want)
 		}
 	}
 }

@@ -481,7 +481,9 @@ func TestPlatformPayloadsTelegram(t *testing.T) {
 	ts := startServer(t, serveConfig{
 		TelegramToken: "tg-token", TelegramSecret: "tg_secret-1", TelegramAPIBase: api.srv.URL, TelegramUsername: platformBot,
 		Registry: demoRegistry, MaxBody: 1 << 20, ShutdownTimeout: 5 * time.Second,
-		DispatcherWorkers: 1, // one queue: an update is handled before the next
+		// One queue and one reply on its way at a time: an update is
+		// handled, and its replies delivered, before the next.
+		DispatcherWorkers: 1, DispatcherSending: 1,
 	})
 	hook := ts.url + "/webhook/telegram"
 	secret := map[string]string{"X-Telegram-Bot-Api-Secret-Token": "tg_secret-1", "Content-Type": "application/json"}

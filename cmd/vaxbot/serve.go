@@ -288,7 +288,8 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	}
 	reminders := &bot.Reminders{Store: store, Engine: engine, Pushers: pushers, Metrics: metrics, Logger: logger,
 		Every: cfg.reminderEvery, Now: cfg.reminderNow}
-	dcfg := bot.DispatcherConfig{Handler: reminders.Handler(conv), Metrics: metrics, Logger: logger, Workers: cfg.DispatcherWorkers, DedupeFor: dedupeFor}
+	dcfg := bot.DispatcherConfig{Handler: reminders.Handler(conv), Metrics: metrics, Logger: logger,
+		Workers: cfg.workers(), Sending: cfg.DispatcherSending, DedupeFor: dedupeFor}
 	if shared != nil {
 		dcfg.Dedupe = shared.Dedupe(dedupeFor)
 		// Events wait in a Redis Stream, not in this process: one

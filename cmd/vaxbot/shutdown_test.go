@@ -57,7 +57,7 @@ func TestServeShutdownKeepsItsBound(t *testing.T) {
 	clearServeEnv(t)
 	for k, v := range map[string]string{
 		"VAXBOT_LINE_CHANNEL_SECRET": lineSecret, "VAXBOT_LINE_CHANNEL_TOKEN": "line-token", "VAXBOT_LINE_API_BASE": api.url,
-		"VAXBOT_REGISTRY": demoRegistry, "VAXBOT_DATA_DIR": t.TempDir(), "VAXBOT_WORKERS": "2",
+		"VAXBOT_REGISTRY": demoRegistry, "VAXBOT_DATA_DIR": t.TempDir(), "VAXBOT_WORKERS": "2", "VAXBOT_SENDING": "2",
 		"VAXBOT_DRAIN": drain.String(), "VAXBOT_SHUTDOWN_TIMEOUT": bound.String(),
 	} {
 		t.Setenv(k, v)
