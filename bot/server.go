@@ -476,14 +476,14 @@ func (s *Server) webhook(ctx *fasthttp.RequestCtx, ch Channel) {
 				"age", now.Sub(ev.At).Round(time.Second).String())
 			continue
 		}
-		if s.cfg.Dispatcher.Seen(c, name, ev.ID) {
+		dup, err := s.cfg.Dispatcher.Admit(c, ch, ev)
+		if dup {
 			s.cfg.Metrics.Duplicate(name)
 			continue
 		}
 		s.cfg.Metrics.EventIn(name, ev.Type)
-		if err := s.cfg.Dispatcher.Accept(c, ch, ev); err != nil {
-			// Let the platform deliver it again later.
-			s.cfg.Dispatcher.Forget(c, name, ev.ID)
+		if err != nil {
+			// Its id was forgotten: the platform delivers it again later.
 			s.cfg.Metrics.Rejected(name, "overloaded")
 			s.cfg.Logger.Warn("event not queued", "channel", name, "err", err)
 			ctx.Error("busy, retry later\n", fasthttp.StatusServiceUnavailable)

@@ -33,6 +33,17 @@ type Stream interface {
 	Close(ctx context.Context) error
 }
 
+// AppendNewer is a Stream that also keeps the Deduper's event ids, and can
+// remember an event's id and append the event in one step (one round trip
+// to Redis instead of two while the platform waits).
+type AppendNewer interface {
+	// AppendNew remembers key for ttl, as Deduper.Seen does, and appends
+	// entry for person unless key was remembered already: then seen is
+	// true and nothing is appended. On an error neither may have
+	// happened.
+	AppendNew(ctx context.Context, key string, ttl time.Duration, person string, entry []byte) (seen bool, err error)
+}
+
 // StreamEntry is one entry a Stream hands over.
 type StreamEntry struct {
 	// Data is what Append was given.
@@ -156,6 +167,57 @@ func (d *Dispatcher) Accept(ctx context.Context, ch Channel, ev Event) error {
 		d.cfg.Logger.Info("stream: appending works again")
 	}
 	return nil
+}
+
+// Admit takes an event the webhook received: it drops a redelivery (dup,
+// by the event's id: Seen) and hands a new event over (Accept). When the
+// Stream keeps the event ids too (AppendNewer, with a Deduper), both are one
+// call. On an error the event was not taken and its id is forgotten, so
+// that the platform may deliver it again.
+func (d *Dispatcher) Admit(ctx context.Context, ch Channel, ev Event) (dup bool, err error) {
+	name := ch.Name()
+	an, ok := d.cfg.Stream.(AppendNewer)
+	if !ok || d.cfg.Dedupe == nil || ev.ID == "" {
+		if d.Seen(ctx, name, ev.ID) {
+			return true, nil
+		}
+		if err := d.Accept(ctx, ch, ev); err != nil {
+			d.Forget(ctx, name, ev.ID)
+			return false, err
+		}
+		return false, nil
+	}
+	d.mu.RLock()
+	closed := d.closed
+	d.mu.RUnlock()
+	if closed {
+		return false, ErrClosed
+	}
+	entry, err := encodeEvent(ch, ev, time.Now())
+	if err != nil {
+		return false, err
+	}
+	seen, err := an.AppendNew(ctx, name+":"+ev.ID, d.cfg.DedupeFor, ev.Input.Person, entry)
+	if err == nil {
+		d.dedupeResult(name, "seen", nil)
+		if d.streamDown.Load() && d.streamDown.CompareAndSwap(true, false) {
+			d.cfg.Logger.Info("stream: appending works again")
+		}
+		return seen, nil
+	}
+	// Redis is down: the event is taken as new (a rare duplicate reply
+	// beats a lost one) and waits in memory, as Accept does.
+	d.dedupeResult(name, "seen", err)
+	d.cfg.Metrics.StreamFallback(name)
+	if d.streamDown.CompareAndSwap(false, true) {
+		d.cfg.Logger.Warn("stream: appending failed; events wait in memory until it works again (logged once)",
+			"channel", name, "err", err)
+	}
+	if err := d.Enqueue(ch, ev); err != nil {
+		d.Forget(ctx, name, ev.ID)
+		return false, err
+	}
+	return false, nil
 }
 
 // StreamFallback counts an event that waited in memory because the Stream

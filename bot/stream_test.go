@@ -155,3 +155,108 @@ func TestDispatcherStream(t *testing.T) {
 		t.Error("the stream was not closed")
 	}
 }
+
+// newMemStream's entries with AppendNew: the ids it keeps, and how many
+// calls it took.
+type memAppendNewer struct {
+	*memStream
+	mu    sync.Mutex
+	ids   map[string]bool
+	calls int
+}
+
+func (s *memAppendNewer) AppendNew(ctx context.Context, key string, _ time.Duration, person string, entry []byte) (bool, error) {
+	s.mu.Lock()
+	s.calls++
+	if s.appendErr != nil {
+		s.mu.Unlock()
+		return false, s.appendErr
+	}
+	seen := s.ids[key]
+	s.ids[key] = true
+	s.mu.Unlock()
+	if seen {
+		return true, nil
+	}
+	return false, s.Append(ctx, person, entry)
+}
+
+// countingDedupe is a Deduper in memory that counts its calls, but for the
+// "being sent" marks (sentBefore).
+type countingDedupe struct {
+	mu    sync.Mutex
+	ids   map[string]bool
+	calls int
+}
+
+func (c *countingDedupe) Seen(_ context.Context, key string) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !strings.HasPrefix(key, "sent:") {
+		c.calls++
+	}
+	seen := c.ids[key]
+	c.ids[key] = true
+	return seen, nil
+}
+
+func (c *countingDedupe) Forget(_ context.Context, key string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls++
+	delete(c.ids, key)
+	return nil
+}
+
+// TestAdmitInOneCall: when the Stream keeps the event ids (AppendNewer), a
+// webhook's event is remembered and appended in one call, and the Deduper
+// is not asked; a redelivery is dropped; with the store down the event is
+// taken as new, waits in memory and is answered.
+func TestAdmitInOneCall(t *testing.T) {
+	ch := codecChannel{newFakeChannel()}
+	stream := &memAppendNewer{memStream: newMemStream(), ids: map[string]bool{}}
+	dd := &countingDedupe{ids: map[string]bool{}}
+	d := NewDispatcher(DispatcherConfig{Handler: handlerFunc(echo), Workers: 1, Stream: stream, Dedupe: dd, Channels: []Channel{ch}})
+	defer d.Close(context.Background())
+	admit := func(id, text string) bool {
+		t.Helper()
+		ev := Event{ID: id, Type: "text", Input: dialogs.Input{Person: "line:U1", Text: text}, Reply: "token-" + id}
+		dup, err := d.Admit(context.Background(), ch, ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dup
+	}
+	if admit("e1", "one") {
+		t.Error("a new event taken for a redelivery")
+	}
+	if got := ch.wait(t); got != "re: one" {
+		t.Errorf("delivered %q, want re: one", got)
+	}
+	if !admit("e1", "one") {
+		t.Error("a redelivery was not dropped")
+	}
+	stream.mu.Lock()
+	stream.appendErr = errors.New("connection refused")
+	stream.mu.Unlock()
+	if admit("e2", "two") {
+		t.Error("with the store down, an event was dropped as a redelivery")
+	}
+	if got := ch.wait(t); got != "re: two" {
+		t.Errorf("with the store down, delivered %q, want the event from memory", got)
+	}
+	stream.mu.Lock()
+	calls := stream.calls
+	stream.mu.Unlock()
+	if calls != 3 {
+		t.Errorf("%d calls to AppendNew for three events, want 3", calls)
+	}
+	dd.mu.Lock()
+	defer dd.mu.Unlock()
+	if dd.calls != 0 {
+		t.Errorf("the Deduper was asked of event ids %d times, want none: AppendNew remembers them", dd.calls)
+	}
+	if m := metricsText(d.cfg.Metrics); !strings.Contains(m, `vaxbot_stream_fallback_total{channel="line"} 1`) {
+		t.Errorf("the fallback to memory was not counted:\n%s", m)
+	}
+}

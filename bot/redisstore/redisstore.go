@@ -338,6 +338,9 @@ type Dedupe struct {
 // a millisecond when it is up.
 const DedupeTimeout = 250 * time.Millisecond
 
+// eventKey is where Dedupe remembers an event id (and Stream.AppendNew).
+func (c *Client) eventKey(key string) string { return c.prefix + "e:" + key }
+
 // Dedupe returns event-id memory of the given length.
 func (c *Client) Dedupe(ttl time.Duration) *Dedupe { return &Dedupe{c: c, ttl: ttl} }
 
@@ -347,7 +350,7 @@ func (c *Client) Dedupe(ttl time.Duration) *Dedupe { return &Dedupe{c: c, ttl: t
 func (d *Dedupe) Seen(ctx context.Context, key string) (bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, DedupeTimeout)
 	defer cancel()
-	ok, err := d.c.rdb.SetNX(ctx, d.c.prefix+"e:"+key, 1, d.ttl).Result()
+	ok, err := d.c.rdb.SetNX(ctx, d.c.eventKey(key), 1, d.ttl).Result()
 	if err != nil {
 		return false, fmt.Errorf("redisstore: event id: %w", err)
 	}
@@ -358,7 +361,7 @@ func (d *Dedupe) Seen(ctx context.Context, key string) (bool, error) {
 func (d *Dedupe) Forget(ctx context.Context, key string) error {
 	ctx, cancel := context.WithTimeout(ctx, DedupeTimeout)
 	defer cancel()
-	if err := d.c.rdb.Del(ctx, d.c.prefix+"e:"+key).Err(); err != nil {
+	if err := d.c.rdb.Del(ctx, d.c.eventKey(key)).Err(); err != nil {
 		return fmt.Errorf("redisstore: forget event id: %w", err)
 	}
 	return nil

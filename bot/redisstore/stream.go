@@ -144,6 +144,34 @@ func (s *Stream) Append(ctx context.Context, person string, entry []byte) error 
 	return nil
 }
 
+// appendNewScript remembers an event id, as Dedupe.Seen does, and appends
+// the entry only when the id is new: one round trip where the two took
+// two, while the platform waits. It returns 1 when it appended.
+var appendNewScript = redis.NewScript(`
+if redis.call("SET", KEYS[1], "1", "NX", "PX", ARGV[1]) then
+	redis.call("XADD", KEYS[2], "*", "e", ARGV[2])
+	return 1
+end
+return 0`)
+
+// AppendNew implements bot.AppendNewer: it remembers key for ttl where
+// Dedupe keeps event ids (Dedupe.Seen and Forget see it) and appends entry
+// unless key was there already (seen), within ctx and AppendTimeout.
+func (s *Stream) AppendNew(ctx context.Context, key string, ttl time.Duration, person string, entry []byte) (seen bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, AppendTimeout)
+	defer cancel()
+	sealed, err := s.cfg.Sealer.Seal(string(entry), entryAAD)
+	if err != nil {
+		return false, fmt.Errorf("redisstore: stream: %w", err)
+	}
+	keys := []string{s.c.eventKey(key), s.key(partitionOf(person))}
+	n, err := appendNewScript.Run(ctx, s.c.rdb, keys, ttl.Milliseconds(), sealed).Int()
+	if err != nil {
+		return false, fmt.Errorf("redisstore: stream: append a new event: %w", err)
+	}
+	return n == 0, nil
+}
+
 // Consume implements bot.Stream. It holds partitions (their leases), claims
 // what earlier holders left, reads new entries, and hands each to take in
 // order, until ctx ends; Redis failures are logged and retried.

@@ -146,3 +146,53 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 	t.Fatal("timed out")
 }
+
+// TestStreamAppendNew: AppendNew appends a new event once and remembers its
+// id where Dedupe keeps ids: a second AppendNew, and Dedupe.Seen, see it;
+// once Dedupe.Forget drops it, it is appended again.
+func TestStreamAppendNew(t *testing.T) {
+	c := client(t)
+	ctx := context.Background()
+	s, err := c.Stream(StreamConfig{Sealer: testSealer(t), ClaimIdle: time.Second, Consumer: "one"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dd := c.Dedupe(time.Minute)
+	steps := []struct {
+		do       func() (bool, error)
+		wantSeen bool
+	}{
+		{func() (bool, error) { return s.AppendNew(ctx, "line:ev1", time.Minute, "p1", []byte("first")) }, false},
+		{func() (bool, error) { return s.AppendNew(ctx, "line:ev1", time.Minute, "p1", []byte("again")) }, true},
+		{func() (bool, error) { return dd.Seen(ctx, "line:ev1") }, true},
+		{func() (bool, error) { return false, dd.Forget(ctx, "line:ev1") }, false},
+		{func() (bool, error) { return s.AppendNew(ctx, "line:ev1", time.Minute, "p1", []byte("redelivered")) }, false},
+	}
+	for i, st := range steps {
+		seen, err := st.do()
+		if err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if seen != st.wantSeen {
+			t.Errorf("step %d: seen %v, want %v", i, seen, st.wantSeen)
+		}
+	}
+	var got takenLog
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go s.Consume(cctx, func(_ context.Context, e bot.StreamEntry) error {
+		if got.add(e) == 2 {
+			cancel()
+		}
+		e.Done()
+		return nil
+	})
+	<-cctx.Done()
+	time.Sleep(50 * time.Millisecond) // a third entry, were there one, would be taken now
+	if l := strings.Join(got.list(), ","); l != "first,redelivered" {
+		t.Errorf("the stream holds %s, want first,redelivered", l)
+	}
+	closeCtx, stop := context.WithTimeout(ctx, time.Second)
+	defer stop()
+	s.Close(closeCtx)
+}
