@@ -60,10 +60,12 @@ type loadOptions struct {
 	cpuProfile string
 }
 
-func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+// parseLoadFlags reads the flags of "vaxbot load"; the flag package
+// writes what is wrong, and the usage, to output.
+func parseLoadFlags(args []string, output io.Writer) (loadOptions, error) {
 	o := loadOptions{}
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(output)
 	fs.StringVar(&o.target, "target", "", "base URL of a running vaxbot serve whose VAXBOT_LINE_API_BASE points at --api-addr (default: start one)")
 	fs.StringVar(&o.server, "server", "", "the vaxbot binary to start as the server, to compare two builds under one load generator (default: this one)")
 	fs.IntVar(&o.people, "people", 200, "simulated people talking at once")
@@ -81,6 +83,14 @@ func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	fs.BoolVar(&o.memory, "memory", false, "measure memory per session instead: each of --people people has a short conversation once (256 at a time), then the server's live heap and resident memory per session are reported")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load generator's CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
+		return o, fmt.Errorf("load: %w", err)
+	}
+	return o, nil
+}
+
+func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	o, err := parseLoadFlags(args, stderr)
+	if err != nil {
 		return 2
 	}
 	if err := o.validate(); err != nil {
