@@ -210,6 +210,7 @@ type result struct {
 	openLoop      bool            // paced at a rate
 	skipped, late int64           // events due when no person was free; events posted lateAfter or more after due
 	lags          []time.Duration // how long after its due time each event was posted
+	genCPU        time.Duration   // the generator's own CPU time (with the fake API's); 0 when unknown
 	sessions      string          // the live sessions the run had, said in words; "" when not counted
 }
 
@@ -294,8 +295,8 @@ func load(ctx context.Context, o loadOptions, pin *cpuPin, w io.Writer) error {
 		// come from among them, from the first on.
 		users := newUserSource(o.sessions)
 		warm := warmUp(ctx, o, target, api, users)
-		if warm.errors > 0 {
-			return fmt.Errorf("opening %d sessions: %d of %d events failed", o.sessions, warm.errors, warm.events)
+		if ctx.Err() != nil {
+			return fmt.Errorf("opening %d sessions: %w", o.sessions, ctx.Err())
 		}
 		users = &userSource{tag: users.tag}
 		cpu0 := cpuTime(pid)
@@ -304,8 +305,8 @@ func load(ctx context.Context, o loadOptions, pin *cpuPin, w io.Writer) error {
 			secret: o.secret, script: loadScript, users: users,
 		}, target, api)
 		r.cpu = cpuSince(pid, cpu0)
-		r.sessions = fmt.Sprintf("%d live sessions at the start (opened before it by %d events in %s, not measured; the floors ran without), %d at the end",
-			o.sessions, warm.events, warm.elapsed.Round(time.Second), max(users.used(), int64(o.sessions)))
+		r.sessions = fmt.Sprintf("%d live sessions at the start (opened before it by %d events in %s, %d failed, not measured; the floors ran without), %d at the end",
+			o.sessions, warm.events, warm.elapsed.Round(time.Second), warm.errors, max(users.used(), int64(o.sessions)))
 	} else {
 		cpu0 := cpuTime(pid)
 		r = drive(ctx, o, target, api)
@@ -545,8 +546,8 @@ func report(w io.Writer, o loadOptions, pin *cpuPin, results []result) {
 		if r.openLoop {
 			// Whether the generator held the rate: an event due when
 			// every person still waited for a reply is skipped.
-			fmt.Fprintf(&b, "  generator: %d events skipped (no person free), %d posted %s or more late (lag p99 %s)\n",
-				r.skipped, r.late, lateAfter, ms(percentile(r.lags, 0.99)))
+			fmt.Fprintf(&b, "  generator: %d events skipped (no person free), %d posted more than %s late (lag p99 %s); its own CPU per event %s\n",
+				r.skipped, r.late, lateAfter, ms(percentile(r.lags, 0.99)), result{cpu: r.genCPU, events: r.events, errors: r.errors}.cpuPerEvent())
 		}
 		if r.sessions != "" {
 			fmt.Fprintf(&b, "  sessions: %s\n", r.sessions)

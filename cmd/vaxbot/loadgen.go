@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -255,6 +256,7 @@ func runPlan(ctx context.Context, pl loadPlan, url string, api *fakeAPI) result 
 	if pl.conns <= 0 {
 		pl.conns = defaultConns(pl.people, pl.rate)
 	}
+	cpu0 := cpuTime(os.Getpid())
 	g := &generator{
 		loadPlan: pl, url: url, api: api, start: time.Now(),
 		people: make([]loadPerson, pl.people),
@@ -293,6 +295,7 @@ func runPlan(ctx context.Context, pl loadPlan, url string, api *fakeAPI) result 
 	r := result{
 		events: g.sent.Load(), errors: g.failed.Load(), elapsed: time.Since(g.start),
 		skipped: g.skipped.Load(), late: g.late.Load(), conns: pl.conns, openLoop: pl.rate > 0,
+		genCPU: cpuSince(os.Getpid(), cpu0),
 	}
 	for _, s := range stats {
 		r.acks = append(r.acks, s.acks...)
