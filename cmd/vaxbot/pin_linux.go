@@ -67,11 +67,15 @@ func (c *cpuPin) start(cmd *exec.Cmd) error {
 	cmd.Env = append(cmd.Env, "GOMAXPROCS="+strconv.Itoa(len(c.serverCPUs)))
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	var before unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &before); err != nil {
+		return fmt.Errorf("pin: the forking thread's CPUs: %w", err)
+	}
 	if err := unix.SchedSetaffinity(0, &c.servers); err != nil {
 		return fmt.Errorf("pin: the forking thread: %w", err)
 	}
 	err := cmd.Start()
-	if err2 := unix.SchedSetaffinity(0, &c.gen); err2 != nil && err == nil {
+	if err2 := unix.SchedSetaffinity(0, &before); err2 != nil && err == nil {
 		err = fmt.Errorf("pin: the forking thread back: %w", err2)
 	}
 	return err
