@@ -197,7 +197,7 @@ func serveBareFloor(ln net.Listener, secret, replyAPI string) (stop func(), err 
 
 // spawnFloor starts "vaxbot load-floor" (with --bare when bare) and
 // returns its base URL, a function that stops it, and its process id.
-func spawnFloor(ctx context.Context, secret, replyAPI string, bare bool) (string, func(), int, error) {
+func spawnFloor(ctx context.Context, secret, replyAPI string, bare bool, pin *cpuPin) (string, func(), int, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", nil, 0, err
@@ -215,7 +215,7 @@ func spawnFloor(ctx context.Context, secret, replyAPI string, bare bool) (string
 		return "", nil, 0, err
 	}
 	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
+	if err := startPinned(cmd, pin); err != nil {
 		return "", nil, 0, fmt.Errorf("start the floor: %w", err)
 	}
 	stop := func() {
@@ -226,6 +226,10 @@ func spawnFloor(ctx context.Context, secret, replyAPI string, bare bool) (string
 	if err != nil {
 		stop()
 		return "", nil, 0, errors.New("the floor did not start")
+	}
+	if err := pinAgain(cmd.Process.Pid, pin); err != nil {
+		stop()
+		return "", nil, 0, err
 	}
 	return "http://" + strings.TrimSpace(line), stop, cmd.Process.Pid, nil
 }

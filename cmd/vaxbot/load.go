@@ -6,7 +6,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -35,8 +34,18 @@ type loadOptions struct {
 	events   int           // stop after this many events
 	duration time.Duration // or after this long
 	rate     float64       // events per second in total; 0 = as fast as replies come
-	secret   string
-	floor    bool
+	// conns is how many connections (each with a sender) post the
+	// webhooks; 0 = 64 with a rate, one a person without.
+	conns int
+	// sessions, when above 0, is how many live sessions the server holds
+	// before the timed run (a short conversation each, not measured); the
+	// run's people are among them.
+	sessions int
+	// pin puts the generator on the last CPU and what it starts on the
+	// others.
+	pin    bool
+	secret string
+	floor  bool
 	// bareFloors also measures the bare floor and the bare reply floor
 	// (no SDK), the headline's yardstick.
 	bareFloors bool
@@ -51,16 +60,21 @@ type loadOptions struct {
 	cpuProfile string
 }
 
-func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+// parseLoadFlags reads the flags of "vaxbot load"; the flag package
+// writes what is wrong, and the usage, to output.
+func parseLoadFlags(args []string, output io.Writer) (loadOptions, error) {
 	o := loadOptions{}
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(output)
 	fs.StringVar(&o.target, "target", "", "base URL of a running vaxbot serve whose VAXBOT_LINE_API_BASE points at --api-addr (default: start one)")
 	fs.StringVar(&o.server, "server", "", "the vaxbot binary to start as the server, to compare two builds under one load generator (default: this one)")
 	fs.IntVar(&o.people, "people", 200, "simulated people talking at once")
 	fs.IntVar(&o.events, "events", 20000, "stop after this many events")
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "stop after this long")
-	fs.Float64Var(&o.rate, "rate", 0, "events per second in total (0: each person sends as soon as answered)")
+	fs.Float64Var(&o.rate, "rate", 0, "events per second in total, an open loop: each event due is taken by a person whose last reply has come, or skipped when none is free (0: each person sends as soon as answered)")
+	fs.IntVar(&o.conns, "conns", 0, "connections posting the webhooks, each with one sender (default: 64 with --rate, one per person without)")
+	fs.IntVar(&o.sessions, "sessions", 0, "before the timed run, open this many live sessions in the server (a follow and a question each, 256 people at a time, not measured); the run's people are among them")
+	fs.BoolVar(&o.pin, "pin", false, "pin the generator and the fake LINE API to the last CPU and the server and floors to the others (Linux; GOMAXPROCS set to match)")
 	fs.StringVar(&o.secret, "secret", "load-test-secret", "LINE channel secret shared with the server")
 	fs.BoolVar(&o.bareFloors, "bare-floors", true, "also measure the bare floors, written without the SDK: fasthttp, HMAC-SHA256, encoding/json into a minimal struct and go-cache dedupe, then the same plus one reply per event through a pooled fasthttp client (the headline ratio's yardstick)")
 	fs.BoolVar(&o.floor, "floor", true, "also measure the floor: a bare fasthttp handler that checks the signature and parses the JSON")
@@ -69,10 +83,18 @@ func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	fs.BoolVar(&o.memory, "memory", false, "measure memory per session instead: each of --people people has a short conversation once (256 at a time), then the server's live heap and resident memory per session are reported")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load generator's CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
+		return o, fmt.Errorf("load: %w", err)
+	}
+	return o, nil
+}
+
+func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	o, err := parseLoadFlags(args, stderr)
+	if err != nil {
 		return 2
 	}
-	if o.people <= 0 || o.events <= 0 || o.duration <= 0 {
-		fmt.Fprintln(stderr, "vaxbot load: --people, --events and --duration must be positive")
+	if err := o.validate(); err != nil {
+		fmt.Fprintln(stderr, "vaxbot load:", err)
 		return 2
 	}
 	if o.cpuProfile != "" {
@@ -87,7 +109,17 @@ func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		defer f.Close()
 		defer pprof.StopCPUProfile()
 	}
-	run := load
+	var pin *cpuPin
+	if o.pin {
+		var err error
+		if pin, err = newCPUPin(); err != nil {
+			fmt.Fprintf(stderr, "vaxbot load: --pin: cannot (%v); running unpinned\n", err)
+		} else if err := pin.pinSelf(); err != nil {
+			fmt.Fprintln(stderr, "vaxbot load:", err)
+			return 1
+		}
+	}
+	run := func(ctx context.Context, o loadOptions, w io.Writer) error { return load(ctx, o, pin, w) }
 	if o.memory {
 		run = loadMemory
 	}
@@ -98,10 +130,25 @@ func runLoad(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	return 0
 }
 
+// validate checks the flags together.
+func (o loadOptions) validate() error {
+	switch {
+	case o.people <= 0 || o.events <= 0 || o.duration <= 0:
+		return errors.New("--people, --events and --duration must be positive")
+	case o.rate < 0 || o.conns < 0 || o.sessions < 0:
+		return errors.New("--rate, --conns and --sessions must not be negative")
+	case o.sessions > 0 && o.sessions < o.people:
+		return fmt.Errorf("--sessions %d is fewer than --people %d: the run's people are among the sessions", o.sessions, o.people)
+	case o.memory && (o.sessions > 0 || o.rate > 0 || o.conns > 0 || o.pin):
+		return errors.New("--memory takes none of --sessions, --rate, --conns and --pin")
+	}
+	return nil
+}
+
 // fakeAPI is the LINE Messaging API the server replies to during a load
 // run: it wakes the simulated person waiting for each reply token.
 type fakeAPI struct {
-	waiting sync.Map // reply token → chan struct{}
+	waiting sync.Map // reply token → replyWaiter
 	replies atomic.Int64
 }
 
@@ -111,8 +158,8 @@ type fakeAPI struct {
 func (f *fakeAPI) handle(ctx *fasthttp.RequestCtx) {
 	if token := replyToken(ctx.PostBody()); token != "" {
 		f.replies.Add(1)
-		if ch, ok := f.waiting.LoadAndDelete(token); ok {
-			close(ch.(chan struct{}))
+		if w, ok := f.waiting.LoadAndDelete(token); ok {
+			w.(replyWaiter).replied()
 		}
 	}
 	ctx.SetContentType("application/json")
@@ -124,8 +171,8 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	if token := replyToken(body); token != "" {
 		f.replies.Add(1)
-		if ch, ok := f.waiting.LoadAndDelete(token); ok {
-			close(ch.(chan struct{}))
+		if w, ok := f.waiting.LoadAndDelete(token); ok {
+			w.(replyWaiter).replied()
 		}
 	}
 	io.WriteString(w, `{"sentMessages":[{"id":"1","quoteToken":"q"}]}`)
@@ -157,6 +204,14 @@ type result struct {
 	cpu              time.Duration // the server process's CPU time (user and system) during the run; 0 when unknown
 	repliesCompleted bool
 	kind             floorKind // which floor; serveRun for the server
+
+	// What the generator itself did.
+	conns         int
+	openLoop      bool            // paced at a rate
+	skipped, late int64           // events due when no person was free; events posted lateAfter or more after due
+	lags          []time.Duration // how long after its due time each event was posted
+	genCPU        time.Duration   // the generator's own CPU time (with the fake API's); 0 when unknown
+	sessions      string          // the live sessions the run had, said in words; "" when not counted
 }
 
 // floorKind names the runs a load test compares.
@@ -185,7 +240,9 @@ func startFakeAPI(addr string) (api *fakeAPI, url string, stop func(), err error
 	return api, "http://" + ln.Addr().String(), func() { srv.Shutdown() }, nil
 }
 
-func load(ctx context.Context, o loadOptions, w io.Writer) error {
+// load measures the floors and the server under the same generator and
+// reports them. pin, when not nil, pins the processes it starts.
+func load(ctx context.Context, o loadOptions, pin *cpuPin, w io.Writer) error {
 	api, apiURL, stopAPI, err := startFakeAPI(o.apiAddr)
 	if err != nil {
 		return err
@@ -194,7 +251,7 @@ func load(ctx context.Context, o loadOptions, w io.Writer) error {
 
 	target, stop, pid := o.target, func() {}, 0
 	if target == "" {
-		if target, stop, pid, err = spawnServer(ctx, o.server, o.secret, apiURL); err != nil {
+		if target, stop, pid, err = spawnServer(ctx, o.server, o.secret, apiURL, pin); err != nil {
 			return err
 		}
 	}
@@ -220,7 +277,7 @@ func load(ctx context.Context, o loadOptions, w io.Writer) error {
 		if f.reply {
 			replyAPI, waitFor = apiURL, api
 		}
-		floorURL, stopFloor, floorPID, err := spawnFloor(ctx, o.secret, replyAPI, f.bare)
+		floorURL, stopFloor, floorPID, err := spawnFloor(ctx, o.secret, replyAPI, f.bare, pin)
 		if err != nil {
 			return err
 		}
@@ -232,16 +289,36 @@ func load(ctx context.Context, o loadOptions, w io.Writer) error {
 		stopFloor()
 		results = append(results, r)
 	}
-	cpu0 := cpuTime(pid)
-	r := drive(ctx, o, target, api)
-	r.cpu = cpuSince(pid, cpu0)
+	var r result
+	if o.sessions > 0 {
+		// The sessions are opened, unmeasured; then the run's people
+		// come from among them, from the first on.
+		users := newUserSource(o.sessions)
+		warm := warmUp(ctx, o, target, api, users)
+		if ctx.Err() != nil {
+			return fmt.Errorf("opening %d sessions: %w", o.sessions, ctx.Err())
+		}
+		users = &userSource{tag: users.tag}
+		cpu0 := cpuTime(pid)
+		r = runPlan(ctx, loadPlan{
+			people: o.people, conns: o.conns, rate: o.rate, events: o.events, duration: o.duration,
+			secret: o.secret, script: loadScript, users: users,
+		}, target, api)
+		r.cpu = cpuSince(pid, cpu0)
+		r.sessions = fmt.Sprintf("%d live sessions at the start (opened before it by %d events in %s, %d failed, not measured; the floors ran without), %d at the end",
+			o.sessions, warm.events, warm.elapsed.Round(time.Second), warm.errors, max(users.used(), int64(o.sessions)))
+	} else {
+		cpu0 := cpuTime(pid)
+		r = drive(ctx, o, target, api)
+		r.cpu = cpuSince(pid, cpu0)
+	}
 	r.name = "vaxbot serve, end to end"
 	r.repliesCompleted = true
 	if pid != 0 {
 		r.peakRSS = peakRSS(pid)
 	}
 	results = append(results, r)
-	report(w, o, results)
+	report(w, o, pin, results)
 	return nil
 }
 
@@ -252,7 +329,7 @@ const loadCheckRate = 1_000_000
 // spawnServer starts "vaxbot serve" on a free loopback port, configured to
 // reply to the fake API, and waits until it is ready. exe is the vaxbot
 // binary to start; this one when "".
-func spawnServer(ctx context.Context, exe, secret, apiURL string, env ...string) (string, func(), int, error) {
+func spawnServer(ctx context.Context, exe, secret, apiURL string, pin *cpuPin, env ...string) (string, func(), int, error) {
 	if exe == "" {
 		var err error
 		if exe, err = os.Executable(); err != nil {
@@ -284,9 +361,9 @@ func spawnServer(ctx context.Context, exe, secret, apiURL string, env ...string)
 		"VAXBOT_CHECK_RATE="+strconv.Itoa(loadCheckRate))
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
+	if err := startPinned(cmd, pin); err != nil {
 		os.RemoveAll(dir)
-		return "", nil, 0, err
+		return "", nil, 0, fmt.Errorf("start the server: %w", err)
 	}
 	stop := func() {
 		cmd.Process.Signal(syscall.SIGTERM)
@@ -298,12 +375,34 @@ func spawnServer(ctx context.Context, exe, secret, apiURL string, env ...string)
 		if res, err := http.Get(url + "/readyz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
+				if err := pinAgain(cmd.Process.Pid, pin); err != nil {
+					stop()
+					return "", nil, 0, err
+				}
 				return url, stop, cmd.Process.Pid, nil
 			}
 		}
 	}
 	stop()
 	return "", nil, 0, errors.New("the spawned server did not become ready")
+}
+
+// startPinned starts cmd, on the servers' CPUs when pin is not nil.
+func startPinned(cmd *exec.Cmd, pin *cpuPin) error {
+	if pin == nil {
+		return cmd.Start()
+	}
+	return pin.start(cmd)
+}
+
+// pinAgain pins every thread of a started process once it is ready, in
+// case one escaped the CPUs it was started on.
+func pinAgain(pid int, pin *cpuPin) error {
+	if pin == nil {
+		return nil
+	}
+	_, err := pin.pinProcess(pid)
+	return err
 }
 
 // script is what a simulated person does, once: a mix of menu taps,
@@ -321,105 +420,6 @@ var script = []struct{ kind, value string }{
 	{"message", "0000 1111 2222"},
 	{"message", "what's the weather tomorrow"},
 	{"message", "menu"},
-}
-
-// drive runs the simulated people against url. With api set it waits for
-// each reply at the fake API (end to end); without, for the webhook's ack.
-func drive(ctx context.Context, o loadOptions, url string, api *fakeAPI) result {
-	client := &fasthttp.Client{MaxConnsPerHost: o.people * 2, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
-	var sent atomic.Int64
-	var failed atomic.Int64
-	var mu sync.Mutex
-	var acks, replies []time.Duration
-	ctx, cancel := context.WithTimeout(ctx, o.duration)
-	defer cancel()
-	var pace time.Duration
-	if o.rate > 0 {
-		pace = time.Duration(float64(o.people) / o.rate * float64(time.Second))
-	}
-	start := time.Now()
-	run := strconv.FormatInt(start.UnixNano(), 36)
-	var wg sync.WaitGroup
-	for p := range o.people {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var myAcks, myReplies []time.Duration
-			var user string
-			for i := 0; ctx.Err() == nil; i++ {
-				if sent.Add(1) > int64(o.events) {
-					sent.Add(-1)
-					break
-				}
-				if i%len(script) == 0 {
-					// Someone new takes the place of whoever finished the
-					// script: a person registers once, not in a loop.
-					user = fmt.Sprintf("Uload%06d%022d%s", p, i/len(script), run)
-				}
-				step := script[i%len(script)]
-				// Unique across runs: with Redis the server remembers
-				// event ids (and sessions) between runs.
-				id := fmt.Sprintf("%s-%d-%s", user, i, run)
-				token := "tok-" + id
-				body := loadBody(id, user, token, step.kind, step.value)
-				var done chan struct{}
-				if api != nil {
-					done = make(chan struct{})
-					api.waiting.Store(token, done)
-				}
-				t0 := time.Now()
-				if !sendSigned(client, url+"/webhook/line", o.secret, body) {
-					failed.Add(1)
-					if api != nil {
-						api.waiting.Delete(token)
-					}
-					continue
-				}
-				myAcks = append(myAcks, time.Since(t0))
-				if api != nil {
-					select {
-					case <-done:
-						myReplies = append(myReplies, time.Since(t0))
-					case <-time.After(10 * time.Second):
-						failed.Add(1)
-						api.waiting.Delete(token)
-					case <-ctx.Done():
-						api.waiting.Delete(token)
-					}
-				}
-				if wait := pace - time.Since(t0); wait > 0 {
-					select {
-					case <-time.After(wait):
-					case <-ctx.Done():
-					}
-				}
-			}
-			mu.Lock()
-			acks = append(acks, myAcks...)
-			replies = append(replies, myReplies...)
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	return result{events: sent.Load(), errors: failed.Load(), elapsed: time.Since(start), acks: acks, replies: replies}
-}
-
-func loadBody(id, user, token, kind, value string) []byte {
-	ev := map[string]any{
-		"type": kind, "webhookEventId": id, "timestamp": time.Now().UnixMilli(), "mode": "active",
-		"deliveryContext": map[string]any{"isRedelivery": false},
-		"source":          map[string]any{"type": "user", "userId": user}, "replyToken": token,
-	}
-	switch kind {
-	case "message":
-		ev["message"] = map[string]any{"type": "text", "id": "m" + id, "text": value}
-	case "postback":
-		ev["postback"] = map[string]any{"data": value}
-	case "follow":
-		ev["follow"] = map[string]any{"isUnblocked": false}
-	}
-	b, _ := json.Marshal(map[string]any{"destination": "Uload", "events": []any{ev}})
-	return b
 }
 
 func sendSigned(client *fasthttp.Client, url, secret string, body []byte) bool {
@@ -520,9 +520,16 @@ func percentile(d []time.Duration, p float64) time.Duration {
 	return s[min(len(s)-1, int(float64(len(s))*p))]
 }
 
-func report(w io.Writer, o loadOptions, results []result) {
+func report(w io.Writer, o loadOptions, pin *cpuPin, results []result) {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "load: %d people, at most %d events or %s, rate %s\n", o.people, o.events, o.duration, rateString(o.rate))
+	fmt.Fprintf(&b, "load: %d people, at most %d events or %s, rate %s", o.people, o.events, o.duration, rateString(o.rate))
+	if len(results) > 0 && results[0].conns > 0 {
+		fmt.Fprintf(&b, ", %d connections", results[0].conns)
+	}
+	b.WriteString("\n")
+	if pin != nil {
+		fmt.Fprintf(&b, "pinned: %s\n", pin)
+	}
 	fmt.Fprintf(&b, "%-34s %9s %9s %7s %10s %10s %10s %10s %9s\n", "", "events/s", "CPU/event", "errors", "ack p50", "ack p99", "reply p50", "reply p99", "peak RSS")
 	rates := map[floorKind]result{}
 	for _, r := range results {
@@ -536,6 +543,15 @@ func report(w io.Writer, o loadOptions, results []result) {
 		}
 		fmt.Fprintf(&b, "%-34s %9.0f %9s %7d %10s %10s %10s %10s %9s\n", r.name, r.rate(), r.cpuPerEvent(), r.errors,
 			ms(percentile(r.acks, 0.5)), ms(percentile(r.acks, 0.99)), rp50, rp99, rss)
+		if r.openLoop {
+			// Whether the generator held the rate: an event due when
+			// every person still waited for a reply is skipped.
+			fmt.Fprintf(&b, "  generator: %d events skipped (no person free), %d posted more than %s late (lag p99 %s); its own CPU per event %s\n",
+				r.skipped, r.late, lateAfter, ms(percentile(r.lags, 0.99)), result{cpu: r.genCPU, events: r.events, errors: r.errors}.cpuPerEvent())
+		}
+		if r.sessions != "" {
+			fmt.Fprintf(&b, "  sessions: %s\n", r.sessions)
+		}
 		if f, ok := rates[sdkFloor]; ok && r.kind != bareFloor && r.kind != bareReplyFloor && r.kind != sdkFloor {
 			fmt.Fprintf(&b, "  = %.0f %% of the floor\n", 100*r.rate()/f.rate())
 		}

@@ -31,7 +31,7 @@ func TestLoadDrivesTheRealServer(t *testing.T) {
 		t.Errorf("fake API saw %d replies, want 120", got)
 	}
 	var out strings.Builder
-	report(&out, o, []result{{name: "floor", events: 50, elapsed: time.Second, kind: sdkFloor}, {name: "vaxbot", events: 120, elapsed: time.Second, repliesCompleted: true}})
+	report(&out, o, nil, []result{{name: "floor", events: 50, elapsed: time.Second, kind: sdkFloor}, {name: "vaxbot", events: 120, elapsed: time.Second, repliesCompleted: true}})
 	if !strings.Contains(out.String(), "240 % of the floor") {
 		t.Errorf("report:\n%s", out.String())
 	}

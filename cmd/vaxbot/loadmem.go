@@ -46,7 +46,7 @@ func loadMemory(ctx context.Context, o loadOptions, w io.Writer) error {
 	}
 	pprofAddr := pprofLn.Addr().String()
 	pprofLn.Close()
-	target, stop, pid, err := spawnServer(ctx, o.server, o.secret, apiURL, "VAXBOT_PPROF_ADDR="+pprofAddr)
+	target, stop, pid, err := spawnServer(ctx, o.server, o.secret, apiURL, nil, "VAXBOT_PPROF_ADDR="+pprofAddr)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func loadMemory(ctx context.Context, o loadOptions, w io.Writer) error {
 				for i, step := range memoryScript {
 					id := fmt.Sprintf("%s-%d", user, i)
 					token := "tok-" + id
-					done := make(chan struct{})
+					done := make(chanWaiter)
 					api.waiting.Store(token, done)
 					if !sendSigned(client, target+"/webhook/line", o.secret, loadBody(id, user, token, step.kind, step.value)) {
 						api.waiting.Delete(token)

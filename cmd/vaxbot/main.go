@@ -29,7 +29,7 @@ func commands() []command {
 		{"operators", "operators add NAME --role operator|supervisor | operators reset NAME", "the desk's accounts (/desk/): add one or give it a new one-time password, printed once", runOperators},
 		{"line", "line richmenu", "set up the LINE rich menu (six areas, a picture per language; the default in zh-TW) idempotently (VAXBOT_LINE_CHANNEL_TOKEN)", runLine},
 		{"telegram", "telegram setup", "set the Telegram bot's command menu (/start /menu /check /person /lang) in every language (VAXBOT_TELEGRAM_TOKEN)", runTelegram},
-		{"load", "load [--people N] [--events N] [--duration D] [--rate R]", "load-test serve on loopback with signed LINE webhooks and a fake LINE API", runLoad},
+		{"load", "load [--people N] [--events N] [--duration D] [--rate R] [--conns N] [--sessions N] [--pin]", "load-test serve on loopback with signed LINE webhooks and a fake LINE API", runLoad},
 		{"load-floor", "load-floor [--addr ADDR] [--reply-api URL]", "the bare servers load compares serve with (load starts them itself)", runLoadFloor},
 		{"chat", "chat [--lang zh-TW|en|vi|id|th|tl] [--registry FILE|demo] [--hotlines FILE]", "talk to the bot in the terminal (reads stdin, one message a line)", runChat},
 		{"ask", "ask [--json] TEXT…", "answer a question from the QA knowledge base", runAsk},
