@@ -75,10 +75,16 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	if addr := cfg.PprofAddr; addr != "" {
 		// Profiling for operators, on an address of their choosing
 		// (keep it on loopback): the admin listener serves it too, at
-		// /debug/pprof/.
-		go func() {
-			logger.Info("pprof", "addr", addr, "err", http.ListenAndServe(addr, nil))
-		}()
+		// /debug/pprof/. Listening before the server says it serves, so
+		// that whoever waits for that (vaxbot load --memory) finds it.
+		pprofLn, err := net.Listen("tcp", addr)
+		if err != nil {
+			logger.Warn("pprof", "addr", addr, "err", err)
+		} else {
+			go func() {
+				logger.Info("pprof", "addr", addr, "err", http.Serve(pprofLn, nil))
+			}()
+		}
 	}
 	if raiseGCTarget() {
 		logger.Info("garbage collector target raised: set GOGC (and GOMEMLIMIT) to change it", "GOGC", serveGCPercent)
