@@ -58,6 +58,9 @@ type loadOptions struct {
 	// cpuProfile, when set, receives the load generator's own CPU profile
 	// (the server's is on VAXBOT_PPROF_ADDR).
 	cpuProfile string
+	// heapProfile, when set with memory, receives the server's heap
+	// profile taken after the people have talked.
+	heapProfile string
 }
 
 // parseLoadFlags reads the flags of "vaxbot load"; the flag package
@@ -82,6 +85,7 @@ func parseLoadFlags(args []string, output io.Writer) (loadOptions, error) {
 	fs.StringVar(&o.apiAddr, "api-addr", "127.0.0.1:0", "loopback address of the fake LINE API")
 	fs.BoolVar(&o.memory, "memory", false, "measure memory per session instead: each of --people people has a short conversation once (256 at a time), then the server's live heap and resident memory per session are reported")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load generator's CPU profile to this file")
+	fs.StringVar(&o.heapProfile, "heapprofile", "", "with --memory: write the server's heap profile, taken once the people have talked, to this file")
 	if err := fs.Parse(args); err != nil {
 		return o, fmt.Errorf("load: %w", err)
 	}

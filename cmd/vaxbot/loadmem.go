@@ -101,13 +101,18 @@ func loadMemory(ctx context.Context, o loadOptions, w io.Writer) error {
 		return err
 	}
 	rss1 := residentMemory(pid)
+	if o.heapProfile != "" {
+		if err := saveHeapProfile(pprofAddr, o.heapProfile); err != nil {
+			return err
+		}
+	}
 	n := float64(min(next.Load(), int64(o.people)))
 	fmt.Fprintf(w, "memory: %d people, %d events each, in %s (%d failed)\n", int(n), len(memoryScript), elapsed.Round(time.Second), failed.Load())
 	fmt.Fprintf(w, "  live heap: %.0f MiB → %.0f MiB, %.0f B per session\n", float64(heap0)/(1<<20), float64(heap1)/(1<<20), float64(int64(heap1)-int64(heap0))/n)
 	if rss0 > 0 && rss1 > 0 {
 		gogc := os.Getenv("GOGC")
 		if gogc == "" {
-			gogc = "unset: serve's 400"
+			gogc = "unset: serve's own, 400 % or 64 MiB of growth"
 		}
 		fmt.Fprintf(w, "  resident:  %.0f MiB → %.0f MiB, %.0f B per session (GOGC %s)\n", float64(rss0)/(1<<20), float64(rss1)/(1<<20), float64(rss1-rss0)/n, gogc)
 	}
@@ -142,6 +147,27 @@ func liveHeap(target, pprofAddr string) (uint64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no go_memstats_alloc_bytes in the server's metrics")
+}
+
+// saveHeapProfile writes the server's heap profile to path.
+func saveHeapProfile(pprofAddr, path string) error {
+	res, err := http.Get("http://" + pprofAddr + "/debug/pprof/heap")
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	defer res.Body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	if _, err := io.Copy(f, res.Body); err != nil {
+		f.Close()
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	return nil
 }
 
 // residentMemory reads a process's resident memory (VmRSS); 0 when

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	_ "net/http/pprof" // on http.DefaultServeMux, served only when VAXBOT_PPROF_ADDR is set
 	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/vaxbot/vaxbot/bot"
@@ -75,13 +74,20 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	if addr := cfg.PprofAddr; addr != "" {
 		// Profiling for operators, on an address of their choosing
 		// (keep it on loopback): the admin listener serves it too, at
-		// /debug/pprof/.
-		go func() {
-			logger.Info("pprof", "addr", addr, "err", http.ListenAndServe(addr, nil))
-		}()
+		// /debug/pprof/. Listening before the server says it serves, so
+		// that whoever waits for that (vaxbot load --memory) finds it.
+		pprofLn, err := net.Listen("tcp", addr)
+		if err != nil {
+			logger.Warn("pprof", "addr", addr, "err", err)
+		} else {
+			go func() {
+				logger.Info("pprof", "addr", addr, "err", http.Serve(pprofLn, nil))
+			}()
+		}
 	}
 	if raiseGCTarget() {
-		logger.Info("garbage collector target raised: set GOGC (and GOMEMLIMIT) to change it", "GOGC", serveGCPercent)
+		logger.Info("garbage collector: GOGC=400 while the live heap is small, then the heap grows at most 64 MiB between collections (down to GOGC=25); set GOGC (and GOMEMLIMIT) to change it",
+			"GOGC_max", gcPercentMax, "GOGC_min", gcPercentMin, "headroom_MiB", gcHeadroom>>20)
 	}
 	serving := []any{"addr", ln.Addr().String()}
 	if adminLn != nil {
@@ -117,23 +123,6 @@ func (s sharedChecks) Allow(ctx context.Context, channel string) bool {
 		return true
 	}
 	return ok
-}
-
-// serveGCPercent is the garbage collector's target when GOGC is not set.
-// The server's live heap is small (sessions, event ids) and every event
-// allocates in the SDK's JSON and HTTP client; collecting at 400 % rather
-// than Go's 100 % costs some 2× the heap for about 9 % more events a
-// second (README, "The server under load").
-const serveGCPercent = 400
-
-// raiseGCTarget sets serveGCPercent unless GOGC is set, and says whether it
-// did. serve and the load floors call it, so that they compare alike.
-func raiseGCTarget() bool {
-	if os.Getenv("GOGC") != "" {
-		return false
-	}
-	debug.SetGCPercent(serveGCPercent)
-	return true
 }
 
 // app is the running server with what it needs to stop.
