@@ -22,7 +22,7 @@ func (s *Store) AddReminder(ctx context.Context, r tickets.Reminder) error {
 
 // CancelReminder implements tickets.ReminderStore.
 func (s *Store) CancelReminder(ctx context.Context, person string) (bool, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM reminders WHERE person = ?`), person)
+	res, err := s.cancelReminder.ExecContext(ctx, person)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: cancel reminder: %w", err)
 	}

@@ -29,6 +29,9 @@ type Store struct {
 	db       *sql.DB
 	postgres bool
 	location string // the SQLite file, or the PostgreSQL host:port
+	// cancelReminder is prepared once: every follow and start asks it,
+	// and parsing the statement each time was half its cost.
+	cancelReminder *sql.Stmt
 }
 
 // startTimeout bounds connecting, pinging and migrating when a store is
@@ -83,8 +86,11 @@ func open(ctx context.Context, s *Store) (*Store, error) {
 	err := s.db.PingContext(ctx)
 	if err != nil {
 		err = fmt.Errorf("sqlstore: connect: %w", err)
-	} else {
-		err = s.migrate(ctx)
+	} else if err = s.migrate(ctx); err == nil {
+		s.cancelReminder, err = s.db.PrepareContext(ctx, s.q(`DELETE FROM reminders WHERE person = ?`))
+		if err != nil {
+			err = fmt.Errorf("sqlstore: prepare: %w", err)
+		}
 	}
 	if err != nil {
 		s.db.Close()
@@ -105,7 +111,12 @@ func (s *Store) Location() string { return s.location }
 func (s *Store) Postgres() bool { return s.postgres }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.cancelReminder != nil {
+		s.cancelReminder.Close()
+	}
+	return s.db.Close()
+}
 
 // migrations are applied in order, each once; never edit one that shipped.
 var migrations = []string{
