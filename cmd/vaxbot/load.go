@@ -52,6 +52,8 @@ type loadOptions struct {
 	// replyFloor also measures the least a replying bot does end to end.
 	replyFloor bool
 	apiAddr    string
+	// apiLatency is how long the fake LINE API takes to answer a call.
+	apiLatency time.Duration
 	// memory, instead of a throughput run, measures the memory an idle
 	// session costs (loadMemory).
 	memory bool
@@ -83,6 +85,7 @@ func parseLoadFlags(args []string, output io.Writer) (loadOptions, error) {
 	fs.BoolVar(&o.floor, "floor", true, "also measure the floor: a bare fasthttp handler that checks the signature and parses the JSON")
 	fs.BoolVar(&o.replyFloor, "reply-floor", true, "also measure the reply floor: the floor plus one fixed reply per event through the SDK's messaging client, end to end")
 	fs.StringVar(&o.apiAddr, "api-addr", "127.0.0.1:0", "loopback address of the fake LINE API")
+	fs.DurationVar(&o.apiLatency, "api-latency", 0, "how long the fake LINE API takes to answer each call, as LINE's servers do across a real network (tens of milliseconds); the reply counts as arrived when the answer leaves")
 	fs.BoolVar(&o.memory, "memory", false, "measure memory per session instead: each of --people people has a short conversation once (256 at a time), then the server's live heap and resident memory per session are reported")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load generator's CPU profile to this file")
 	fs.StringVar(&o.heapProfile, "heapprofile", "", "with --memory: write the server's heap profile, taken once the people have talked, to this file")
@@ -154,12 +157,17 @@ func (o loadOptions) validate() error {
 type fakeAPI struct {
 	waiting sync.Map // reply token → replyWaiter
 	replies atomic.Int64
+	// latency delays each answer (--api-latency).
+	latency time.Duration
 }
 
 // handle answers one API call. It stands in for LINE's servers, which do
 // not share the server's CPU in production, so it does as little as it can:
 // it finds the reply token without decoding the whole message body.
 func (f *fakeAPI) handle(ctx *fasthttp.RequestCtx) {
+	if f.latency > 0 {
+		time.Sleep(f.latency)
+	}
 	if token := replyToken(ctx.PostBody()); token != "" {
 		f.replies.Add(1)
 		if w, ok := f.waiting.LoadAndDelete(token); ok {
@@ -232,9 +240,10 @@ const (
 
 func (r result) rate() float64 { return float64(r.events-r.errors) / r.elapsed.Seconds() }
 
-// startFakeAPI serves a fakeAPI on addr; stop shuts it down.
-func startFakeAPI(addr string) (api *fakeAPI, url string, stop func(), err error) {
-	api = &fakeAPI{}
+// startFakeAPI serves a fakeAPI on addr, answering each call after latency;
+// stop shuts it down.
+func startFakeAPI(addr string, latency time.Duration) (api *fakeAPI, url string, stop func(), err error) {
+	api = &fakeAPI{latency: latency}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, "", nil, err
@@ -247,7 +256,7 @@ func startFakeAPI(addr string) (api *fakeAPI, url string, stop func(), err error
 // load measures the floors and the server under the same generator and
 // reports them. pin, when not nil, pins the processes it starts.
 func load(ctx context.Context, o loadOptions, pin *cpuPin, w io.Writer) error {
-	api, apiURL, stopAPI, err := startFakeAPI(o.apiAddr)
+	api, apiURL, stopAPI, err := startFakeAPI(o.apiAddr, o.apiLatency)
 	if err != nil {
 		return err
 	}

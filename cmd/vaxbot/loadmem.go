@@ -35,7 +35,7 @@ const memorySenders = 256
 // server's live heap (after a collection forced through its pprof
 // endpoint) and its resident memory are read and divided by the people.
 func loadMemory(ctx context.Context, o loadOptions, w io.Writer) error {
-	api, apiURL, stopAPI, err := startFakeAPI(o.apiAddr)
+	api, apiURL, stopAPI, err := startFakeAPI(o.apiAddr, 0)
 	if err != nil {
 		return err
 	}
