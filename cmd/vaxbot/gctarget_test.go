@@ -14,10 +14,9 @@ func TestGCPercentFor(t *testing.T) {
 		{"where 400 % is the headroom", 16 * MiB, 400},
 		{"just past it", 17 * MiB, 376},
 		{"the headroom itself", 64 * MiB, 100},
-		{"100 000 sessions", 100 * MiB, 64},
-		{"where the floor begins", 256 * MiB, 25},
-		{"a million sessions", 600 * MiB, 25},
-		{"larger than any", 1 << 60, 25},
+		{"100 000 sessions", 100 * MiB, 100},
+		{"a million sessions", 600 * MiB, 100},
+		{"larger than any", 1 << 60, 100},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -86,7 +86,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		}
 	}
 	if raiseGCTarget() {
-		logger.Info("garbage collector: GOGC=400 while the live heap is small, then the heap grows at most 64 MiB between collections (down to GOGC=25); set GOGC (and GOMEMLIMIT) to change it",
+		logger.Info("garbage collector: GOGC=400 while the live heap is small, then the heap grows 64 MiB between collections, down to GOGC=100 for a large heap; set GOGC (and GOMEMLIMIT) to change it",
 			"GOGC_max", gcPercentMax, "GOGC_min", gcPercentMin, "headroom_MiB", gcHeadroom>>20)
 	}
 	serving := []any{"addr", ln.Addr().String()}
