@@ -95,6 +95,10 @@ type job struct {
 	done func()
 	// claimed: a Stream's entry taken over from a replica that stopped.
 	claimed bool
+	// waitingToSend, set by the worker's goroutine, is true while it
+	// waits for room to hand the replies over (send): the platform's API
+	// is slow for everyone, not a back end for this person (stall.go).
+	waitingToSend *atomic.Bool
 }
 
 // Dispatcher runs events through the conversation, one at a time per person
@@ -318,6 +322,7 @@ func fnv32a(s string) uint32 {
 // counted lost, not started.
 func (d *Dispatcher) work(q *lane, current *atomic.Pointer[job]) {
 	defer d.wg.Done()
+	var waitingToSend atomic.Bool
 	for {
 		j, ok := q.pop()
 		if !ok {
@@ -331,6 +336,7 @@ func (d *Dispatcher) work(q *lane, current *atomic.Pointer[job]) {
 		if d.parked.Load() > 0 && d.park(j) {
 			continue // behind their event that a slow back end holds
 		}
+		j.waitingToSend = &waitingToSend
 		current.Store(&j)
 		d.run(j)
 		if !current.CompareAndSwap(&j, nil) {

@@ -42,10 +42,18 @@ type senders struct {
 func (d *Dispatcher) send(o *outgoing) {
 	select {
 	case d.slots <- struct{}{}:
-	case <-d.baseCtx.Done():
-		o.cancel()
-		d.lose(o.j)
-		return
+	default:
+		if w := o.j.waitingToSend; w != nil {
+			w.Store(true)
+			defer w.Store(false)
+		}
+		select {
+		case d.slots <- struct{}{}:
+		case <-d.baseCtx.Done():
+			o.cancel()
+			d.lose(o.j)
+			return
+		}
 	}
 	person := o.j.ev.Input.Person
 	d.sendMu.Lock()

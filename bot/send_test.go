@@ -172,3 +172,40 @@ func TestQueueBoundIsTotal(t *testing.T) {
 		})
 	}
 }
+
+// TestSlowAPIIsNoStall: when the platform's API holds every reply and the
+// worker waits for room to hand more over, that is not one person's slow
+// back end: the worker's queue is not handed to new goroutines.
+func TestSlowAPIIsNoStall(t *testing.T) {
+	hold := map[string]bool{}
+	for i := range 5 {
+		hold[fmt.Sprintf("line:U%d", i)] = true
+	}
+	ch := &gatedChannel{hold: hold, release: make(chan struct{}), got: map[string][]string{}}
+	m := NewMetrics()
+	d := NewDispatcher(DispatcherConfig{Handler: handlerFunc(echo), Metrics: m, Workers: 1, Sending: 1, StallAfter: 100 * time.Millisecond})
+	defer d.Close(context.Background())
+	for i := range 5 {
+		if err := d.Enqueue(ch, Event{ID: fmt.Sprint(i), Type: "text", Input: dialogs.Input{Person: fmt.Sprintf("line:U%d", i), Text: "hi"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the worker to wait for room", func() bool { return d.QueueDepth() == 3 })
+	time.Sleep(5 * stallTick) // several looks of the watchdog past StallAfter
+	if text := metricsText(m); strings.Contains(text, "vaxbot_dispatch_stalls_total") {
+		t.Errorf("waiting on the platform's API was taken for a stall:\n%s", grepMetric(text, "stalls"))
+	}
+	close(ch.release)
+	waitFor(t, "every reply", func() bool { return ch.delivered() == 5 })
+}
+
+// grepMetric returns the lines of text that contain s.
+func grepMetric(text, s string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, s) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -59,6 +59,12 @@ func (d *Dispatcher) watchStalls() {
 					seen[i], since[i] = p, now
 					continue
 				}
+				if p.waitingToSend != nil && p.waitingToSend.Load() {
+					// The platform's API is everyone's: a slow one
+					// would hold up the new goroutine's people too.
+					since[i] = now
+					continue
+				}
 				if now.Sub(since[i]) >= d.cfg.StallAfter && d.handOver(i, p) {
 					seen[i] = nil
 				}
