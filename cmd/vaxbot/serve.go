@@ -279,6 +279,11 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 		Every: cfg.reminderEvery, Now: cfg.reminderNow}
 	dcfg := bot.DispatcherConfig{Handler: reminders.Handler(conv), Metrics: metrics, Logger: logger,
 		Workers: cfg.workers(), Sending: cfg.DispatcherSending, DedupeFor: dedupeFor}
+	if dcfg.Sending == 0 {
+		dcfg.Sending = bot.DefaultSending
+	}
+	logger.Info("dispatcher: events handled at once (VAXBOT_WORKERS), replies on their way at once (VAXBOT_SENDING), events waiting at most",
+		"workers", dcfg.Workers, "sending", dcfg.Sending, "queue", bot.DefaultQueue)
 	if shared != nil {
 		dcfg.Dedupe = shared.Dedupe(dedupeFor)
 		// Events wait in a Redis Stream, not in this process: one
