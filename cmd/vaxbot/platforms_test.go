@@ -222,7 +222,9 @@ func TestPlatformPayloadsLINE(t *testing.T) {
 	files := platformFiles(t, "line")
 	api := linetest.New(t)
 	cfg := lineConfig(api.URL)
-	cfg.DispatcherWorkers = 1 // one queue: a file's events are handled before the next file's
+	// One queue and one reply on its way at a time: a file's events are
+	// handled, and their replies delivered, before the next file's.
+	cfg.DispatcherWorkers, cfg.DispatcherSending = 1, 1
 	ts := startServer(t, cfg)
 	want := map[string]string{} // reply token → answer
 	where := map[string]string{}
