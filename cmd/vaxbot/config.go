@@ -448,3 +448,20 @@ func (c serveConfig) workers() int {
 	}
 	return workersPerCPU * runtime.GOMAXPROCS(0)
 }
+
+// sending is how many replies serve has on their way at once:
+// VAXBOT_SENDING, or by default bot.DefaultSending; with Redis, as many as
+// the workers. A replica that dies while it sends leaves those events to
+// another, which handles them again but does not send what may have
+// arrived (the "being sent" mark): the fewer on their way at once, the
+// fewer replies such a crash can silence, as many as before replies left
+// the workers.
+func (c serveConfig) sending() int {
+	switch {
+	case c.DispatcherSending > 0:
+		return c.DispatcherSending
+	case c.RedisAddr != "":
+		return c.workers()
+	}
+	return bot.DefaultSending
+}

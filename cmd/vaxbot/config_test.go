@@ -373,3 +373,25 @@ func TestWorkersDefault(t *testing.T) {
 		}
 	}
 }
+
+// TestSendingDefault: replies on their way at once are bot.DefaultSending,
+// or with Redis as many as the workers (what a replica's crash can leave
+// unsaid); VAXBOT_SENDING wins.
+func TestSendingDefault(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  serveConfig
+		want int
+	}{
+		{"in memory", serveConfig{}, bot.DefaultSending},
+		{"a record service", serveConfig{RegistryURL: "https://records.test"}, bot.DefaultSending},
+		{"Redis", serveConfig{RedisAddr: "127.0.0.1:6379"}, bot.DefaultWorkers},
+		{"Redis, VAXBOT_WORKERS", serveConfig{RedisAddr: "127.0.0.1:6379", DispatcherWorkers: 2}, 2},
+		{"VAXBOT_SENDING", serveConfig{RedisAddr: "127.0.0.1:6379", DispatcherSending: 7}, 7},
+	}
+	for _, tt := range tests {
+		if got := tt.cfg.sending(); got != tt.want {
+			t.Errorf("%s: %d replies on their way, want %d", tt.name, got, tt.want)
+		}
+	}
+}

@@ -278,10 +278,7 @@ func newApp(ctx context.Context, cfg serveConfig, logger *slog.Logger) (a *app, 
 	reminders := &bot.Reminders{Store: store, Engine: engine, Pushers: pushers, Metrics: metrics, Logger: logger,
 		Every: cfg.reminderEvery, Now: cfg.reminderNow}
 	dcfg := bot.DispatcherConfig{Handler: reminders.Handler(conv), Metrics: metrics, Logger: logger,
-		Workers: cfg.workers(), Sending: cfg.DispatcherSending, DedupeFor: dedupeFor}
-	if dcfg.Sending == 0 {
-		dcfg.Sending = bot.DefaultSending
-	}
+		Workers: cfg.workers(), Sending: cfg.sending(), DedupeFor: dedupeFor}
 	logger.Info("dispatcher: events handled at once (VAXBOT_WORKERS), replies on their way at once (VAXBOT_SENDING), events waiting at most",
 		"workers", dcfg.Workers, "sending", dcfg.Sending, "queue", bot.DefaultQueue)
 	if shared != nil {
