@@ -21,15 +21,16 @@ func wantSeries(t *testing.T, out string, series ...string) {
 	t.Helper()
 	for _, s := range series {
 		if !strings.Contains(out, s+"\n") {
-			t.Errorf("no %s in:\n%s", s, grepVaxbot(out))
+			t.Errorf("no %s in:\n%s", s, grepPrefix(out, "vaxbot_ticket"))
 		}
 	}
 }
 
-func grepVaxbot(out string) string {
+// grepPrefix returns the lines of out that begin with prefix.
+func grepPrefix(out, prefix string) string {
 	var keep []string
 	for _, l := range strings.Split(out, "\n") {
-		if strings.HasPrefix(l, "vaxbot_ticket") {
+		if strings.HasPrefix(l, prefix) {
 			keep = append(keep, l)
 		}
 	}

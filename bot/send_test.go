@@ -193,19 +193,8 @@ func TestSlowAPIIsNoStall(t *testing.T) {
 	waitFor(t, "the worker to wait for room", func() bool { return d.QueueDepth() == 3 })
 	time.Sleep(5 * stallTick) // several looks of the watchdog past StallAfter
 	if text := metricsText(m); strings.Contains(text, "vaxbot_dispatch_stalls_total") {
-		t.Errorf("waiting on the platform's API was taken for a stall:\n%s", grepMetric(text, "stalls"))
+		t.Errorf("waiting on the platform's API was taken for a stall:\n%s", grepPrefix(text, "vaxbot_dispatch_stalls"))
 	}
 	close(ch.release)
 	waitFor(t, "every reply", func() bool { return ch.delivered() == 5 })
-}
-
-// grepMetric returns the lines of text that contain s.
-func grepMetric(text, s string) string {
-	var out []string
-	for _, l := range strings.Split(text, "\n") {
-		if strings.Contains(l, s) {
-			out = append(out, l)
-		}
-	}
-	return strings.Join(out, "\n")
 }

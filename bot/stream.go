@@ -142,29 +142,12 @@ func (d *Dispatcher) Accept(ctx context.Context, ch Channel, ev Event) error {
 	if d.cfg.Stream == nil {
 		return d.Enqueue(ch, ev)
 	}
-	d.mu.RLock()
-	closed := d.closed
-	d.mu.RUnlock()
-	if closed {
-		return ErrClosed
-	}
-	entry, err := encodeEvent(ch, ev, time.Now())
+	entry, err := d.streamEntry(ch, ev)
 	if err != nil {
 		return err
 	}
-	if err := d.cfg.Stream.Append(ctx, ev.Input.Person, entry); err != nil {
-		// Redis is down: the event waits in memory, as without a Stream,
-		// so that the person still gets an answer (the apology, when the
-		// conversation's store is down too); a crash now would lose it.
-		d.cfg.Metrics.StreamFallback(ch.Name())
-		if d.streamDown.CompareAndSwap(false, true) {
-			d.cfg.Logger.Warn("stream: appending failed; events wait in memory until it works again (logged once)",
-				"channel", ch.Name(), "err", err)
-		}
+	if err := d.appended(ch.Name(), d.cfg.Stream.Append(ctx, ev.Input.Person, entry)); err != nil {
 		return d.Enqueue(ch, ev)
-	}
-	if d.streamDown.Load() && d.streamDown.CompareAndSwap(true, false) {
-		d.cfg.Logger.Info("stream: appending works again")
 	}
 	return nil
 }
@@ -177,47 +160,60 @@ func (d *Dispatcher) Accept(ctx context.Context, ch Channel, ev Event) error {
 func (d *Dispatcher) Admit(ctx context.Context, ch Channel, ev Event) (dup bool, err error) {
 	name := ch.Name()
 	an, ok := d.cfg.Stream.(AppendNewer)
-	if !ok || d.cfg.Dedupe == nil || ev.ID == "" {
+	if ok && d.cfg.Dedupe != nil && ev.ID != "" {
+		entry, err := d.streamEntry(ch, ev)
+		if err != nil {
+			return false, err
+		}
+		seen, err := an.AppendNew(ctx, name+":"+ev.ID, d.cfg.DedupeFor, ev.Input.Person, entry)
+		// On an error the event is taken as new (a rare duplicate reply
+		// beats a lost one) and waits in memory.
+		d.dedupeResult(name, "seen", err)
+		if d.appended(name, err) == nil {
+			return seen, nil
+		}
+		err = d.Enqueue(ch, ev)
+	} else {
 		if d.Seen(ctx, name, ev.ID) {
 			return true, nil
 		}
-		if err := d.Accept(ctx, ch, ev); err != nil {
-			d.Forget(ctx, name, ev.ID)
-			return false, err
-		}
-		return false, nil
+		err = d.Accept(ctx, ch, ev)
 	}
+	if err != nil {
+		d.Forget(ctx, name, ev.ID)
+	}
+	return false, err
+}
+
+// streamEntry encodes ev for the Stream, unless the dispatcher is closed.
+func (d *Dispatcher) streamEntry(ch Channel, ev Event) ([]byte, error) {
 	d.mu.RLock()
 	closed := d.closed
 	d.mu.RUnlock()
 	if closed {
-		return false, ErrClosed
+		return nil, ErrClosed
 	}
-	entry, err := encodeEvent(ch, ev, time.Now())
+	return encodeEvent(ch, ev, time.Now())
+}
+
+// appended notes how appending to the Stream went, and returns err. When
+// it failed (Redis is down) the caller queues the event in memory, as
+// without a Stream, so that the person still gets an answer (the apology,
+// when the conversation's store is down too); a crash then would lose it.
+// The outage is counted and logged once, and its end logged.
+func (d *Dispatcher) appended(channel string, err error) error {
 	if err != nil {
-		return false, err
-	}
-	seen, err := an.AppendNew(ctx, name+":"+ev.ID, d.cfg.DedupeFor, ev.Input.Person, entry)
-	if err == nil {
-		d.dedupeResult(name, "seen", nil)
-		if d.streamDown.Load() && d.streamDown.CompareAndSwap(true, false) {
-			d.cfg.Logger.Info("stream: appending works again")
+		d.cfg.Metrics.StreamFallback(channel)
+		if d.streamDown.CompareAndSwap(false, true) {
+			d.cfg.Logger.Warn("stream: appending failed; events wait in memory until it works again (logged once)",
+				"channel", channel, "err", err)
 		}
-		return seen, nil
+		return err
 	}
-	// Redis is down: the event is taken as new (a rare duplicate reply
-	// beats a lost one) and waits in memory, as Accept does.
-	d.dedupeResult(name, "seen", err)
-	d.cfg.Metrics.StreamFallback(name)
-	if d.streamDown.CompareAndSwap(false, true) {
-		d.cfg.Logger.Warn("stream: appending failed; events wait in memory until it works again (logged once)",
-			"channel", name, "err", err)
+	if d.streamDown.Load() && d.streamDown.CompareAndSwap(true, false) {
+		d.cfg.Logger.Info("stream: appending works again")
 	}
-	if err := d.Enqueue(ch, ev); err != nil {
-		d.Forget(ctx, name, ev.ID)
-		return false, err
-	}
-	return false, nil
+	return nil
 }
 
 // StreamFallback counts an event that waited in memory because the Stream
