@@ -149,11 +149,6 @@ func appendUser(b []byte, k int64, tag string) []byte {
 // API.
 type replyWaiter interface{ replied() }
 
-// chanWaiter is closed when its reply arrives.
-type chanWaiter chan struct{}
-
-func (c chanWaiter) replied() { close(c) }
-
 // loadPerson is one person slot of a run. Whoever holds the slot's number
 // (the ready queue, the pacer, a sender, the fake API's map) owns it.
 type loadPerson struct {

@@ -9,11 +9,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/valyala/fasthttp"
 )
 
 // memoryScript is what each person says in a memory run: a typical short
@@ -57,44 +54,15 @@ func loadMemory(ctx context.Context, o loadOptions, w io.Writer) error {
 	}
 	rss0 := residentMemory(pid)
 
+	// Each person goes through the script once, memorySenders at a time,
+	// every event waiting for its reply: the generator of --sessions.
 	start := time.Now()
-	client := &fasthttp.Client{MaxConnsPerHost: memorySenders * 2, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
-	run := strconv.FormatInt(start.UnixNano(), 36)
-	var next, failed atomic.Int64
-	var wg sync.WaitGroup
-	for range memorySenders {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				p := next.Add(1) - 1
-				if p >= int64(o.people) {
-					return
-				}
-				user := fmt.Sprintf("Umem%028d%s", p, run)
-				for i, step := range memoryScript {
-					id := fmt.Sprintf("%s-%d", user, i)
-					token := "tok-" + id
-					done := make(chanWaiter)
-					api.waiting.Store(token, done)
-					if !sendSigned(client, target+"/webhook/line", o.secret, loadBody(id, user, token, step.kind, step.value)) {
-						api.waiting.Delete(token)
-						failed.Add(1)
-						continue
-					}
-					select {
-					case <-done:
-					case <-time.After(10 * time.Second):
-						api.waiting.Delete(token)
-						failed.Add(1)
-					case <-ctx.Done():
-						return
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	users := newUserSource(o.people)
+	senders := min(memorySenders, o.people)
+	r := runPlan(ctx, loadPlan{
+		people: senders, conns: senders, events: len(memoryScript) * o.people, duration: 24 * time.Hour,
+		secret: o.secret, script: compileScript(memoryScript), users: users,
+	}, target, api)
 	elapsed := time.Since(start)
 	heap1, err := liveHeap(target, pprofAddr)
 	if err != nil {
@@ -106,8 +74,8 @@ func loadMemory(ctx context.Context, o loadOptions, w io.Writer) error {
 			return err
 		}
 	}
-	n := float64(min(next.Load(), int64(o.people)))
-	fmt.Fprintf(w, "memory: %d people, %d events each, in %s (%d failed)\n", int(n), len(memoryScript), elapsed.Round(time.Second), failed.Load())
+	n := float64(users.used())
+	fmt.Fprintf(w, "memory: %d people, %d events each, in %s (%d failed)\n", int(n), len(memoryScript), elapsed.Round(time.Second), r.errors)
 	fmt.Fprintf(w, "  live heap: %.0f MiB → %.0f MiB, %.0f B per session\n", float64(heap0)/(1<<20), float64(heap1)/(1<<20), float64(int64(heap1)-int64(heap0))/n)
 	if rss0 > 0 && rss1 > 0 {
 		gogc := os.Getenv("GOGC")
