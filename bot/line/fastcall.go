@@ -47,6 +47,13 @@ func newFastCaller(hc *http.Client, token string) *fastCaller {
 // cancellation ends the wait at once (the abandoned call ends at its
 // deadline).
 func (f *fastCaller) call(ctx context.Context, url string, body []byte, header http.Header) (*http.Response, error) {
+	return f.callAppend(ctx, url, header, func(b []byte) ([]byte, error) { return append(b, body...), nil })
+}
+
+// callAppend is call with the body written by appendBody into the pooled
+// request's own buffer, which fasthttp reuses from call to call: a reply's
+// body is not allocated anew for each event.
+func (f *fastCaller) callAppend(ctx context.Context, url string, header http.Header, appendBody func([]byte) ([]byte, error)) (*http.Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -65,7 +72,12 @@ func (f *fastCaller) call(ctx context.Context, url string, body []byte, header h
 			req.Header.Add(k, v)
 		}
 	}
-	req.SetBodyRaw(body)
+	body, err := appendBody(req.SwapBody(nil)[:0])
+	if err != nil {
+		fasthttp.ReleaseRequest(req)
+		return nil, err
+	}
+	req.SwapBody(body)
 	return cancellable(ctx, func() (*http.Response, error) { return f.do(req, deadline) })
 }
 

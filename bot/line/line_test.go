@@ -63,6 +63,40 @@ func TestAuthenticate(t *testing.T) {
 	}
 }
 
+// FuzzAuthenticateMatchesSDK: the pooled MACs accept exactly the
+// signatures the SDK's webhook.ValidateSignature accepts, for any body and
+// any header, and a MAC taken back from the pool carries nothing of the
+// webhook before (the same body checked twice, after another).
+func FuzzAuthenticateMatchesSDK(f *testing.F) {
+	body := []byte(`{"events":[]}`)
+	good := sign(body)
+	for _, seed := range []struct{ body, sig string }{
+		{string(body), good},
+		{string(body), good[:len(good)-1]},                 // padding cut
+		{string(body), good + "\n"},                        // a newline after it
+		{string(body), strings.ReplaceAll(good, "/", "_")}, // URL alphabet
+		{"", sign(nil)},
+		{"{}", "%%%"},
+		{"{}", ""},
+	} {
+		f.Add([]byte(seed.body), seed.sig, false)
+		f.Add([]byte(seed.body), seed.sig, true)
+	}
+	c, _ := New(Config{Secret: testSecret, Token: "tok"})
+	f.Fuzz(func(t *testing.T, body []byte, sig string, signIt bool) {
+		if signIt {
+			sig = sign(body)
+		}
+		want := sig != "" && webhook.ValidateSignature(testSecret, sig, body)
+		for range 2 {
+			if got := c.Authenticate(func(string) string { return sig }, body); got != want {
+				t.Fatalf("Authenticate(%q, %q) = %v, the SDK says %v", body, sig, got, want)
+			}
+			c.Authenticate(func(string) string { return sign([]byte("other")) }, []byte("other"))
+		}
+	})
+}
+
 func TestDecode(t *testing.T) {
 	tests := []struct {
 		file      string
