@@ -410,7 +410,7 @@ func (li *langIndex) analyze(fold *folder, lang Lang, text string, dst []string)
 		// as the examples write them (foldThaiVariants), for the tokens
 		// and the synonyms alike, on both sides: "บัตรใหม" (typed without
 		// its tone mark) finds the term "บัตรใหม่", "เบอร์บัตร" "เลขบัตร".
-		folded = foldThaiVariants(folded)
+		folded = cutThaiGreeting(foldThaiVariants(folded))
 	}
 	dst = tokensIn(lang, folded, dst)
 	if li.strip {

@@ -106,3 +106,25 @@ func TestThaiSynonymTwin(t *testing.T) {
 		})
 	}
 }
+
+// TestCutThaiGreeting: the greeting that opens a longer Thai message is cut,
+// with the particles after it; a greeting alone, or one inside the message,
+// is left.
+func TestCutThaiGreeting(t *testing.T) {
+	for _, tt := range []struct{ name, in, want string }{
+		{"greeting and particle", "สวัสดีค่ะ เลขบัตรอยู่ไหน", "เลขบัตรอยู่ไหน"},
+		{"no space", "สวัสดีครับเลขบัตรอยู่ไหน", "เลขบัตรอยู่ไหน"},
+		{"chat spelling", "หวัดดีจ้า บัตรหาย", "บัตรหาย"},
+		{"particles in a row", "สวัสดีครับทุกคน, บัตรหาย", "บัตรหาย"},
+		{"greeting alone", "สวัสดีค่ะ", "สวัสดีค่ะ"},
+		{"greeting inside", "บัตรหาย สวัสดีค่ะ", "บัตรหาย สวัสดีค่ะ"},
+		{"no greeting", "เลขบัตรอยู่ไหน", "เลขบัตรอยู่ไหน"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in, want := dropThaiToneMarksString(tt.in), dropThaiToneMarksString(tt.want)
+			if got := cutThaiGreeting(in); got != want {
+				t.Errorf("cutThaiGreeting(%q) = %q, want %q", in, got, want)
+			}
+		})
+	}
+}
