@@ -104,6 +104,9 @@ type synTerm struct {
 	token       string
 	latinBefore bool // term starts with a Latin letter or digit
 	latinAfter  bool // term ends with one
+	// twin is a second term for the group, or "": in Thai a group counts
+	// twice (see langIndex.analyze).
+	twin string
 }
 
 // Index matches questions to items. Every example question is a document of
@@ -365,10 +368,14 @@ func (li *langIndex) buildSynonyms(fold *folder, groups [][][]string) {
 		}
 		first, _ := utf8.DecodeRuneInString(t)
 		last, _ := utf8.DecodeLastRuneInString(t)
-		li.syn = append(li.syn, synTerm{
+		st := synTerm{
 			text: t, token: tok,
 			latinBefore: isWordRune(first), latinAfter: isWordRune(last),
-		})
+		}
+		if li.thai {
+			st.twin = tok + "'"
+		}
+		li.syn = append(li.syn, st)
 	}
 	// Longest terms first, so "nhi card" is found before "card".
 	sort.SliceStable(li.syn, func(i, j int) bool { return len(li.syn[i].text) > len(li.syn[j].text) })
@@ -385,7 +392,15 @@ func isWordRune(r rune) bool {
 
 // analyze folds text, written in lang, and returns its index terms,
 // synonym tokens included: each group's token once, wherever one of its
-// terms occurs. A term that starts or ends with a Latin letter must not be
+// terms occurs. In Thai a group's token comes with its twin, a second
+// term: a Thai word gives as many terms as it has pairs of clusters (three
+// or four), so one term for the word's group, as the other languages have,
+// was outvoted by the clusters of the words around it. With the twin the
+// matcher leans on the words it knows the meaning of: in 5-fold
+// cross-validation on the Thai examples, items top-1 349 → 351 of 354 and
+// answered right 313 → 321; trained on a quarter of the examples and asked
+// the rest (a stand-in for a writer whose words the examples lack),
+// 944 → 962 of 1062 (88.9 → 90.6 %). A third copy gained no more. A term that starts or ends with a Latin letter must not be
 // glued to another letter there ("ic卡" is in "ic卡", "arc" is not in
 // "search").
 func (li *langIndex) analyze(fold *folder, lang Lang, text string, dst []string) []string {
@@ -395,12 +410,13 @@ func (li *langIndex) analyze(fold *folder, lang Lang, text string, dst []string)
 		// as the examples write them (foldThaiVariants), for the tokens
 		// and the synonyms alike, on both sides: "บัตรใหม" (typed without
 		// its tone mark) finds the term "บัตรใหม่", "เบอร์บัตร" "เลขบัตร".
-		folded = foldThaiVariants(folded)
+		folded = cutThaiGreeting(foldThaiVariants(folded))
 	}
 	dst = tokensIn(lang, folded, dst)
 	if li.strip {
 		folded = stripMarks(folded)
 	}
+
 	mark := len(dst)
 	var prev rune // the rune before offset i, 0 at the start
 	for i, r := range folded {
@@ -418,6 +434,9 @@ func (li *langIndex) analyze(fold *folder, lang Lang, text string, dst []string)
 				}
 			}
 			dst = append(dst, s.token)
+			if s.twin != "" {
+				dst = append(dst, s.twin)
+			}
 		}
 		prev = r
 	}

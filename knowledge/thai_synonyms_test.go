@@ -73,3 +73,58 @@ func TestThaiVariants(t *testing.T) {
 		t.Errorf("เบอร์บัตร: no token of the card number group in %v", got)
 	}
 }
+
+// TestThaiSynonymTwin: in the Thai matcher a synonym group gives two terms,
+// its token and its twin, once each however often its terms occur; in the
+// other matchers one.
+func TestThaiSynonymTwin(t *testing.T) {
+	f, err := newFolder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := [][][]string{{{"เลขซ้ำ", "ซ้ำกับ", "duplicate"}}}
+	for _, tt := range []struct {
+		name string
+		lang Lang
+		thai bool
+		text string
+		want int
+	}{
+		{"thai", Th, true, "เลขซ้ำกับคนอื่น", 2},
+		{"thai, two terms of the group", Th, true, "เลขซ้ำ ซ้ำกับคนอื่น", 2},
+		{"thai, English term", Th, true, "duplicate number", 2},
+		{"english", En, false, "duplicate number", 1},
+		{"thai, no term", Th, true, "เลขบัตรอยู่ไหน", 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			li := &langIndex{langs: langGroup(tt.lang), thai: tt.thai}
+			li.buildSynonyms(f, groups)
+			got := uniq(li.analyze(f, tt.lang, tt.text, nil))
+			if n := len(slices.DeleteFunc(got, func(s string) bool { return !isSynToken(s) })); n != tt.want {
+				t.Errorf("%q: got %d group terms, want %d", tt.text, n, tt.want)
+			}
+		})
+	}
+}
+
+// TestCutThaiGreeting: the greeting that opens a longer Thai message is cut,
+// with the particles after it; a greeting alone, or one inside the message,
+// is left.
+func TestCutThaiGreeting(t *testing.T) {
+	for _, tt := range []struct{ name, in, want string }{
+		{"greeting and particle", "สวัสดีค่ะ เลขบัตรอยู่ไหน", "เลขบัตรอยู่ไหน"},
+		{"no space", "สวัสดีครับเลขบัตรอยู่ไหน", "เลขบัตรอยู่ไหน"},
+		{"chat spelling", "หวัดดีจ้า บัตรหาย", "บัตรหาย"},
+		{"particles in a row", "สวัสดีครับทุกคน, บัตรหาย", "บัตรหาย"},
+		{"greeting alone", "สวัสดีค่ะ", "สวัสดีค่ะ"},
+		{"greeting inside", "บัตรหาย สวัสดีค่ะ", "บัตรหาย สวัสดีค่ะ"},
+		{"no greeting", "เลขบัตรอยู่ไหน", "เลขบัตรอยู่ไหน"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in, want := dropThaiToneMarksString(tt.in), dropThaiToneMarksString(tt.want)
+			if got := cutThaiGreeting(in); got != want {
+				t.Errorf("cutThaiGreeting(%q) = %q, want %q", in, got, want)
+			}
+		})
+	}
+}

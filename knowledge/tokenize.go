@@ -336,6 +336,42 @@ var thaiNames = strings.NewReplacer(thaiPairs(true,
 	"ใบถิ่นที่อยู่", "บัตรต่างด้าว", "บัตรผู้พำนัก", "บัตรต่างด้าว", "บัตรพำนัก", "บัตรต่างด้าว", "บัตรอาศัย", "บัตรต่างด้าว",
 )...)
 
+// cutThaiGreeting cuts the greeting that opens a longer Thai message
+// ("สวัสดีค่ะ หนู…"), in folded text without tone marks (as
+// foldThaiVariants leaves it): it says nothing of what is asked, and its
+// rare clusters weighed as much as the question's words, drawing the
+// message towards the off-topic greetings ("สวัสดีค่ะ" alone). A greeting
+// alone is left as it is.
+func cutThaiGreeting(s string) string {
+	for _, g := range thaiGreetings {
+		rest, ok := strings.CutPrefix(s, g)
+		if !ok {
+			continue
+		}
+		for again := true; again; {
+			again = false
+			for _, p := range thaiGreetingParticles {
+				if r, ok := strings.CutPrefix(rest, p); ok {
+					rest, again = r, true
+				}
+			}
+		}
+		rest = strings.TrimLeftFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !isHan(r) })
+		if rest == "" || rest == s {
+			return s
+		}
+		return rest
+	}
+	return s
+}
+
+// thaiGreetings open a message; thaiGreetingParticles may follow them.
+// Both without tone marks.
+var (
+	thaiGreetings         = thaiPairs(true, "สวัสดี", "หวัดดี")
+	thaiGreetingParticles = thaiPairs(true, "ครับผม", "ครับ", "คับ", "ค่ะ", "คะ", "ค่า", "จ้า", "จ้ะ", "นะ", "ฮะ", "ทุกคน", "ทุกท่าน", "แอดมิน", "เจ้าหน้าที่")
+)
+
 // thaiPairs folds the pairs of a Replacer as fold folds Thai text, and
 // without tone marks when toneless.
 func thaiPairs(toneless bool, pairs ...string) []string {
