@@ -400,8 +400,10 @@ func isWordRune(r rune) bool {
 // cross-validation on the Thai examples, items top-1 349 → 351 of 354 and
 // answered right 313 → 321; trained on a quarter of the examples and asked
 // the rest (a stand-in for a writer whose words the examples lack),
-// 944 → 962 of 1062 (88.9 → 90.6 %). A third copy gained no more. A term that starts or ends with a Latin letter must not be
-// glued to another letter there ("ic卡" is in "ic卡", "arc" is not in
+// 944 → 962 of 1062 (88.9 → 90.6 %). A third copy gained no more.
+//
+// A term that starts or ends with a Latin letter must not be glued to
+// another letter there ("ic卡" is in "ic卡", "arc" is not in
 // "search").
 func (li *langIndex) analyze(fold *folder, lang Lang, text string, dst []string) []string {
 	folded := fold.fold(text)
@@ -416,7 +418,6 @@ func (li *langIndex) analyze(fold *folder, lang Lang, text string, dst []string)
 	if li.strip {
 		folded = stripMarks(folded)
 	}
-
 	mark := len(dst)
 	var prev rune // the rune before offset i, 0 at the start
 	for i, r := range folded {
