@@ -132,8 +132,8 @@ const DefaultIdle = 15 * time.Minute
 
 // MemoryStore is the embedded Store: sessions in go-cache, each expiring
 // after the idle time since its last Put. Each is kept encoded
-// (encodeSession), a string without pointers about a sixth of the size of
-// a Session, whose first bytes are also the entry's key.
+// (encodeSession, storeSession), a string without pointers about a sixth
+// of the size of a Session, whose first bytes are also the entry's key.
 type MemoryStore struct {
 	c    *cache.Cache
 	idle time.Duration
@@ -154,11 +154,12 @@ func (m *MemoryStore) Get(_ context.Context, person string) (*Session, error) {
 	if !ok {
 		return nil, nil
 	}
-	enc, ok := v.(string)
+	p, ok := v.(*byte)
 	if !ok {
 		return nil, fmt.Errorf("dialogs: memory store: unexpected value %T", v)
 	}
-	s, err := decodeSession(person, enc)
+	enc, start := storedSession(p, person)
+	s, err := decodeSessionAt(person, enc, start)
 	if err != nil {
 		return nil, fmt.Errorf("dialogs: memory store: %w", err)
 	}
@@ -167,11 +168,13 @@ func (m *MemoryStore) Get(_ context.Context, person string) (*Session, error) {
 
 // Put stores a copy of s and restarts its idle expiry.
 func (m *MemoryStore) Put(_ context.Context, s *Session) error {
-	enc := encodeSession(s)
+	enc, p := storeSession(s)
 	// The key is the encoding's first bytes, one allocation for both: a
 	// map assignment to a string key that is there already takes the new
-	// key too, so the old encoding is not held on to.
-	m.c.Set(enc[:len(s.Person)], enc, cache.DefaultExpiration)
+	// key too, so the old encoding is not held on to. The value is a
+	// pointer to the same bytes, which needs no allocation of its own
+	// (storeSession).
+	m.c.Set(enc[:len(s.Person)], p, cache.DefaultExpiration)
 	return nil
 }
 
