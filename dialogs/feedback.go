@@ -63,7 +63,7 @@ func (t *turn) askFeedback(id string) {
 		return
 	}
 	r := &t.out[n-1]
-	r.Text += "\n\n" + t.w(wFeedbackAsk)
+	r.Text = joinParagraphs(r.Text, t.w(wFeedbackAsk))
 	votes := []Choice{
 		{Label: t.w(wChoiceHelpful), Payload: PayloadFeedback(id, true)},
 		{Label: t.w(wChoiceNotHelpful), Payload: PayloadFeedback(id, false)},

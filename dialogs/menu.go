@@ -68,7 +68,7 @@ func (t *turn) sayTopic(title, answer, spoken string, followUps []string) {
 		}
 	}
 	choices = append(choices, t.menuChoice())
-	t.say(Reply{Text: title + "\n\n" + strings.TrimSpace(answer), Choices: choices, Speech: strings.TrimSpace(spoken)})
+	t.say(Reply{Text: joinParagraphs(title, strings.TrimSpace(answer)), Choices: choices, Speech: strings.TrimSpace(spoken)})
 }
 
 func (t *turn) followUp(f string) (Choice, bool) {

@@ -253,14 +253,18 @@ func (f *fastFields) message(v []byte) bool {
 			return false
 		}
 		seen[i] = true
-		s, ok := jsonString(value)
+		var ok bool
 		switch i {
 		case 0:
-			f.msgType = s
+			f.msgType, ok = jsonString(value)
+			return ok
 		case 2:
-			f.text = s
+			f.text, ok = jsonString(value)
+			return ok
 		}
-		return ok
+		// Read by the SDK, not kept: a string is all that is asked of it
+		// (the JSON is valid already).
+		return value[0] == '"'
 	})
 	return ok && seen[0]
 }
@@ -280,6 +284,32 @@ func object(v []byte, fn func(key, value []byte) bool) bool {
 	return ok
 }
 
+// commonString is b as a string, without an allocation for the values
+// every event repeats (its type, mode and source type).
+func commonString(b []byte) string {
+	switch string(b) {
+	case "message":
+		return "message"
+	case "postback":
+		return "postback"
+	case "follow":
+		return "follow"
+	case "text":
+		return "text"
+	case "active":
+		return "active"
+	case "standby":
+		return "standby"
+	case "user":
+		return "user"
+	case "group":
+		return "group"
+	case "room":
+		return "room"
+	}
+	return string(b)
+}
+
 // jsonString returns the valid JSON string token v as Go text, as
 // encoding/json reads it; false when v is not a string.
 func jsonString(v []byte) (string, bool) {
@@ -288,7 +318,7 @@ func jsonString(v []byte) (string, bool) {
 	}
 	inner := v[1 : len(v)-1]
 	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
-		return string(inner), true
+		return commonString(inner), true
 	}
 	// Escapes, or bytes that are not UTF-8 (which encoding/json replaces).
 	var s string
