@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vaxbot/vaxbot/bot/gopool"
 	"github.com/vaxbot/vaxbot/dialogs"
 )
 
@@ -61,7 +62,7 @@ func (d *Dispatcher) send(o *outgoing) {
 	d.sending[person] = append(list, o)
 	if !busy {
 		d.wg.Add(1)
-		go d.sendAll(person)
+		gopool.Go(func() { d.sendAll(person) })
 	}
 	d.sendMu.Unlock()
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+	"github.com/vaxbot/vaxbot/bot/gopool"
 )
 
 // NewHTTPClient returns the client the channel gives the SDK when
@@ -92,60 +93,26 @@ func (t fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // cancellable runs call and returns what it returns, or ctx's error as
 // soon as ctx ends: fasthttp knows deadlines, not contexts, so when ctx
-// can be cancelled the call runs in another goroutine (a caller), which is
-// left to end at its deadline.
+// can be cancelled the call runs on another goroutine (a kept one:
+// gopool), which is left to end at its deadline.
 func cancellable(ctx context.Context, call func() (*http.Response, error)) (*http.Response, error) {
 	if ctx.Done() == nil {
 		return call()
 	}
-	j := callJob{call: call, done: make(chan callResult, 1)}
-	select {
-	case idleCallers <- j:
-	default:
-		go caller(j)
+	type result struct {
+		res *http.Response
+		err error
 	}
+	done := make(chan result, 1) // buffered: an abandoned call does not wait
+	gopool.Go(func() {
+		res, err := call()
+		done <- result{res, err}
+	})
 	select {
-	case r := <-j.done:
+	case r := <-done:
 		return r.res, r.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
-	}
-}
-
-// callJob is a call for a caller, and where its result goes.
-type callJob struct {
-	call func() (*http.Response, error)
-	done chan callResult // buffered: a caller never waits to hand it over
-}
-
-type callResult struct {
-	res *http.Response
-	err error
-}
-
-// idleCallers hands a call to a caller waiting for one. Callers are kept
-// for callerIdle after their last call: a goroutine started for each call
-// grew its stack anew each time (the HTTP client's calls go deep; growing
-// stacks took 1.8 % of serve's CPU in a profile under load).
-var idleCallers = make(chan callJob)
-
-// callerIdle is how long a caller waits for its next call before it ends.
-const callerIdle = 10 * time.Second
-
-// caller makes j's call, then the calls handed to it while it is idle.
-func caller(j callJob) {
-	idle := time.NewTimer(callerIdle)
-	defer idle.Stop()
-	for {
-		res, err := j.call()
-		j.done <- callResult{res, err}
-		j = callJob{}
-		idle.Reset(callerIdle)
-		select {
-		case j = <-idleCallers:
-		case <-idle.C:
-			return
-		}
 	}
 }
 

@@ -79,7 +79,7 @@ func loadMemory(ctx context.Context, o loadOptions, w io.Writer) error {
 	if rss0 > 0 && rss1 > 0 {
 		gogc := os.Getenv("GOGC")
 		if gogc == "" {
-			gogc = "unset: serve's own, 400 % of a small heap to 100 % of a large one"
+			gogc = "unset: serve's own, 400 % of a small heap to 200 % of a large one"
 		}
 		fmt.Fprintf(w, "  resident:  %.0f MiB → %.0f MiB, %.0f B per session (GOGC %s)\n", float64(rss0)/(1<<20), float64(rss1)/(1<<20), float64(rss1-rss0)/n, gogc)
 	}
