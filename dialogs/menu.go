@@ -317,21 +317,7 @@ func numberAttempt(text string) bool {
 // question sends free text to the knowledge index; a number typed at the
 // menu starts the number check instead.
 func (t *turn) question(text string) {
-	if _, err := verify.ParseID(text); err == nil {
-		t.s.Misses, t.s.Node = 0, NodeVerifyID
-		t.idEntered(text)
-		return
-	}
-	if looksLikeNumber(text) {
-		// A mistyped ID: start the check so the hint explains what is wrong.
-		t.s.Misses, t.s.Node = 0, NodeVerifyID
-		t.idEntered(text)
-		return
-	}
-	if c, err := verify.ParseCardNumber(text); err == nil {
-		// A card number first: it waits while the check asks for the ID.
-		t.s.Misses, t.s.Node, t.s.Card = 0, NodeVerifyID, c.Number()
-		t.prompt()
+	if verify.MayHoldNumber(text) && t.number(text) {
 		return
 	}
 	m := t.e.cfg.Matcher.Match(text)
@@ -396,6 +382,29 @@ func (t *turn) itemChoices(ids []string) []Choice {
 func (t *turn) near(nt *knowledge.NearTopic) {
 	t.e.cfg.Observe("near", nt.ID)
 	t.sayTopic(nt.Title(t.s.Lang), nt.Answer(t.s.Lang), nt.Spoken(t.s.Lang), nt.FollowUps)
+}
+
+// number starts the number check when text is an ID, a mistyped one or a
+// card number, and reports whether it did.
+func (t *turn) number(text string) bool {
+	if _, err := verify.ParseID(text); err == nil {
+		t.s.Misses, t.s.Node = 0, NodeVerifyID
+		t.idEntered(text)
+		return true
+	}
+	if looksLikeNumber(text) {
+		// A mistyped ID: start the check so the hint explains what is wrong.
+		t.s.Misses, t.s.Node = 0, NodeVerifyID
+		t.idEntered(text)
+		return true
+	}
+	if c, err := verify.ParseCardNumber(text); err == nil {
+		// A card number first: it waits while the check asks for the ID.
+		t.s.Misses, t.s.Node, t.s.Card = 0, NodeVerifyID, c.Number()
+		t.prompt()
+		return true
+	}
+	return false
 }
 
 // looksLikeNumber reports whether text is nothing but a number with a

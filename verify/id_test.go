@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // refValid is an independent implementation of the checksum, written from
@@ -395,5 +397,54 @@ func TestVectorsFromIndependentImplementation(t *testing.T) {
 	}
 	if n < 1000 {
 		t.Fatalf("only %d vectors", n)
+	}
+}
+
+// FuzzMayHoldNumber: text that MayHoldNumber clears has no digit after
+// NFKC, and neither ParseID nor ParseCardNumber reads a number from it.
+func FuzzMayHoldNumber(f *testing.F) {
+	for _, s := range []string{
+		"健保卡號在哪裡", "my new ARC number fails", "Số thẻ bảo hiểm y tế ở đâu?",
+		"บัตรประกันสุขภาพ", "Ａ１２３４５６７８９", "A①②③④⑤⑥⑦⑧⑨", "x²", "¼", "๑๒๓",
+		"𝟏𝟐𝟑", "㉑", "A123456789", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if MayHoldNumber(s) {
+			return
+		}
+		if n := norm.NFKC.String(s); strings.ContainsAny(n, "0123456789") {
+			t.Fatalf("%q cleared, but NFKC gives %q", s, n)
+		}
+		if _, err := ParseID(s); err == nil {
+			t.Fatalf("%q cleared, but ParseID reads an ID", s)
+		}
+		if _, err := ParseCardNumber(s); err == nil {
+			t.Fatalf("%q cleared, but ParseCardNumber reads a card", s)
+		}
+	})
+}
+
+func TestMayHoldNumber(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"健保卡號在哪裡", false},
+		{"my new ARC number fails verification", false},
+		{"Số thẻ bảo hiểm y tế ở đâu?", false},
+		{"บัตรประกันสุขภาพอยู่ไหน", false},
+		{"A123456789", true},
+		{"Ａ１２３", true},
+		{"①", true},
+		{"x²", true},
+		{"๑", true}, // Thai digits: a block left to the parsers
+		{"🙂", true}, // unknown blocks count as possible digits
+	}
+	for _, tt := range tests {
+		if got := MayHoldNumber(tt.text); got != tt.want {
+			t.Errorf("MayHoldNumber(%q) = %v, want %v", tt.text, got, tt.want)
+		}
 	}
 }

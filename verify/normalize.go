@@ -97,3 +97,41 @@ func candidates(s string) []string {
 	flush()
 	return runs
 }
+
+// MayHoldNumber reports whether text may hold an ID or a card number: it
+// is false only when no character of it is a digit or becomes one under
+// NFKC (as "１" and "①" do), and then no ID, card or other number can be
+// read from it. Free text is checked first with it: most questions have no
+// digit, and parsing them as numbers was a seventh of a turn's work.
+func MayHoldNumber(text string) bool {
+	for _, r := range text {
+		if !digitless(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// digitless reports whether r is neither a digit nor, under NFKC, anything
+// with a digit in it, for the scripts people write here; a character of
+// any other block counts as a possible digit.
+func digitless(r rune) bool {
+	switch {
+	case r < 0x80:
+		return r < '0' || r > '9'
+	case r >= 0x00C0 && r <= 0x024F, // Latin-1 letters, Latin Extended
+		r >= 0x0300 && r <= 0x036F, // combining marks
+		r >= 0x0E00 && r <= 0x0E4F, // Thai letters and marks (not its digits)
+		r >= 0x0E5A && r <= 0x0E7F,
+		r >= 0x1E00 && r <= 0x1EFF, // Latin Extended Additional (Vietnamese)
+		r >= 0x2010 && r <= 0x2027, // dashes, quotes, ellipsis
+		r >= 0x3000 && r <= 0x303F, // CJK punctuation
+		r >= 0x3040 && r <= 0x30FF, // kana
+		r >= 0x4E00 && r <= 0x9FFF, // CJK ideographs
+		r >= 0xAC00 && r <= 0xD7A3, // Hangul
+		r >= 0xFF01 && r <= 0xFF0F, // full-width punctuation
+		r >= 0xFF1A && r <= 0xFF5E: // full-width punctuation and letters
+		return true
+	}
+	return false
+}
