@@ -132,7 +132,7 @@ const DefaultIdle = 15 * time.Minute
 
 // MemoryStore is the embedded Store: sessions in go-cache, each expiring
 // after the idle time since its last Put. Each is kept encoded
-// (encodeSession, storeSession), a string without pointers about a sixth
+// (storeSession), a string without pointers about a sixth
 // of the size of a Session, whose first bytes are also the entry's key.
 type MemoryStore struct {
 	c    *cache.Cache
@@ -159,7 +159,7 @@ func (m *MemoryStore) Get(_ context.Context, person string) (*Session, error) {
 		return nil, fmt.Errorf("dialogs: memory store: unexpected value %T", v)
 	}
 	enc, start := storedSession(p, person)
-	s, err := decodeSessionAt(person, enc, start)
+	s, err := decodeSession(person, enc, start)
 	if err != nil {
 		return nil, fmt.Errorf("dialogs: memory store: %w", err)
 	}

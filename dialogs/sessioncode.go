@@ -88,20 +88,11 @@ const (
 )
 
 // errBadEncoding is wrapped when a stored session cannot be read back (it
-// would be a bug: only encodeSession writes them).
+// would be a bug: only storeSession writes them).
 var errBadEncoding = errors.New("dialogs: bad session encoding")
 
-// encodeSession returns s encoded, starting with s.Person (so that the
-// store's key can share the string).
-func encodeSession(s *Session) string {
-	buf := scratch.Get().(*[]byte)
-	defer scratch.Put(buf)
-	b := appendSession((*buf)[:0], s)
-	*buf = b
-	return string(b)
-}
-
-// appendSession appends encodeSession's bytes to b.
+// appendSession appends s encoded to b, starting with s.Person (so that
+// the store's key can share the string).
 func appendSession(b []byte, s *Session) []byte {
 	b = append(b, s.Person...)
 	b = putStr(b, tagNode, string(s.Node))
@@ -179,14 +170,10 @@ func storedSession(p *byte, person string) (string, int) {
 // copied to a string of the exact size.
 var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
-// decodeSession reads what encodeSession wrote for person. The strings of
-// the session share enc's bytes.
-func decodeSession(person, enc string) (*Session, error) {
-	return decodeSessionAt(person, enc, len(person))
-}
-
-// decodeSessionAt is decodeSession with the fields starting at enc[start:].
-func decodeSessionAt(person, enc string, start int) (*Session, error) {
+// decodeSession reads what appendSession wrote for person, its fields
+// starting at enc[start:] (storeSession puts a length before them). The
+// strings of the session share enc's bytes.
+func decodeSession(person, enc string, start int) (*Session, error) {
 	if !strings.HasPrefix(enc, person) {
 		return nil, fmt.Errorf("%w: not the session of this person", errBadEncoding)
 	}

@@ -448,3 +448,22 @@ func TestMayHoldNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestDigitlessIsExact: every character digitless clears has no digit in
+// its NFKC form, checked for each one of them rather than by chance.
+func TestDigitlessIsExact(t *testing.T) {
+	cleared := 0
+	for r := rune(0); r <= 0xFFFF; r++ {
+		if !digitless(r) {
+			continue
+		}
+		cleared++
+		if n := norm.NFKC.String(string(r)); strings.ContainsAny(n, "0123456789") {
+			t.Errorf("%U cleared, but NFKC gives %q", r, n)
+		}
+	}
+	// CJK ideographs and Hangul alone are 32 164 characters.
+	if cleared < 32164 {
+		t.Errorf("only %d characters cleared: the scripts people write here are missing", cleared)
+	}
+}
