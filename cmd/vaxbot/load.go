@@ -421,19 +421,21 @@ func pinAgain(pid int, pin *cpuPin) error {
 }
 
 // script is what a simulated person does, once: a mix of menu taps,
-// free-text questions in both languages and a verification form.
+// free-text questions and a verification form. A "question" is a text
+// message whose text is the next of loadmix.txt's questions, in turn
+// across all the people of a run.
 var script = []struct{ kind, value string }{
 	{"follow", ""},
 	{"postback", "faq:q1"},
-	{"message", "健保卡號在哪裡"},
-	{"message", "my new ARC number fails verification"},
+	{"question", ""},
+	{"question", ""},
 	{"postback", "faq:q6"},
-	{"message", "換了新居留證 健保APP還能用嗎"},
+	{"question", ""},
 	{"postback", "verify:start"},
 	{"message", "A123456789"},
 	{"postback", "verify:yes"},
 	{"message", "0000 1111 2222"},
-	{"message", "what's the weather tomorrow"},
+	{"question", ""},
 	{"message", "menu"},
 }
 

@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/base64"
 	"encoding/json"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,13 +28,43 @@ import (
 type loadStep struct {
 	kind, value string
 	text        []byte // value as a JSON string, quotes included
+	// mix: a text message whose text is the run's next question of
+	// loadMix, not value.
+	mix bool
 }
 
-// compileScript encodes each step's text once.
+// compileScript encodes each step's text once. A step of kind "question"
+// becomes a text message with its text from loadMix.
 func compileScript(steps []struct{ kind, value string }) []loadStep {
 	out := make([]loadStep, len(steps))
 	for i, s := range steps {
 		out[i] = loadStep{kind: s.kind, value: s.value, text: jsonString(s.value)}
+		if s.kind == "question" {
+			out[i].kind, out[i].mix = "message", true
+		}
+	}
+	return out
+}
+
+// loadMixFile is the questions the load generator asks (loadmix.txt:
+// the texts of the evaluation sets, never the held-out ones).
+//
+//go:embed loadmix.txt
+var loadMixFile string
+
+// loadMix is loadMixFile's questions, each encoded as a JSON string.
+var loadMix = compileMix(loadMixFile)
+
+// compileMix returns the questions of a mix file (a line each; blank
+// lines and lines starting with # left out), each encoded once.
+func compileMix(file string) [][]byte {
+	var out [][]byte
+	for line := range strings.Lines(file) {
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		out = append(out, jsonString(line))
 	}
 	return out
 }
@@ -217,6 +249,9 @@ type generator struct {
 	work   chan sendJob
 
 	sent, failed, skipped, late, inflight atomic.Int64
+	// asked counts the questions taken from loadMix, which are asked in
+	// turn.
+	asked atomic.Int64
 
 	mu      sync.Mutex // guards replies and over
 	replies []time.Duration
@@ -391,7 +426,11 @@ func (g *generator) send(client *fasthttp.Client, st *senderStats) {
 		id = append(append(append(id[:0], p.user...), '-'), strconv.Itoa(p.step)...)
 		id = append(append(id, '-'), g.tag...)
 		token = append(append(token[:0], "tok-"...), id...)
-		body = appendLoadBody(body[:0], id, p.user, token, step.kind, step.text, time.Now().UnixMilli())
+		text := step.text
+		if step.mix {
+			text = loadMix[(g.asked.Add(1)-1)%int64(len(loadMix))]
+		}
+		body = appendLoadBody(body[:0], id, p.user, token, step.kind, text, time.Now().UnixMilli())
 		mac.Reset()
 		mac.Write(body)
 		sum = mac.Sum(sum[:0])

@@ -11,6 +11,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -48,7 +50,11 @@ func TestLoadBodyIsTheMaps(t *testing.T) {
 	for i, st := range append(append([]loadStep{}, loadScript...), warmScript...) {
 		user := string(appendUser(nil, int64(i), "tag"))
 		id := fmt.Sprintf("%s-%d-run", user, i)
-		cases = append(cases, event{fmt.Sprintf("script step %d", i), id, user, "tok-" + id, st.kind, st.value})
+		value := st.value
+		if st.mix {
+			json.Unmarshal(loadMix[i%len(loadMix)], &value)
+		}
+		cases = append(cases, event{fmt.Sprintf("script step %d", i), id, user, "tok-" + id, st.kind, value})
 	}
 	cases = append(cases,
 		event{"HTML and quotes", "a<b>&c", "U\"x\"", "t\\1", "message", `<script>"&'` + "\u2028\n\t"},
@@ -190,9 +196,22 @@ func (s *scriptServer) check(script []loadStep) (people, events int) {
 	for _, b := range s.broken {
 		s.t.Error(b)
 	}
+	mix := map[string]bool{}
+	for _, q := range loadMix {
+		var text string
+		json.Unmarshal(q, &text)
+		mix[text] = true
+	}
+	asked, distinct := 0, map[string]bool{}
 	for user, said := range s.said {
 		for i, st := range said {
-			if want := script[i%len(script)]; st.kind != want.kind || st.value != want.value {
+			want := script[i%len(script)]
+			if want.mix && st.kind == want.kind && mix[st.value] {
+				asked++
+				distinct[st.value] = true
+				continue
+			}
+			if st.kind != want.kind || st.value != want.value {
 				s.t.Errorf("%s: step %d was %s %q, want %s %q", user, i, st.kind, st.value, want.kind, want.value)
 				break
 			}
@@ -202,7 +221,46 @@ func (s *scriptServer) check(script []loadStep) (people, events int) {
 		}
 		events += len(said)
 	}
+	// The questions are asked in turn: none again before all were asked.
+	if want := min(asked, len(loadMix)); len(distinct) != want {
+		s.t.Errorf("%d questions asked, %d different ones, want %d", asked, len(distinct), want)
+	}
 	return len(s.said), events
+}
+
+// TestLoadMixFromEvalSets: every question of loadmix.txt is a text of
+// the evaluation sets it names, each once, and every text of those sets
+// is in it.
+func TestLoadMixFromEvalSets(t *testing.T) {
+	sets := map[string]bool{}
+	for _, name := range []string{"eval.tsv", "dev.tsv", "dev3.th.tsv", "dev4.th.tsv"} {
+		raw, err := os.ReadFile(filepath.Join("..", "..", "knowledge", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for line := range strings.Lines(string(raw)) {
+			if text, _, _ := strings.Cut(strings.TrimRight(line, "\n"), "\t"); text != "" && !strings.HasPrefix(text, "#") {
+				sets[text] = true
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, q := range loadMix {
+		var text string
+		if err := json.Unmarshal(q, &text); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if !sets[text] {
+			t.Errorf("%q is in no evaluation set", text)
+		}
+		if seen[text] {
+			t.Errorf("%q is in the mix twice", text)
+		}
+		seen[text] = true
+	}
+	if len(seen) != len(sets) {
+		t.Errorf("the mix has %d of the sets' %d texts", len(seen), len(sets))
+	}
 }
 
 // TestGeneratorKeepsEachPersonsOrder: open loop or closed, with replies
