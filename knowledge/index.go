@@ -98,6 +98,31 @@ func (ix *bm25) score(query []string, scores []float32, unknownWeight float32) f
 	return best
 }
 
+// scoreTouched is score that also appends to touched each document it
+// gives a score, once: a query's terms reach a few hundred of the
+// thousands of examples, and the caller reads (and clears) only those.
+// scores must be zero where the query's terms reach (every posting adds a
+// positive weight, so a zero marks a document not reached yet).
+func (ix *bm25) scoreTouched(query []string, scores []float32, touched []int32, unknownWeight float32) (float32, []int32) {
+	var best float32
+	for _, t := range query {
+		id, ok := ix.terms[t]
+		if !ok {
+			best += unknownWeight * ix.unknownIDF * (bm25K1 + 1)
+			continue
+		}
+		idf := ix.idf[id]
+		best += idf * (bm25K1 + 1)
+		for _, p := range ix.postings[id] {
+			if scores[p.doc] == 0 {
+				touched = append(touched, p.doc)
+			}
+			scores[p.doc] += idf * p.w
+		}
+	}
+	return best, touched
+}
+
 // synTerm is one synonym term, folded, with the canonical token of its group.
 type synTerm struct {
 	text        string
@@ -153,8 +178,11 @@ type langIndex struct {
 
 // scratch holds the slices of one Match, reused across calls.
 type scratch struct {
+	// ex holds the example scores of the documents in touched, and zeros
+	// elsewhere (classScores clears what it touched).
 	ex, whole, best    []float32
 	ex2, whole2, best2 []float32 // the asking clause alone
+	touched            []int32
 	probs              []float64
 	toks, clause       []string
 }

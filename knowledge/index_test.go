@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -197,6 +198,35 @@ func BenchmarkMatchAllLangs(b *testing.B) {
 		"健保卡號在哪裡", "我剛辦好健保卡多久可以登記", "my new ARC number fails verification",
 		"what's the weather tomorrow", "居留证换新的健保卡要换吗",
 		"số thẻ bảo hiểm y tế ở đâu", "nomor kartu NHI saya di mana", "เลขบัตรประกันสุขภาพอยู่ตรงไหน", "saan po makikita ang card number",
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		ix.Match(queries[i%len(queries)])
+	}
+}
+
+// BenchmarkMatchMix matches the questions "vaxbot load" asks: every text
+// of eval.tsv, dev.tsv, dev3.th.tsv and dev4.th.tsv, in turn, with all six
+// languages loaded, as serve has them.
+func BenchmarkMatchMix(b *testing.B) {
+	ix, err := allLangsIndex()
+	if err != nil {
+		b.Skip(err)
+	}
+	var queries []string
+	for _, name := range []string{"eval.tsv", "dev.tsv", "dev3.th.tsv", "dev4.th.tsv"} {
+		f, err := os.Open(filepath.Join("testdata", name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		cases, err := ParseEvalFile(f)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, c := range cases {
+			queries = append(queries, c.Text)
+		}
 	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {

@@ -130,7 +130,7 @@ func (ix *Index) MatchIn(text string, hint Lang) Match {
 	if len(toks) == 0 {
 		return m
 	}
-	best, off, ok := ix.classScores(li, toks, sc.ex, sc.whole, sc.best, sc.probs)
+	best, off, ok := ix.classScores(li, toks, sc.ex, sc.whole, sc.best, sc.probs, &sc.touched)
 	if !ok {
 		return m
 	}
@@ -167,7 +167,7 @@ func (ix *Index) langOf(text string, hint Lang) Lang {
 // ask scores the asking clause in sc.clause alone and returns what it asks
 // about, or v when the clause says too little or v is stronger.
 func (ix *Index) ask(li *langIndex, th *Thresholds, sc *scratch, v veto) veto {
-	cbest, _, ok := ix.classScores(li, sc.clause, sc.ex2, sc.whole2, sc.best2, sc.probs)
+	cbest, _, ok := ix.classScores(li, sc.clause, sc.ex2, sc.whole2, sc.best2, sc.probs, &sc.touched)
 	if !ok {
 		return v
 	}
@@ -204,22 +204,35 @@ type veto struct {
 // term of the query is known. A class's score mixes its BM25 score (the
 // best example and the whole class, each divided by the best score the
 // query could reach) with the logistic regression's probability.
-func (ix *Index) classScores(li *langIndex, toks []string, ex, whole, best []float32, probs []float64) (_ []float32, off float32, ok bool) {
-	exScores := clear32(ex)
-	exMax := li.examples.score(toks, exScores, ix.opt.unknown)
+//
+// ex must be all zeros, and is left so: only the examples the query's
+// terms reach (touched, a scratch list) are read and cleared, and the best
+// example of a class is found before dividing (division by a positive
+// number keeps the order).
+func (ix *Index) classScores(li *langIndex, toks []string, ex, whole, best []float32, probs []float64, touched *[]int32) (_ []float32, off float32, ok bool) {
+	exMax, reached := li.examples.scoreTouched(toks, ex, (*touched)[:0], ix.opt.unknown)
+	*touched = reached
+	best = clear32(best)
+	for _, d := range reached {
+		s := ex[d]
+		ex[d] = 0
+		if c := li.docClass[d]; c >= 0 {
+			if s > best[c] {
+				best[c] = s
+			}
+		} else if s > off {
+			off = s
+		}
+	}
 	wholeScores := clear32(whole)
 	wholeMax := li.whole.score(toks, wholeScores, ix.opt.unknown)
 	if exMax == 0 || wholeMax == 0 {
 		return best, 0, false
 	}
-	best = clear32(best)
-	for d, s := range exScores {
-		if c := li.docClass[d]; c >= 0 {
-			best[c] = max(best[c], s/exMax)
-		} else {
-			off = max(off, s/exMax)
-		}
+	for c := range best {
+		best[c] /= exMax
 	}
+	off /= exMax
 	li.lr.probs(toks, probs)
 	lr := ix.opt.lr
 	for c := range best {

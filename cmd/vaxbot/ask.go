@@ -125,8 +125,9 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	storiesDir := fs.String("stories", "", "run the conversation stories in this directory instead (dialogs/testdata/stories)")
+	matches := fs.Bool("matches", false, "print each question's match as a JSON line (every field, the scores exact) instead of the summary: two builds that print the same lines match alike")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: vaxbot eval FILE   (lines: text<TAB>expected[<TAB>lang]; expected is q1…q9, a near-domain topic n_… or none)")
+		fmt.Fprintln(stderr, "usage: vaxbot eval [--matches] FILE   (lines: text<TAB>expected[<TAB>lang]; expected is q1…q9, a near-domain topic n_… or none)")
 		fmt.Fprintln(stderr, "       vaxbot eval --stories DIR   (conversation stories: dialogs/testdata/stories)")
 	}
 	files, err := parseInterspersed(fs, args)
@@ -156,9 +157,33 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "vaxbot:", err)
 		return 1
 	}
+	if *matches {
+		return writeMatches(ix, cases, stdout, stderr)
+	}
 	if _, err := knowledge.Evaluate(ix, cases).WriteTo(stdout); err != nil {
 		fmt.Fprintln(stderr, "vaxbot:", err)
 		return 1
+	}
+	return 0
+}
+
+// writeMatches prints, for each case, what the index makes of its
+// question, every field of the Match included, one JSON line each.
+func writeMatches(ix *knowledge.Index, cases []knowledge.EvalCase, stdout, stderr io.Writer) int {
+	type line struct {
+		Text, Expected string
+		Match          knowledge.Match
+		RunnerUpScore  float64
+		Confident      bool
+		NearScore      float64
+	}
+	enc := json.NewEncoder(stdout)
+	for _, c := range cases {
+		m := ix.Match(c.Text)
+		if err := enc.Encode(line{c.Text, c.Expected, m, m.RunnerUpScore, m.Confident, m.NearScore}); err != nil {
+			fmt.Fprintln(stderr, "vaxbot:", err)
+			return 1
+		}
 	}
 	return 0
 }

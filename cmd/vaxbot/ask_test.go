@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vaxbot/vaxbot/knowledge"
 )
 
 func TestParseInterspersed(t *testing.T) {
@@ -137,5 +139,35 @@ func TestEvalFigures(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "", "eval"); code != 2 {
 		t.Errorf("eval without a file: exit %d, want 2", code)
+	}
+
+	// --matches: a JSON line a question, in order, with the match's
+	// every field.
+	code, out, errOut = runCLI(t, "", "eval", "--matches", file)
+	if code != 0 {
+		t.Fatalf("--matches: exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	want := []struct{ text, id, near, mode string }{
+		{"健保卡號在哪裡", "q1", "", "answer"}, {"第二劑要等多久", "", "n_dose_timing", "none"}, {"早安", "", "", "none"},
+		{"where is my nhi card number", "q1", "", "answer"}, {"when is my second dose due", "", "n_dose_timing", "none"},
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("--matches printed %d lines, want %d:\n%s", len(lines), len(want), out)
+	}
+	for i, w := range want {
+		var got struct {
+			Text      string
+			Match     knowledge.Match
+			Confident bool
+			NearScore float64
+		}
+		if err := json.Unmarshal([]byte(lines[i]), &got); err != nil {
+			t.Fatalf("line %d: %v: %s", i, err, lines[i])
+		}
+		if got.Text != w.text || got.Match.ID != w.id || got.Match.Near != w.near || string(got.Match.Mode) != w.mode ||
+			got.Confident != (w.mode == "answer") || (w.near != "" && got.NearScore == 0) || (w.id != "" && got.Match.Score == 0) {
+			t.Errorf("line %d: %s, want %+v", i, lines[i], w)
+		}
 	}
 }
