@@ -78,28 +78,10 @@ func newBM25(docs [][]string) *bm25 {
 	return ix
 }
 
-// score adds each document's score for the distinct query terms to scores
-// and returns the best score any document could reach: every term matched
-// with saturated frequency.
-func (ix *bm25) score(query []string, scores []float32, unknownWeight float32) float32 {
-	var best float32
-	for _, t := range query {
-		id, ok := ix.terms[t]
-		if !ok {
-			best += unknownWeight * ix.unknownIDF * (bm25K1 + 1)
-			continue
-		}
-		idf := ix.idf[id]
-		best += idf * (bm25K1 + 1)
-		for _, p := range ix.postings[id] {
-			scores[p.doc] += idf * p.w
-		}
-	}
-	return best
-}
-
-// scoreTouched is score that also appends to touched each document it
-// gives a score, once: a query's terms reach a few hundred of the
+// scoreTouched adds each document's score for the distinct query terms to
+// scores and returns the best score any document could reach (every term
+// matched with saturated frequency). It appends to touched each document
+// it gives a score, once: a query's terms reach a few hundred of the
 // thousands of examples, and the caller reads (and clears) only those.
 // scores must be zero where the query's terms reach (every posting adds a
 // positive weight, so a zero marks a document not reached yet).
@@ -182,7 +164,7 @@ type scratch struct {
 	// elsewhere (classScores clears what it touched).
 	ex, whole, best    []float32
 	ex2, whole2, best2 []float32 // the asking clause alone
-	touched            []int32
+	touched            []int32   // the documents scoreTouched reached
 	probs              []float64
 	toks, clause       []string
 }

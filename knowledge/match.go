@@ -225,7 +225,8 @@ func (ix *Index) classScores(li *langIndex, toks []string, ex, whole, best []flo
 		}
 	}
 	wholeScores := clear32(whole)
-	wholeMax := li.whole.score(toks, wholeScores, ix.opt.unknown)
+	wholeMax, classes := li.whole.scoreTouched(toks, wholeScores, (*touched)[:0], ix.opt.unknown)
+	*touched = classes
 	if exMax == 0 || wholeMax == 0 {
 		return best, 0, false
 	}
