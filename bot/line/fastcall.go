@@ -81,6 +81,11 @@ func (f *fastCaller) callAppend(ctx context.Context, url string, header http.Hea
 	return cancellable(ctx, func() (*http.Response, error) { return f.do(req, deadline) })
 }
 
+// answeredOK is the response do returns for every plain 200 (nearly every
+// call), shared rather than made for each: the callers only read a
+// response's status and Retry-After, and never change one.
+var answeredOK = &http.Response{StatusCode: http.StatusOK, Header: http.Header{}}
+
 // do sends req, releases it, and reads the answer.
 func (f *fastCaller) do(req *fasthttp.Request, deadline time.Time) (*http.Response, error) {
 	res := fasthttp.AcquireResponse()
@@ -89,8 +94,12 @@ func (f *fastCaller) do(req *fasthttp.Request, deadline time.Time) (*http.Respon
 	if err := f.c.DoDeadline(req, res, deadline); err != nil {
 		return nil, fmt.Errorf("line: call: %w", err)
 	}
+	ra := res.Header.Peek("Retry-After")
+	if res.StatusCode() == http.StatusOK && len(ra) == 0 {
+		return answeredOK, nil
+	}
 	out := &http.Response{StatusCode: res.StatusCode(), Header: http.Header{}}
-	if ra := res.Header.Peek("Retry-After"); len(ra) > 0 {
+	if len(ra) > 0 {
 		out.Header.Set("Retry-After", string(ra))
 	}
 	if out.StatusCode/100 != 2 {

@@ -12,6 +12,10 @@ var _ tickets.ReminderStore = (*Store)(nil)
 
 // AddReminder implements tickets.ReminderStore.
 func (s *Store) AddReminder(ctx context.Context, r tickets.Reminder) error {
+	if !s.postgres {
+		// Before the row: a cancel that comes once it is written finds it.
+		s.reminded.add(r.Person)
+	}
 	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO reminders (person, at, lang) VALUES (?, ?, ?)
 		ON CONFLICT (person) DO UPDATE SET at = excluded.at, lang = excluded.lang`), r.Person, micros(r.At), r.Lang)
 	if err != nil {
@@ -22,6 +26,9 @@ func (s *Store) AddReminder(ctx context.Context, r tickets.Reminder) error {
 
 // CancelReminder implements tickets.ReminderStore.
 func (s *Store) CancelReminder(ctx context.Context, person string) (bool, error) {
+	if !s.postgres && !s.reminded.has(person) {
+		return false, nil
+	}
 	res, err := s.cancelReminder.ExecContext(ctx, person)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: cancel reminder: %w", err)
@@ -63,4 +70,25 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]ticke
 		return nil, fmt.Errorf("sqlstore: claim reminders: %w", err)
 	}
 	return out, nil
+}
+
+// loadReminded fills s.reminded with the people the SQLite file holds a
+// reminder for.
+func (s *Store) loadReminded(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT person FROM reminders`)
+	if err != nil {
+		return fmt.Errorf("sqlstore: load reminders: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var person string
+		if err := rows.Scan(&person); err != nil {
+			return fmt.Errorf("sqlstore: load reminders: %w", err)
+		}
+		s.reminded.add(person)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlstore: load reminders: %w", err)
+	}
+	return nil
 }

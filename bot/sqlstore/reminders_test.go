@@ -65,6 +65,49 @@ func TestReminders(t *testing.T) {
 	}
 }
 
+// TestSQLiteCancelAsksOnlyForReminders: SQLite is asked to cancel only
+// for people who may have a reminder: those added since the store opened
+// and those the file held when it opened (a restart cancels the same).
+// Someone without one is answered without the database: with it closed,
+// the answer is still "nothing cancelled", where asking it would fail.
+func TestSQLiteCancelAsksOnlyForReminders(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := OpenSQLite(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2021, 7, 21, 6, 7, 0, 0, time.UTC)
+	for _, p := range []string{"line:Ukept", "line:Ucancelled"} {
+		if err := s.AddReminder(ctx, tickets.Reminder{Person: p, At: at, Lang: "en"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ok, err := s.CancelReminder(ctx, "line:Ucancelled"); !ok || err != nil {
+		t.Fatalf("cancel: %v, %v", ok, err)
+	}
+	s.Close()
+
+	// Reopened: the reminder the file holds is still found and cancelled.
+	s, err = OpenSQLite(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.CancelReminder(ctx, "line:Ucancelled"); ok || err != nil {
+		t.Errorf("cancelled before the restart, again: %v, %v", ok, err)
+	}
+	if ok, err := s.CancelReminder(ctx, "line:Ukept"); !ok || err != nil {
+		t.Errorf("the reminder the file held: %v, %v, want cancelled", ok, err)
+	}
+	s.db.Close()
+	if ok, err := s.CancelReminder(ctx, "line:Unever"); ok || err != nil {
+		t.Errorf("someone who never had a reminder, database closed: %v, %v, want false, nil", ok, err)
+	}
+	if _, err := s.CancelReminder(ctx, "line:Ukept"); err == nil {
+		t.Error("someone who had a reminder, database closed: no error; the database was not asked")
+	}
+}
+
 // TestClaimDueOnceAcrossReplicas: two stores on one PostgreSQL database
 // (two replicas) claim 200 due reminders at once, 8 goroutines each: every
 // reminder goes to exactly one of them.
