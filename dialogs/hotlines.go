@@ -349,7 +349,15 @@ func (d *Directory) FindCounty(text string) (County, bool) {
 // county ("新竹") gives their counties as candidates instead; neither is
 // set when the message names none, or names two different places.
 func (d *Directory) CountyIn(text string) (c County, candidates []County) {
-	t := strings.ToLower(norm.NFKC.String(text))
+	return d.countyIn(lowerNFKC(text))
+}
+
+// lowerNFKC is text in NFKC, in lower case: how CountyIn and foldRequest
+// read a message, which a turn computes once for both.
+func lowerNFKC(text string) string { return strings.ToLower(norm.NFKC.String(text)) }
+
+// countyIn is CountyIn of a text already in lowerNFKC.
+func (d *Directory) countyIn(t string) (c County, candidates []County) {
 	best, bestLen := -1, 0
 	for i, r := range t {
 		for _, k := range d.byFirst[r] {

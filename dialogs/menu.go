@@ -96,13 +96,14 @@ func (t *turn) text(raw string) {
 		t.prompt()
 		return
 	}
-	t.noteCounty(text)
+	lower := lowerNFKC(text)
+	t.noteCounty(lower)
 	if l, ok := textLang(text); ok && !t.s.LangSet {
 		// Until the person picks a language, answer in the one they
 		// write, when a message says enough to tell ("ok" does not).
 		t.s.Lang = l
 	}
-	folded := foldRequest(text)
+	folded := foldLower(lower)
 	if p, ok := t.e.labels[t.s.Lang][folded.text]; ok {
 		// A choice's label typed out acts like the choice.
 		t.payload(p)
@@ -287,9 +288,10 @@ func (t *turn) faq(id string) {
 }
 
 // noteCounty keeps a county named anywhere in a message ("我住台中…"), so a
-// handoff to the local government need not ask again.
-func (t *turn) noteCounty(text string) {
-	if c, _ := t.e.cfg.Directory.CountyIn(text); c.Code != "" {
+// handoff to the local government need not ask again. lower is the
+// message in lowerNFKC.
+func (t *turn) noteCounty(lower string) {
+	if c, _ := t.e.cfg.Directory.countyIn(lower); c.Code != "" {
 		t.s.County = c.Code
 	}
 }

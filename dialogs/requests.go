@@ -14,7 +14,6 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/vaxbot/vaxbot/knowledge"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Request is something a person asks of the conversation itself rather
@@ -397,8 +396,10 @@ var simplified = func() func(string) string {
 // foldRequest folds text for comparison: NFKC, lower case, Simplified
 // characters, punctuation and symbols dropped; Latin text also split into
 // words (apostrophes dropped: "don't" is "dont").
-func foldRequest(text string) phrase {
-	t := strings.ToLower(norm.NFKC.String(text))
+func foldRequest(text string) phrase { return foldLower(lowerNFKC(text)) }
+
+// foldLower is foldRequest of a text already in lowerNFKC.
+func foldLower(t string) phrase {
 	han := false
 	for _, r := range t {
 		if unicode.Is(unicode.Han, r) || unicode.Is(unicode.Thai, r) {
