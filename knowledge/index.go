@@ -25,9 +25,11 @@ type posting struct {
 	w float32
 }
 
-// bm25 is one collection of documents scored by Okapi BM25.
+// bm25 is one collection of documents scored by Okapi BM25. Its terms
+// are the ids of its langIndex's vocabulary, which the collections and the
+// regression share so that a query term is looked up once; a term with no
+// posting is one the collection never uses.
 type bm25 struct {
-	terms    map[string]int32
 	idf      []float32
 	postings [][]posting
 	lens     []float32
@@ -38,20 +40,14 @@ type bm25 struct {
 	unknownIDF float32
 }
 
-func newBM25(docs [][]string) *bm25 {
-	ix := &bm25{terms: map[string]int32{}, lens: make([]float32, len(docs))}
+// newBM25 indexes docs, whose terms are ids below nTerms.
+func newBM25(docs [][]int32, nTerms int) *bm25 {
+	ix := &bm25{idf: make([]float32, nTerms), postings: make([][]posting, nTerms), lens: make([]float32, len(docs))}
 	var total float32
-	var df []int
+	df := make([]int, nTerms)
 	for d, toks := range docs {
 		tf := map[int32]float32{}
-		for _, t := range toks {
-			id, ok := ix.terms[t]
-			if !ok {
-				id = int32(len(ix.terms))
-				ix.terms[t] = id
-				ix.postings = append(ix.postings, nil)
-				df = append(df, 0)
-			}
+		for _, id := range toks {
 			tf[id]++
 		}
 		for id, n := range tf {
@@ -63,9 +59,10 @@ func newBM25(docs [][]string) *bm25 {
 	}
 	n := float64(len(docs))
 	ix.avgLen = total / float32(max(len(docs), 1))
-	ix.idf = make([]float32, len(ix.terms))
 	for id := range ix.idf {
-		ix.idf[id] = float32(math.Log(1 + (n-float64(df[id])+0.5)/(float64(df[id])+0.5)))
+		if df[id] > 0 {
+			ix.idf[id] = float32(math.Log(1 + (n-float64(df[id])+0.5)/(float64(df[id])+0.5)))
+		}
 	}
 	ix.unknownIDF = float32(math.Log(1 + (n-0.5)/1.5))
 	for _, ps := range ix.postings {
@@ -78,18 +75,18 @@ func newBM25(docs [][]string) *bm25 {
 	return ix
 }
 
-// scoreTouched adds each document's score for the distinct query terms to
-// scores and returns the best score any document could reach (every term
-// matched with saturated frequency). It appends to touched each document
-// it gives a score, once: a query's terms reach a few hundred of the
-// thousands of examples, and the caller reads (and clears) only those.
-// scores must be zero where the query's terms reach (every posting adds a
-// positive weight, so a zero marks a document not reached yet).
-func (ix *bm25) scoreTouched(query []string, scores []float32, touched []int32, unknownWeight float32) (float32, []int32) {
+// scoreTouched adds each document's score for the distinct query terms
+// (vocabulary ids, -1 for a term the vocabulary lacks) to scores and
+// returns the best score any document could reach (every term matched
+// with saturated frequency). It appends to touched each document it gives
+// a score, once: a query's terms reach a few hundred of the thousands of
+// examples, and the caller reads (and clears) only those. scores must be
+// zero where the query's terms reach (every posting adds a positive
+// weight, so a zero marks a document not reached yet).
+func (ix *bm25) scoreTouched(query []int32, scores []float32, touched []int32, unknownWeight float32) (float32, []int32) {
 	var best float32
-	for _, t := range query {
-		id, ok := ix.terms[t]
-		if !ok {
+	for _, id := range query {
+		if id < 0 || len(ix.postings[id]) == 0 {
 			best += unknownWeight * ix.unknownIDF * (bm25K1 + 1)
 			continue
 		}
@@ -151,11 +148,17 @@ type langIndex struct {
 	thai       bool // synonyms are found without Thai tone marks, as thaiTerms reads Thai
 	syn        []synTerm
 	synByFirst map[rune][]int32 // first rune of a synonym term → its index in syn
-	examples   *bm25
-	docClass   []int // example document → class, -1 for off-topic
-	whole      *bm25 // one document per class
-	lr         *logreg
-	scratch    sync.Pool // *scratch, the score slices of one Match
+	// vocab gives each term of the examples an id, the term's index in the
+	// collections and the regression: a query term is looked up once.
+	vocab map[string]int32
+	// hanChar is true for the ids of single Han characters, which shared
+	// leaves out.
+	hanChar  []bool
+	examples *bm25
+	docClass []int // example document → class, -1 for off-topic
+	whole    *bm25 // one document per class
+	lr       *logreg
+	scratch  sync.Pool // *scratch, the score slices of one Match
 }
 
 // scratch holds the slices of one Match, reused across calls.
@@ -167,6 +170,8 @@ type scratch struct {
 	touched            []int32   // the documents scoreTouched reached
 	probs              []float64
 	toks, clause       []string
+	ids, clauseIDs     []int32 // toks and clause as queryTerms gives them
+
 }
 
 // clear32 zeroes s and returns it.
@@ -275,17 +280,18 @@ func (li *langIndex) build(ix *Index, b *Base) {
 		}
 	}
 	li.buildSynonyms(ix.fold, synonyms)
-	var exDocs, lrDocs [][]string
+	var exDocs, lrDocs [][]int32
 	var lrLabels []int
-	wholeDocs := make([][]string, len(ix.class))
+	wholeDocs := make([][]int32, len(ix.class))
+	li.vocab = map[string]int32{}
 	add := func(class int, lang Lang, text string) {
-		toks := li.analyze(ix.fold, lang, text, nil)
+		toks := li.intern(li.analyze(ix.fold, lang, text, nil))
 		exDocs = append(exDocs, toks)
 		li.docClass = append(li.docClass, class)
 		if class >= 0 {
 			wholeDocs[class] = append(wholeDocs[class], toks...)
 		}
-		lrDocs = append(lrDocs, uniq(slices.Clone(toks)))
+		lrDocs = append(lrDocs, uniqIDs(slices.Clone(toks)))
 		if class < 0 {
 			class = len(ix.class) // the regression's off-topic class
 		}
@@ -305,9 +311,9 @@ func (li *langIndex) build(ix *Index, b *Base) {
 			add(-1, lang, ex)
 		}
 	}
-	li.examples = newBM25(exDocs)
-	li.whole = newBM25(wholeDocs)
-	li.lr = trainLogreg(lrDocs, lrLabels, len(ix.class)+1)
+	li.examples = newBM25(exDocs, len(li.vocab))
+	li.whole = newBM25(wholeDocs, len(li.vocab))
+	li.lr = trainLogreg(lrDocs, len(li.vocab), lrLabels, len(ix.class)+1)
 	nDocs, nClasses := len(li.docClass), len(ix.class)
 	li.scratch.New = func() any {
 		return &scratch{
@@ -454,22 +460,51 @@ func (li *langIndex) analyze(fold *folder, lang Lang, text string, dst []string)
 	return dst
 }
 
-// uniq drops repeated terms in place, keeping the first of each.
-func uniq(toks []string) []string {
-	out := toks[:0]
-	for i, t := range toks {
-		dup := false
-		for _, u := range toks[:i] {
-			if u == t {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			out = append(out, t)
+// uniqIDs drops repeated ids in place, keeping the first of each.
+func uniqIDs(ids []int32) []int32 {
+	out := ids[:0]
+	for i, id := range ids {
+		if !slices.Contains(ids[:i], id) {
+			out = append(out, id)
 		}
 	}
 	return out
+}
+
+// intern returns the vocabulary ids of toks, giving a new term the next
+// id (at build only: an index is read-only once built).
+func (li *langIndex) intern(toks []string) []int32 {
+	ids := make([]int32, len(toks))
+	for i, t := range toks {
+		id, ok := li.vocab[t]
+		if !ok {
+			id = int32(len(li.vocab))
+			li.vocab[t] = id
+			r, size := utf8.DecodeRuneInString(t)
+			li.hanChar = append(li.hanChar, size == len(t) && isHan(r))
+		}
+		ids[i] = id
+	}
+	return ids
+}
+
+// queryTerms appends to dst the distinct terms of toks, in order of first
+// occurrence, as vocabulary ids, -1 for each distinct term the vocabulary
+// lacks: what uniq keeps, each term looked up once. Every score adds up
+// the terms in this order, so the sums are those of the terms themselves.
+func (li *langIndex) queryTerms(toks []string, dst []int32) []int32 {
+	for i, t := range toks {
+		id, ok := li.vocab[t]
+		switch {
+		case !ok:
+			if !slices.Contains(toks[:i], t) {
+				dst = append(dst, -1)
+			}
+		case !slices.Contains(dst, id):
+			dst = append(dst, id)
+		}
+	}
+	return dst
 }
 
 // DefaultIndex returns the embedded base (Default) and its index, built
