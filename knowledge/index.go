@@ -75,15 +75,11 @@ func newBM25(docs [][]int32, nTerms int) *bm25 {
 	return ix
 }
 
-// scoreTouched adds each document's score for the distinct query terms
+// score adds each document's score for the distinct query terms
 // (vocabulary ids, -1 for a term the vocabulary lacks) to scores and
 // returns the best score any document could reach (every term matched
-// with saturated frequency). It appends to touched each document it gives
-// a score, once: a query's terms reach a few hundred of the thousands of
-// examples, and the caller reads (and clears) only those. scores must be
-// zero where the query's terms reach (every posting adds a positive
-// weight, so a zero marks a document not reached yet).
-func (ix *bm25) scoreTouched(query []int32, scores []float32, touched []int32, unknownWeight float32) (float32, []int32) {
+// with saturated frequency).
+func (ix *bm25) score(query []int32, scores []float32, unknownWeight float32) float32 {
 	var best float32
 	for _, id := range query {
 		if id < 0 || len(ix.postings[id]) == 0 {
@@ -93,13 +89,10 @@ func (ix *bm25) scoreTouched(query []int32, scores []float32, touched []int32, u
 		idf := ix.idf[id]
 		best += idf * (bm25K1 + 1)
 		for _, p := range ix.postings[id] {
-			if scores[p.doc] == 0 {
-				touched = append(touched, p.doc)
-			}
 			scores[p.doc] += idf * p.w
 		}
 	}
-	return best, touched
+	return best
 }
 
 // synTerm is one synonym term, folded, with the canonical token of its group.
@@ -163,11 +156,10 @@ type langIndex struct {
 
 // scratch holds the slices of one Match, reused across calls.
 type scratch struct {
-	// ex holds the example scores of the documents in touched, and zeros
-	// elsewhere (classScores clears what it touched).
+	// ex and ex2 are all zeros between calls (classScores clears them as
+	// it reads them).
 	ex, whole, best    []float32
 	ex2, whole2, best2 []float32 // the asking clause alone
-	touched            []int32   // the documents scoreTouched reached
 	probs              []float64
 	toks, clause       []string
 	ids, clauseIDs     []int32 // toks and clause as queryTerms gives them
