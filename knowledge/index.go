@@ -143,8 +143,8 @@ type langIndex struct {
 	// synASCII and synByFirst hold the synonym terms by their first rune,
 	// in the order of syn: synASCII those that begin with an ASCII
 	// character (an array, where most terms begin), synByFirst the others.
-	synASCII   [utf8.RuneSelf][]synHead
-	synByFirst map[rune][]synHead
+	synASCII   [utf8.RuneSelf][]prefixHead
+	synByFirst map[rune][]prefixHead
 	// vocab gives each term of the examples an id, the term's index in the
 	// collections and the regression: a query term is looked up once.
 	vocab map[string]int32
@@ -391,9 +391,11 @@ func (li *langIndex) buildSynonyms(fold *folder, groups [][][]string) {
 	}
 	// Longest terms first, so "nhi card" is found before "card".
 	sort.SliceStable(li.syn, func(i, j int) bool { return len(li.syn[i].text) > len(li.syn[j].text) })
-	li.synByFirst = map[rune][]synHead{}
+	// Of the terms that begin with a rune of a question (537 a question
+	// of the load mix, a hundred for a Thai เ), 4 are in it.
+	li.synByFirst = map[rune][]prefixHead{}
 	for k, s := range li.syn {
-		h := synHead{head: load8(s.text, 0), mask: ^uint64(0) >> (8 * max(0, 8-len(s.text))), k: int32(k)}
+		h := newPrefixHead(s.text, k)
 		if r, _ := utf8.DecodeRuneInString(s.text); r < utf8.RuneSelf {
 			li.synASCII[r] = append(li.synASCII[r], h)
 		} else {
@@ -402,15 +404,21 @@ func (li *langIndex) buildSynonyms(fold *folder, groups [][][]string) {
 	}
 }
 
-// synHead is a synonym term's place in langIndex.syn with the first bytes
-// of its text, up to eight, as load8 reads them, and the mask of those
-// bytes. analyze compares them with the next eight bytes of the text in
-// one step and calls strings.HasPrefix only when they agree: of the terms
-// that begin with a rune of a question (a dozen, or a hundred for เ),
-// about one in a hundred goes on as the question does.
-type synHead struct {
+// prefixHead is a string's place in a list (k) with its first bytes, up
+// to eight, as load8 reads them, and the mask of those bytes: a string
+// can begin at offset i of a text only if load8(text, i)&mask == head. The
+// synonym scan and the Thai replacers (replacer) try many strings at each
+// position of a text, and few of them go on as the text does: they
+// compare the heads in one step each, and the strings themselves only when
+// the heads agree.
+type prefixHead struct {
 	head, mask uint64
 	k          int32
+}
+
+// newPrefixHead returns the head of s, the k-th string of its list.
+func newPrefixHead(s string, k int) prefixHead {
+	return prefixHead{head: load8(s, 0), mask: ^uint64(0) >> (8 * max(0, 8-len(s))), k: int32(k)}
 }
 
 // load8 returns the eight bytes of s from i, little-endian, with zeros for
@@ -463,7 +471,7 @@ func (li *langIndex) analyze(fold *folder, lang Lang, text string, dst []string)
 	mark := len(dst)
 	var prev rune // the rune before offset i, 0 at the start
 	for i, r := range folded {
-		var heads []synHead
+		var heads []prefixHead
 		if r < utf8.RuneSelf {
 			heads = li.synASCII[r]
 		} else {

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // tokensIn splits folded text into index terms the way lang is written.
@@ -296,45 +297,130 @@ func foldThaiVariants(s string) string {
 
 // thaiMarkedVariants are read with their tone marks: the Isan negation บ่
 // (บ without its mark is in รับ, ลบ, ตอบ …).
-var thaiMarkedVariants = strings.NewReplacer(thaiPairs(false,
-	"บ่สามารถ", "ไม่",
-	"บ่มี", "ไม่มี", "บ่ได้", "ไม่ได้", "บ่ผ่าน", "ไม่ผ่าน", "บ่เห็น", "ไม่เห็น", "บ่รู้", "ไม่รู้",
-	"บ่ออก", "ไม่ออก", "บ่ให้", "ไม่ให้", "บ่เคย", "ไม่เคย", "บ่ใช่", "ไม่ใช่", "บ่มา", "ไม่มา",
-	"แม่นบ่", "ใช่ไหม", "ได้บ่", "ได้ไหม", "มีบ่", "มีไหม", "ใช่บ่", "ใช่ไหม",
-)...)
+var (
+	thaiMarkedVariants = newReplacer(thaiMarkedPairs...)
+	thaiMarkedPairs    = thaiPairs(false,
+		"บ่สามารถ", "ไม่",
+		"บ่มี", "ไม่มี", "บ่ได้", "ไม่ได้", "บ่ผ่าน", "ไม่ผ่าน", "บ่เห็น", "ไม่เห็น", "บ่รู้", "ไม่รู้",
+		"บ่ออก", "ไม่ออก", "บ่ให้", "ไม่ให้", "บ่เคย", "ไม่เคย", "บ่ใช่", "ไม่ใช่", "บ่มา", "ไม่มา",
+		"แม่นบ่", "ใช่ไหม", "ได้บ่", "ได้ไหม", "มีบ่", "มีไหม", "ใช่บ่", "ใช่ไหม",
+	)
+)
 
 // thaiVariants are read without tone marks, longest first where one
 // contains another (a Replacer tries its pairs in order at each position).
-var thaiVariants = strings.NewReplacer(thaiPairs(true,
-	// The formal register, as a translation or a letter writes.
-	"ได้หรือไม่", "ได้ไหม", "หรือไม่", "ไหม", "หรือเปล่า", "ไหม", "รึเปล่า", "ไหม", "หรือป่าว", "ไหม", "รึป่าว", "ไหม",
-	"อย่างไร", "ยังไง", "เช่นไร", "ยังไง", "เมื่อใด", "เมื่อไหร่", "เมื่อไร", "เมื่อไหร่", "ที่ใด", "ที่ไหน", "ใด", "ไหน",
-	"ดิฉัน", "", "กระผม", "", "ข้าพเจ้า", "", "สามารถ", "", "ต้องการ", "อยาก", "ทราบ", "รู้",
-	"หมายเลข", "เลข", "ได้รับ", "ได้", "เว็บไซต์", "เว็บ", "โทรศัพท์มือถือ", "มือถือ", "คอมพิวเตอร์", "คอม",
-	// Isan.
-	"เฮ็ดจั่งใด", "ทำยังไง", "จั่งใด", "ยังไง", "จังใด", "ยังไง", "เฮ็ด", "ทำ", "เบิ่ง", "ดู",
-	"อยู่ไส", "อยู่ไหน", "ที่ไส", "ที่ไหน", "ไปไส", "ไปไหน", "ตรงไส", "ตรงไหน",
-	// Loanwords spelt loosely.
-	"แอปพลิเคชัน", "แอป", "แอปพลิเคชั่น", "แอป", "แอพพลิเคชั่น", "แอป", "แอพพลิเคชัน", "แอป", "แอพลิเคชั่น", "แอป",
-	"แอ๊ป", "แอป", "แอ็ป", "แอป", "แอพ", "แอป", "แอฟ", "แอป",
-	"แวคซีน", "วัคซีน", "แว็กซีน", "วัคซีน", "แวกซีน", "วัคซีน", "วักซีน", "วัคซีน", "วัคซิน", "วัคซีน",
-	"ล็อคอิน", "ล็อกอิน", "ล๊อกอิน", "ล็อกอิน", "ล๊อคอิน", "ล็อกอิน", "ลอคอิน", "ล็อกอิน", "ลอกอิน", "ล็อกอิน",
-	"เจียงเป่า", "เจียนเป่า", "เจี๋ยนเป่า", "เจียนเป่า",
-	// The card number by its other names.
-	"เบอร์บัตร", "เลขบัตร", "รหัสบัตร", "เลขบัตร", "เลขที่บัตร", "เลขบัตร",
-	// Latin letters spelt in Thai.
-	"เออาร์ซี", " arc ", "อาร์ซี", " arc ", "เอ็นเอชไอ", " nhi ", "ยูไอ", " ui ", "โอทีพี", " otp ",
-)...)
+var (
+	thaiVariants     = newReplacer(thaiVariantPairs...)
+	thaiVariantPairs = thaiPairs(true,
+		// The formal register, as a translation or a letter writes.
+		"ได้หรือไม่", "ได้ไหม", "หรือไม่", "ไหม", "หรือเปล่า", "ไหม", "รึเปล่า", "ไหม", "หรือป่าว", "ไหม", "รึป่าว", "ไหม",
+		"อย่างไร", "ยังไง", "เช่นไร", "ยังไง", "เมื่อใด", "เมื่อไหร่", "เมื่อไร", "เมื่อไหร่", "ที่ใด", "ที่ไหน", "ใด", "ไหน",
+		"ดิฉัน", "", "กระผม", "", "ข้าพเจ้า", "", "สามารถ", "", "ต้องการ", "อยาก", "ทราบ", "รู้",
+		"หมายเลข", "เลข", "ได้รับ", "ได้", "เว็บไซต์", "เว็บ", "โทรศัพท์มือถือ", "มือถือ", "คอมพิวเตอร์", "คอม",
+		// Isan.
+		"เฮ็ดจั่งใด", "ทำยังไง", "จั่งใด", "ยังไง", "จังใด", "ยังไง", "เฮ็ด", "ทำ", "เบิ่ง", "ดู",
+		"อยู่ไส", "อยู่ไหน", "ที่ไส", "ที่ไหน", "ไปไส", "ไปไหน", "ตรงไส", "ตรงไหน",
+		// Loanwords spelt loosely.
+		"แอปพลิเคชัน", "แอป", "แอปพลิเคชั่น", "แอป", "แอพพลิเคชั่น", "แอป", "แอพพลิเคชัน", "แอป", "แอพลิเคชั่น", "แอป",
+		"แอ๊ป", "แอป", "แอ็ป", "แอป", "แอพ", "แอป", "แอฟ", "แอป",
+		"แวคซีน", "วัคซีน", "แว็กซีน", "วัคซีน", "แวกซีน", "วัคซีน", "วักซีน", "วัคซีน", "วัคซิน", "วัคซีน",
+		"ล็อคอิน", "ล็อกอิน", "ล๊อกอิน", "ล็อกอิน", "ล๊อคอิน", "ล็อกอิน", "ลอคอิน", "ล็อกอิน", "ลอกอิน", "ล็อกอิน",
+		"เจียงเป่า", "เจียนเป่า", "เจี๋ยนเป่า", "เจียนเป่า",
+		// The card number by its other names.
+		"เบอร์บัตร", "เลขบัตร", "รหัสบัตร", "เลขบัตร", "เลขที่บัตร", "เลขบัตร",
+		// Latin letters spelt in Thai.
+		"เออาร์ซี", " arc ", "อาร์ซี", " arc ", "เอ็นเอชไอ", " nhi ", "ยูไอ", " ui ", "โอทีพี", " otp ",
+	)
+)
 
 // thaiNames are the everyday names of the NHI card and of the ARC, read
 // without tone marks before thaiVariants, which would otherwise take the
 // บัตร of "เบอร์บัตรหมอ" for its "เบอร์บัตร".
-var thaiNames = strings.NewReplacer(thaiPairs(true,
-	"บัตรหาหมอ", "บัตรประกัน", "บัตรหมอ", "บัตรประกัน", "บัตรประกันสังคม", "บัตรประกัน", "บัตรโรงพยาบาล", "บัตรประกัน",
-	"บัตรรักษาพยาบาล", "บัตรประกัน",
-	"บัตรประจำตัวคนต่างด้าว", "บัตรต่างด้าว", "บัตรคนต่างด้าว", "บัตรต่างด้าว", "บัตรถิ่นที่อยู่", "บัตรต่างด้าว",
-	"ใบถิ่นที่อยู่", "บัตรต่างด้าว", "บัตรผู้พำนัก", "บัตรต่างด้าว", "บัตรพำนัก", "บัตรต่างด้าว", "บัตรอาศัย", "บัตรต่างด้าว",
-)...)
+var (
+	thaiNames     = newReplacer(thaiNamePairs...)
+	thaiNamePairs = thaiPairs(true,
+		"บัตรหาหมอ", "บัตรประกัน", "บัตรหมอ", "บัตรประกัน", "บัตรประกันสังคม", "บัตรประกัน", "บัตรโรงพยาบาล", "บัตรประกัน",
+		"บัตรรักษาพยาบาล", "บัตรประกัน",
+		"บัตรประจำตัวคนต่างด้าว", "บัตรต่างด้าว", "บัตรคนต่างด้าว", "บัตรต่างด้าว", "บัตรถิ่นที่อยู่", "บัตรต่างด้าว",
+		"ใบถิ่นที่อยู่", "บัตรต่างด้าว", "บัตรผู้พำนัก", "บัตรต่างด้าว", "บัตรพำนัก", "บัตรต่างด้าว", "บัตรอาศัย", "บัตรต่างด้าว",
+	)
+)
+
+// replacer replaces strings as strings.Replacer does, with the same
+// result: left to right, at each offset the first pair, in argument order,
+// whose old string begins there is replaced, and the search goes on after
+// it. strings.NewReplacer's generic algorithm walks its trie at every byte
+// that may begin an old string, which is every Thai character's first
+// byte, and always copies the text; replacer compares the heads of the
+// old strings that begin with the rune at hand (prefixHead) and returns
+// the text itself when nothing is replaced. The old strings must not be
+// empty.
+type replacer struct {
+	old, new []string
+	thai     [0x80][]prefixHead // old strings by first rune, U+0E00 to U+0E7F
+	other    map[rune][]prefixHead
+}
+
+// newReplacer returns the replacer of old, new string pairs.
+func newReplacer(oldnew ...string) *replacer {
+	r := &replacer{other: map[rune][]prefixHead{}}
+	for i := 0; i+1 < len(oldnew); i += 2 {
+		if oldnew[i] == "" {
+			panic("knowledge: newReplacer: empty old string")
+		}
+		k := len(r.old)
+		r.old, r.new = append(r.old, oldnew[i]), append(r.new, oldnew[i+1])
+		h := newPrefixHead(oldnew[i], k)
+		if first, _ := utf8.DecodeRuneInString(oldnew[i]); first >= 0x0E00 && first < 0x0E80 {
+			r.thai[first-0x0E00] = append(r.thai[first-0x0E00], h)
+		} else {
+			r.other[first] = append(r.other[first], h)
+		}
+	}
+	return r
+}
+
+// Replace returns s with the replacements made, s itself when none is.
+func (r *replacer) Replace(s string) string {
+	var b strings.Builder
+	last, replaced := 0, false
+	for i := 0; i < len(s); {
+		c, size := utf8.DecodeRuneInString(s[i:])
+		var heads []prefixHead
+		if c >= 0x0E00 && c < 0x0E80 {
+			heads = r.thai[c-0x0E00]
+		} else if len(r.other) > 0 {
+			heads = r.other[c]
+		}
+		k := -1
+		if len(heads) > 0 {
+			next8 := load8(s, i)
+			for _, h := range heads {
+				if next8&h.mask == h.head && strings.HasPrefix(s[i:], r.old[h.k]) {
+					k = int(h.k)
+					break
+				}
+			}
+		}
+		if k < 0 {
+			i += size
+			continue
+		}
+		if !replaced {
+			b.Grow(len(s))
+			replaced = true
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(r.new[k])
+		i += len(r.old[k])
+		last = i
+	}
+	if !replaced {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
 
 // cutThaiGreeting cuts the greeting that opens a longer Thai message
 // ("สวัสดีค่ะ หนู…"), in folded text without tone marks (as
