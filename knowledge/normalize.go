@@ -74,7 +74,19 @@ func (f *folder) fold(text string) string {
 	return out
 }
 
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+// isHan reports whether r is a Han character. It is asked of every
+// character of a question several times: no character below U+2E80 is
+// Han, and every one of the CJK Unified Ideographs block (U+4E00 to
+// U+9FFF) is (TestIsHan), so those answer without unicode.Is's search.
+func isHan(r rune) bool {
+	switch {
+	case r < 0x2E80:
+		return false
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return true
+	}
+	return unicode.Is(unicode.Han, r)
+}
 
 // detectLang says which language a query is written in: any Han character
 // makes it Chinese, anything else English.
@@ -127,37 +139,49 @@ func stem(w string) string {
 // bigrams. Digits count as words.
 func tokens(folded string, dst []string) []string {
 	var prevWord string
-	for _, field := range strings.Fields(folded) {
-		start := 0
-		runes := []rune(field)
-		for start < len(runes) {
-			end := start
-			han := isHan(runes[start])
-			for end < len(runes) && isHan(runes[end]) == han {
-				end++
+	for field := range strings.FieldsSeq(folded) {
+		for start := 0; start < len(field); {
+			r, end := utf8.DecodeRuneInString(field[start:])
+			han := isHan(r)
+			end += start
+			for end < len(field) {
+				r, size := utf8.DecodeRuneInString(field[end:])
+				if isHan(r) != han {
+					break
+				}
+				end += size
 			}
-			seg := runes[start:end]
+			seg := field[start:end]
+			start = end
 			if han {
 				prevWord = ""
-				for i := range seg {
-					dst = append(dst, string(seg[i]))
-					if i+1 < len(seg) {
-						dst = append(dst, string(seg[i:i+2]))
-					}
-				}
-			} else {
-				w := stem(string(seg))
-				if englishStop[w] || englishStop[string(seg)] {
-					start = end
-					continue
-				}
-				dst = append(dst, w)
-				if prevWord != "" {
-					dst = append(dst, prevWord+"_"+w)
-				}
-				prevWord = w
+				dst = hanTerms(seg, dst)
+				continue
 			}
-			start = end
+			w := stem(seg)
+			if englishStop[w] || englishStop[seg] {
+				continue
+			}
+			dst = append(dst, w)
+			if prevWord != "" {
+				dst = append(dst, prevWord+"_"+w)
+			}
+			prevWord = w
+		}
+	}
+	return dst
+}
+
+// hanTerms appends the terms of a run of Han characters: each character
+// and each pair of neighbours, cut from the run itself (folded text is
+// valid UTF-8, so they are the strings of its runes) without copying.
+func hanTerms(seg string, dst []string) []string {
+	for i, r := range seg {
+		end := i + utf8.RuneLen(r)
+		dst = append(dst, seg[i:end])
+		if end < len(seg) {
+			_, size := utf8.DecodeRuneInString(seg[end:])
+			dst = append(dst, seg[i:end+size])
 		}
 	}
 	return dst
