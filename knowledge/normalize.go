@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -27,6 +28,7 @@ func newFolder() (*folder, error) {
 	if err != nil {
 		return nil, err
 	}
+	runeInfo() // built with the index rather than on the first question
 	return &folder{t2s: s}, nil
 }
 
@@ -40,21 +42,24 @@ func (f *folder) fold(text string) string {
 		}
 		text = text[:cut]
 	}
-	text = strings.ToLower(norm.NFKC.String(text))
+	if !settled(text) {
+		text = strings.ToLower(norm.NFKC.String(text))
+	}
 	var b strings.Builder
 	b.Grow(len(text))
 	space := true
 	hasHan := false
 	for _, r := range text {
+		info := infoOf(r)
 		switch {
-		case isHan(r):
+		case info&runeHan != 0:
 			hasHan = true
 			b.WriteRune(r)
 			space = false
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case info&runeWord != 0:
 			b.WriteRune(r)
 			space = false
-		case !space && (unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)):
+		case !space && info&runeMark != 0:
 			// Thai vowels and tone marks above and below a letter, a
 			// diacritic NFKC could not compose: part of the word.
 			b.WriteRune(r)
@@ -72,6 +77,94 @@ func (f *folder) fold(text string) string {
 		out = f.t2s.Convert(out)
 	}
 	return out
+}
+
+// Properties of a rune that fold asks of every character of every
+// question, the bits of runeInfo's low byte; its high byte is the rune's
+// canonical combining class.
+const (
+	// runeSettled: NFKC and unicode.ToLower leave the rune as it is,
+	// alone, and it is a starter that composes with nothing before it
+	// (norm's BoundaryBefore), or a Thai vowel or tone mark (which compose
+	// with nothing: TestThaiMarksCompose). By Unicode's quick check (UAX
+	// #15), text made of such runes in which no mark follows one of a
+	// higher combining class is NFKC and NFC (settled).
+	runeSettled = 1 << iota
+	runeHan     // isHan
+	runeWord    // unicode.IsLetter or unicode.IsDigit
+	runeMark    // a mark, unicode.Mn or unicode.Mc
+)
+
+// runeInfo holds the properties of each rune of the Basic Multilingual
+// Plane, found once: unicode's and norm's tables answer each by a search
+// or a trie walk, several times a character.
+var runeInfo = sync.OnceValue(func() *[0x10000]uint16 {
+	var t [0x10000]uint16
+	for r := range rune(len(t)) {
+		t[r] = runeInfoSlow(r)
+	}
+	return &t
+})
+
+// runeInfoSlow returns the properties of r, as runeInfo holds them.
+func runeInfoSlow(r rune) uint16 {
+	var info uint16
+	if utf8.ValidRune(r) {
+		s := string(r)
+		p := norm.NFKC.PropertiesString(s)
+		info = uint16(p.CCC()) << 8
+		if (p.BoundaryBefore() || isThai(r)) && norm.NFKC.IsNormalString(s) && unicode.ToLower(r) == r {
+			info |= runeSettled
+		}
+	}
+	if isHan(r) {
+		info |= runeHan
+	}
+	if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		info |= runeWord
+	}
+	if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) {
+		info |= runeMark
+	}
+	return info
+}
+
+// infoOf returns the properties of r.
+func infoOf(r rune) uint16 {
+	if r >= 0 && r < 0x10000 {
+		return runeInfo()[r]
+	}
+	return runeInfoSlow(r)
+}
+
+// settled reports whether NFKC, NFC and strings.ToLower leave s as it is:
+// Unicode's quick check on settled runes (runeSettled). It is false when s
+// is not valid UTF-8, which they change, or holds a rune they might
+// change.
+func settled(s string) bool {
+	info := runeInfo()
+	var last uint16 // the combining class of the rune before
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if info[c]&runeSettled == 0 {
+				return false
+			}
+			last = 0
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if size == 1 || r >= 0x10000 || info[r]&runeSettled == 0 {
+			return false
+		}
+		ccc := info[r] >> 8
+		if ccc != 0 && last > ccc {
+			return false
+		}
+		last = ccc
+		i += size
+	}
+	return true
 }
 
 // isHan reports whether r is a Han character. It is asked of every
