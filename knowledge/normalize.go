@@ -42,9 +42,7 @@ func (f *folder) fold(text string) string {
 		}
 		text = text[:cut]
 	}
-	if !settled(text) {
-		text = strings.ToLower(norm.NFKC.String(text))
-	}
+	text = nfkcLower(text)
 	var b strings.Builder
 	b.Grow(len(text))
 	space := true
@@ -83,27 +81,38 @@ func (f *folder) fold(text string) string {
 // question, the bits of runeInfo's low byte; its high byte is the rune's
 // canonical combining class.
 const (
-	// runeSettled: NFKC and unicode.ToLower leave the rune as it is,
-	// alone, and it is a starter that composes with nothing before it
-	// (norm's BoundaryBefore), or a Thai vowel or tone mark (which compose
-	// with nothing: TestThaiMarksCompose). By Unicode's quick check (UAX
-	// #15), text made of such runes in which no mark follows one of a
-	// higher combining class is NFKC and NFC (settled).
-	runeSettled = 1 << iota
-	runeHan     // isHan
-	runeWord    // unicode.IsLetter or unicode.IsDigit
-	runeMark    // a mark, unicode.Mn or unicode.Mc
+	// runeNFKC: NFKC leaves the rune as it is, alone, and it is a
+	// starter that composes with nothing before it (norm's
+	// BoundaryBefore), or a Thai vowel or tone mark (which compose with
+	// nothing: TestThaiMarksCompose). By Unicode's quick check (UAX #15),
+	// text made of such runes in which no mark follows one of a higher
+	// combining class is NFKC and NFC (see quickCheck).
+	runeNFKC  = 1 << iota
+	runeLower // unicode.ToLower leaves the rune as it is
+	runeHan   // isHan
+	runeWord  // unicode.IsLetter or unicode.IsDigit
+	runeMark  // a mark, unicode.Mn or unicode.Mc
 )
 
-// runeInfo holds the properties of each rune of the Basic Multilingual
-// Plane, found once: unicode's and norm's tables answer each by a search
-// or a trie walk, several times a character.
-var runeInfo = sync.OnceValue(func() *[0x10000]uint16 {
-	var t [0x10000]uint16
-	for r := range rune(len(t)) {
-		t[r] = runeInfoSlow(r)
+// runeTables are what fold looks up about the runes of the Basic
+// Multilingual Plane, found once: unicode's and norm's tables answer each
+// question by a search or a trie walk, several times a character.
+type runeTables struct {
+	info [0x10000]uint16
+	// nfkc is the NFKC form of each rune that NFKC changes, alone.
+	nfkc map[rune]string
+}
+
+// runeInfo returns the runeTables, built on first use.
+var runeInfo = sync.OnceValue(func() *runeTables {
+	t := &runeTables{nfkc: map[rune]string{}}
+	for r := range rune(len(t.info)) {
+		t.info[r] = runeInfoSlow(r)
+		if s := string(r); utf8.ValidRune(r) && !norm.NFKC.IsNormalString(s) {
+			t.nfkc[r] = norm.NFKC.String(s)
+		}
 	}
-	return &t
+	return t
 })
 
 // runeInfoSlow returns the properties of r, as runeInfo holds them.
@@ -113,8 +122,11 @@ func runeInfoSlow(r rune) uint16 {
 		s := string(r)
 		p := norm.NFKC.PropertiesString(s)
 		info = uint16(p.CCC()) << 8
-		if (p.BoundaryBefore() || isThai(r)) && norm.NFKC.IsNormalString(s) && unicode.ToLower(r) == r {
-			info |= runeSettled
+		if (p.BoundaryBefore() || isThai(r)) && norm.NFKC.IsNormalString(s) {
+			info |= runeNFKC
+		}
+		if unicode.ToLower(r) == r {
+			info |= runeLower
 		}
 	}
 	if isHan(r) {
@@ -132,39 +144,83 @@ func runeInfoSlow(r rune) uint16 {
 // infoOf returns the properties of r.
 func infoOf(r rune) uint16 {
 	if r >= 0 && r < 0x10000 {
-		return runeInfo()[r]
+		return runeInfo().info[r]
 	}
 	return runeInfoSlow(r)
 }
 
-// settled reports whether NFKC, NFC and strings.ToLower leave s as it is:
-// Unicode's quick check on settled runes (runeSettled). It is false when s
-// is not valid UTF-8, which they change, or holds a rune they might
-// change.
-func settled(s string) bool {
-	info := runeInfo()
+// maxMarks bounds the marks in a row that quickCheck accepts: norm cuts
+// longer runs (more than 30) with a grapheme joiner.
+const maxMarks = 20
+
+// quickCheck runs Unicode's quick check for NFKC on s with the runes of
+// runeNFKC: nfkc reports whether NFKC (and NFC) leave s as it is, lower
+// whether strings.ToLower does. Both are false when s is not valid UTF-8,
+// which they change; nfkc is false, at worst, for text they would leave.
+func quickCheck(s string) (nfkc, lower bool) {
+	info := &runeInfo().info
+	nfkc, lower = true, true
 	var last uint16 // the combining class of the rune before
+	marks := 0      // marks in a row
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if info[c]&runeSettled == 0 {
-				return false
-			}
-			last = 0
+			lower = lower && (c < 'A' || c > 'Z')
+			last, marks = 0, 0
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if size == 1 || r >= 0x10000 || info[r]&runeSettled == 0 {
-			return false
+		if size == 1 || r >= 0x10000 {
+			return false, false
 		}
-		ccc := info[r] >> 8
-		if ccc != 0 && last > ccc {
-			return false
+		in := info[r]
+		lower = lower && in&runeLower != 0
+		if ccc := in >> 8; ccc == 0 {
+			last, marks = 0, 0
+		} else {
+			if last > ccc {
+				nfkc = false
+			}
+			last = ccc
+			marks++
 		}
-		last = ccc
+		if in&runeNFKC == 0 || marks > maxMarks {
+			nfkc = false
+		}
 		i += size
 	}
-	return true
+	return nfkc, lower
+}
+
+// nfkcLower returns strings.ToLower(norm.NFKC.String(s)), most often
+// without either. When s fails the quick check, its runes are replaced by
+// their NFKC forms one by one: NFKC decomposes rune by rune (and NFKD of
+// a rune's NFKC form is NFKD of the rune) before it reorders and
+// composes, so it gives the same for s and for the result; when the result
+// passes the quick check that is the result itself. Full-width
+// punctuation and the Thai ำ take this way.
+func nfkcLower(s string) string {
+	nfkc, lower := quickCheck(s)
+	if !nfkc {
+		t := runeInfo()
+		var b strings.Builder
+		b.Grow(len(s) + 8)
+		for _, r := range s {
+			if d, ok := t.nfkc[r]; ok {
+				b.WriteString(d)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+		if nfkc, lower = quickCheck(b.String()); !nfkc || !utf8.ValidString(s) {
+			return strings.ToLower(norm.NFKC.String(s))
+		}
+		s = b.String()
+	}
+	if !lower {
+		s = strings.ToLower(s)
+	}
+	return s
 }
 
 // isHan reports whether r is a Han character. It is asked of every
