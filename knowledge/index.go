@@ -287,7 +287,7 @@ func (li *langIndex) build(ix *Index, b *Base) {
 		if class >= 0 {
 			wholeDocs[class] = append(wholeDocs[class], toks...)
 		}
-		lrDocs = append(lrDocs, uniqIDs(slices.Clone(toks)))
+		lrDocs = append(lrDocs, uniq(slices.Clone(toks)))
 		if class < 0 {
 			class = len(ix.class) // the regression's off-topic class
 		}
@@ -508,12 +508,12 @@ func (li *langIndex) analyze(fold *folder, lang Lang, text string, dst []string)
 	return dst
 }
 
-// uniqIDs drops repeated ids in place, keeping the first of each.
-func uniqIDs(ids []int32) []int32 {
-	out := ids[:0]
-	for i, id := range ids {
-		if !slices.Contains(ids[:i], id) {
-			out = append(out, id)
+// uniq drops repeated terms (or ids) in place, keeping the first of each.
+func uniq[T comparable](toks []T) []T {
+	out := toks[:0]
+	for i, t := range toks {
+		if !slices.Contains(toks[:i], t) {
+			out = append(out, t)
 		}
 	}
 	return out

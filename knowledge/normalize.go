@@ -289,20 +289,8 @@ func stem(w string) string {
 func tokens(folded string, dst []string) []string {
 	var prevWord string
 	for field := range strings.FieldsSeq(folded) {
-		for start := 0; start < len(field); {
-			r, end := utf8.DecodeRuneInString(field[start:])
-			han := isHan(r)
-			end += start
-			for end < len(field) {
-				r, size := utf8.DecodeRuneInString(field[end:])
-				if isHan(r) != han {
-					break
-				}
-				end += size
-			}
-			seg := field[start:end]
-			start = end
-			if han {
+		for kind, seg := range segments(field, hanOrOther) {
+			if kind == scriptHan {
 				prevWord = ""
 				dst = hanTerms(seg, dst)
 				continue

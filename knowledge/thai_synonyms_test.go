@@ -128,14 +128,3 @@ func TestCutThaiGreeting(t *testing.T) {
 		})
 	}
 }
-
-// uniq drops repeated terms in place, keeping the first of each.
-func uniq(toks []string) []string {
-	out := toks[:0]
-	for i, t := range toks {
-		if !slices.Contains(toks[:i], t) {
-			out = append(out, t)
-		}
-	}
-	return out
-}

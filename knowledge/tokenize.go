@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"iter"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -32,19 +33,7 @@ func tokensIn(lang Lang, folded string, dst []string) []string {
 	}
 	var prev string // the previous content word, for pairs
 	for field := range strings.FieldsSeq(folded) {
-		for start := 0; start < len(field); {
-			r, end := utf8.DecodeRuneInString(field[start:])
-			kind := scriptOf(r)
-			end += start
-			for end < len(field) {
-				r, size := utf8.DecodeRuneInString(field[end:])
-				if scriptOf(r) != kind {
-					break
-				}
-				end += size
-			}
-			seg := field[start:end]
-			start = end
+		for kind, seg := range segments(field, scriptOf) {
 			switch kind {
 			case scriptHan:
 				prev = ""
@@ -66,6 +55,38 @@ const (
 	scriptHan
 	scriptThai
 )
+
+// segments yields the runs of field whose runes are of one kind, with
+// the kind: the substrings of field, without copying.
+func segments(field string, kindOf func(rune) int) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		for start := 0; start < len(field); {
+			r, end := utf8.DecodeRuneInString(field[start:])
+			kind := kindOf(r)
+			end += start
+			for end < len(field) {
+				r, size := utf8.DecodeRuneInString(field[end:])
+				if kindOf(r) != kind {
+					break
+				}
+				end += size
+			}
+			if !yield(kind, field[start:end]) {
+				return
+			}
+			start = end
+		}
+	}
+}
+
+// hanOrOther is the kind of a rune in Chinese and English: scriptHan or
+// scriptOther.
+func hanOrOther(r rune) int {
+	if isHan(r) {
+		return scriptHan
+	}
+	return scriptOther
+}
 
 func scriptOf(r rune) int {
 	switch {
