@@ -213,13 +213,21 @@ func isThaiFollowing(r rune) bool {
 
 // thaiParticles end a Thai phrase politely or softly and say nothing of
 // what is asked; after NFKC (ำ is ํ + า, as fold leaves it).
-var thaiParticles = func() []string {
-	var out []string
+var thaiParticles = func() []thaiParticle {
+	var out []thaiParticle
 	for _, p := range []string{"ครับผม", "ครับ", "คับ", "ค่ะ", "คะ", "ค่า", "จ้า", "จ้ะ", "จ๊ะ", "นะ", "น้า", "ฮะ", "ฮับ"} {
-		out = append(out, foldThai(p))
+		p = foldThai(p)
+		out = append(out, thaiParticle{text: p, runes: utf8.RuneCountInString(p)})
 	}
 	return out
 }()
+
+// thaiParticle is a particle with its length in runes, which
+// cutThaiParticles weighs against the run's.
+type thaiParticle struct {
+	text  string
+	runes int
+}
 
 // foldThai applies to a Thai literal what fold does to Thai text.
 func foldThai(s string) string { return strings.ReplaceAll(s, "\u0e33", "\u0e4d\u0e32") }
@@ -227,12 +235,18 @@ func foldThai(s string) string { return strings.ReplaceAll(s, "\u0e33", "\u0e4d\
 // cutThaiParticles cuts the polite particles off the end of a Thai run,
 // leaving at least two runes.
 func cutThaiParticles(run string) string {
-	n := utf8.RuneCountInString(run)
+	n := -1 // the runes of run, counted when a particle ends it
 	for again := true; again; {
 		again = false
 		for _, p := range thaiParticles {
-			if pn := utf8.RuneCountInString(p); n >= pn+2 && strings.HasSuffix(run, p) {
-				run, n = run[:len(run)-len(p)], n-pn
+			if !strings.HasSuffix(run, p.text) {
+				continue
+			}
+			if n < 0 {
+				n = utf8.RuneCountInString(run)
+			}
+			if n >= p.runes+2 {
+				run, n = run[:len(run)-len(p.text)], n-p.runes
 				again = true
 			}
 		}
