@@ -145,12 +145,18 @@ func asks(s string, lang Lang, question bool) bool {
 	if question {
 		return true
 	}
+	// The Chinese and Thai cues are not ASCII: text that is needs only
+	// the words.
+	ascii := isASCII(s)
 	for _, c := range zhCues {
+		if ascii {
+			break
+		}
 		if strings.Contains(s, c) {
 			return true
 		}
 	}
-	if lang == Th {
+	if lang == Th && !ascii {
 		// Read as the matcher reads Thai: without tone marks, the formal
 		// and Isan question words written as the everyday ones.
 		s := foldThaiVariants(s)
@@ -161,7 +167,7 @@ func asks(s string, lang Lang, question bool) bool {
 		}
 	}
 	cues := otherCues[lang]
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) }) {
+	for w := range strings.FieldsFuncSeq(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) }) {
 		if enCues[w] || cues[stripMarks(w)] {
 			return true
 		}

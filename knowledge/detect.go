@@ -64,7 +64,7 @@ func (e *langEvidence) scan(text string) {
 		}
 		text = text[:cut]
 	}
-	if !isASCII(text) && !norm.NFC.IsNormalString(text) {
+	if nfkc, _ := quickCheck(text); !nfkc && !norm.NFC.IsNormalString(text) {
 		text = norm.NFC.String(text)
 	}
 	var word strings.Builder

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 )
 
 func TestDetectLang(t *testing.T) {
@@ -226,6 +227,16 @@ func TestMatchOnlyLoadedLangs(t *testing.T) {
 		}
 		if got := ix.Match(tt.text).Lang; got != tt.want && len(ix.Langs()) == 2 {
 			t.Errorf("Match(%q).Lang = %s, want %s", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestIsHan: isHan's shortcuts answer as unicode.Is(unicode.Han, r), for
+// every rune.
+func TestIsHan(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune+1; r++ {
+		if got, want := isHan(r), unicode.Is(unicode.Han, r); got != want {
+			t.Fatalf("isHan(%U) = %v, want %v", r, got, want)
 		}
 	}
 }

@@ -25,9 +25,11 @@ type posting struct {
 	w float32
 }
 
-// bm25 is one collection of documents scored by Okapi BM25.
+// bm25 is one collection of documents scored by Okapi BM25. Its terms
+// are the ids of its langIndex's vocabulary, which the collections and the
+// regression share so that a query term is looked up once; a term with no
+// posting is one the collection never uses.
 type bm25 struct {
-	terms    map[string]int32
 	idf      []float32
 	postings [][]posting
 	lens     []float32
@@ -38,20 +40,14 @@ type bm25 struct {
 	unknownIDF float32
 }
 
-func newBM25(docs [][]string) *bm25 {
-	ix := &bm25{terms: map[string]int32{}, lens: make([]float32, len(docs))}
+// newBM25 indexes docs, whose terms are ids below nTerms.
+func newBM25(docs [][]int32, nTerms int) *bm25 {
+	ix := &bm25{idf: make([]float32, nTerms), postings: make([][]posting, nTerms), lens: make([]float32, len(docs))}
 	var total float32
-	var df []int
+	df := make([]int, nTerms)
 	for d, toks := range docs {
 		tf := map[int32]float32{}
-		for _, t := range toks {
-			id, ok := ix.terms[t]
-			if !ok {
-				id = int32(len(ix.terms))
-				ix.terms[t] = id
-				ix.postings = append(ix.postings, nil)
-				df = append(df, 0)
-			}
+		for _, id := range toks {
 			tf[id]++
 		}
 		for id, n := range tf {
@@ -63,9 +59,10 @@ func newBM25(docs [][]string) *bm25 {
 	}
 	n := float64(len(docs))
 	ix.avgLen = total / float32(max(len(docs), 1))
-	ix.idf = make([]float32, len(ix.terms))
 	for id := range ix.idf {
-		ix.idf[id] = float32(math.Log(1 + (n-float64(df[id])+0.5)/(float64(df[id])+0.5)))
+		if df[id] > 0 {
+			ix.idf[id] = float32(math.Log(1 + (n-float64(df[id])+0.5)/(float64(df[id])+0.5)))
+		}
 	}
 	ix.unknownIDF = float32(math.Log(1 + (n-0.5)/1.5))
 	for _, ps := range ix.postings {
@@ -78,31 +75,24 @@ func newBM25(docs [][]string) *bm25 {
 	return ix
 }
 
-// scoreTouched adds each document's score for the distinct query terms to
-// scores and returns the best score any document could reach (every term
-// matched with saturated frequency). It appends to touched each document
-// it gives a score, once: a query's terms reach a few hundred of the
-// thousands of examples, and the caller reads (and clears) only those.
-// scores must be zero where the query's terms reach (every posting adds a
-// positive weight, so a zero marks a document not reached yet).
-func (ix *bm25) scoreTouched(query []string, scores []float32, touched []int32, unknownWeight float32) (float32, []int32) {
+// score adds each document's score for the distinct query terms
+// (vocabulary ids, -1 for a term the vocabulary lacks) to scores and
+// returns the best score any document could reach (every term matched
+// with saturated frequency).
+func (ix *bm25) score(query []int32, scores []float32, unknownWeight float32) float32 {
 	var best float32
-	for _, t := range query {
-		id, ok := ix.terms[t]
-		if !ok {
+	for _, id := range query {
+		if id < 0 || len(ix.postings[id]) == 0 {
 			best += unknownWeight * ix.unknownIDF * (bm25K1 + 1)
 			continue
 		}
 		idf := ix.idf[id]
 		best += idf * (bm25K1 + 1)
 		for _, p := range ix.postings[id] {
-			if scores[p.doc] == 0 {
-				touched = append(touched, p.doc)
-			}
 			scores[p.doc] += idf * p.w
 		}
 	}
-	return best, touched
+	return best
 }
 
 // synTerm is one synonym term, folded, with the canonical token of its group.
@@ -146,27 +136,38 @@ type Index struct {
 // langIndex is the matcher of one language group: the collections, the
 // regression and the synonyms of the examples of its languages.
 type langIndex struct {
-	langs      []Lang
-	strip      bool // synonyms are found without diacritics (Vietnamese)
-	thai       bool // synonyms are found without Thai tone marks, as thaiTerms reads Thai
-	syn        []synTerm
-	synByFirst map[rune][]int32 // first rune of a synonym term → its index in syn
-	examples   *bm25
-	docClass   []int // example document → class, -1 for off-topic
-	whole      *bm25 // one document per class
-	lr         *logreg
-	scratch    sync.Pool // *scratch, the score slices of one Match
+	langs []Lang
+	strip bool // synonyms are found without diacritics (Vietnamese)
+	thai  bool // synonyms are found without Thai tone marks, as thaiTerms reads Thai
+	syn   []synTerm
+	// synASCII and synByFirst hold the synonym terms by their first rune,
+	// in the order of syn: synASCII those that begin with an ASCII
+	// character (an array, where most terms begin), synByFirst the others.
+	synASCII   [utf8.RuneSelf][]prefixHead
+	synByFirst map[rune][]prefixHead
+	// vocab gives each term of the examples an id, the term's index in the
+	// collections and the regression: a query term is looked up once.
+	vocab map[string]int32
+	// hanChar is true for the ids of single Han characters, which shared
+	// leaves out.
+	hanChar  []bool
+	examples *bm25
+	docClass []int // example document → class, -1 for off-topic
+	whole    *bm25 // one document per class
+	lr       *logreg
+	scratch  sync.Pool // *scratch, the score slices of one Match
 }
 
 // scratch holds the slices of one Match, reused across calls.
 type scratch struct {
-	// ex holds the example scores of the documents in touched, and zeros
-	// elsewhere (classScores clears what it touched).
+	// ex and ex2 are all zeros between calls (classScores clears them as
+	// it reads them).
 	ex, whole, best    []float32
 	ex2, whole2, best2 []float32 // the asking clause alone
-	touched            []int32   // the documents scoreTouched reached
 	probs              []float64
 	toks, clause       []string
+	ids, clauseIDs     []int32 // toks and clause as queryTerms gives them
+
 }
 
 // clear32 zeroes s and returns it.
@@ -275,11 +276,12 @@ func (li *langIndex) build(ix *Index, b *Base) {
 		}
 	}
 	li.buildSynonyms(ix.fold, synonyms)
-	var exDocs, lrDocs [][]string
+	var exDocs, lrDocs [][]int32
 	var lrLabels []int
-	wholeDocs := make([][]string, len(ix.class))
+	wholeDocs := make([][]int32, len(ix.class))
+	li.vocab = map[string]int32{}
 	add := func(class int, lang Lang, text string) {
-		toks := li.analyze(ix.fold, lang, text, nil)
+		toks := li.intern(li.analyze(ix.fold, lang, text, nil))
 		exDocs = append(exDocs, toks)
 		li.docClass = append(li.docClass, class)
 		if class >= 0 {
@@ -305,9 +307,9 @@ func (li *langIndex) build(ix *Index, b *Base) {
 			add(-1, lang, ex)
 		}
 	}
-	li.examples = newBM25(exDocs)
-	li.whole = newBM25(wholeDocs)
-	li.lr = trainLogreg(lrDocs, lrLabels, len(ix.class)+1)
+	li.examples = newBM25(exDocs, len(li.vocab))
+	li.whole = newBM25(wholeDocs, len(li.vocab))
+	li.lr = trainLogreg(lrDocs, len(li.vocab), lrLabels, len(ix.class)+1)
 	nDocs, nClasses := len(li.docClass), len(ix.class)
 	li.scratch.New = func() any {
 		return &scratch{
@@ -389,11 +391,49 @@ func (li *langIndex) buildSynonyms(fold *folder, groups [][][]string) {
 	}
 	// Longest terms first, so "nhi card" is found before "card".
 	sort.SliceStable(li.syn, func(i, j int) bool { return len(li.syn[i].text) > len(li.syn[j].text) })
-	li.synByFirst = map[rune][]int32{}
+	// Of the terms that begin with a rune of a question (537 a question
+	// of the load mix, a hundred for a Thai เ), 4 are in it.
+	li.synByFirst = map[rune][]prefixHead{}
 	for k, s := range li.syn {
-		r, _ := utf8.DecodeRuneInString(s.text)
-		li.synByFirst[r] = append(li.synByFirst[r], int32(k))
+		h := newPrefixHead(s.text, k)
+		if r, _ := utf8.DecodeRuneInString(s.text); r < utf8.RuneSelf {
+			li.synASCII[r] = append(li.synASCII[r], h)
+		} else {
+			li.synByFirst[r] = append(li.synByFirst[r], h)
+		}
 	}
+}
+
+// prefixHead is a string's place in a list (k) with its first bytes, up
+// to eight, as load8 reads them, and the mask of those bytes: a string
+// can begin at offset i of a text only if load8(text, i)&mask == head. The
+// synonym scan and the Thai replacers (replacer) try many strings at each
+// position of a text, and few of them go on as the text does: they
+// compare the heads in one step each, and the strings themselves only when
+// the heads agree.
+type prefixHead struct {
+	head, mask uint64
+	k          int32
+}
+
+// newPrefixHead returns the head of s, the k-th string of its list.
+func newPrefixHead(s string, k int) prefixHead {
+	return prefixHead{head: load8(s, 0), mask: ^uint64(0) >> (8 * max(0, 8-len(s))), k: int32(k)}
+}
+
+// load8 returns the eight bytes of s from i, little-endian, with zeros for
+// the bytes past its end.
+func load8(s string, i int) uint64 {
+	if i+8 <= len(s) {
+		b := s[i : i+8]
+		return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	}
+	var w uint64
+	for j := 0; i+j < len(s); j++ {
+		w |= uint64(s[i+j]) << (8 * j)
+	}
+	return w
 }
 
 func isWordRune(r rune) bool {
@@ -431,12 +471,26 @@ func (li *langIndex) analyze(fold *folder, lang Lang, text string, dst []string)
 	mark := len(dst)
 	var prev rune // the rune before offset i, 0 at the start
 	for i, r := range folded {
-		for _, k := range li.synByFirst[r] {
-			s := &li.syn[k]
+		var heads []prefixHead
+		if r < utf8.RuneSelf {
+			heads = li.synASCII[r]
+		} else {
+			heads = li.synByFirst[r]
+		}
+		if len(heads) == 0 {
+			prev = r
+			continue
+		}
+		next8, glued := load8(folded, i), isWordRune(prev)
+		for _, h := range heads {
+			if next8&h.mask != h.head {
+				continue
+			}
+			s := &li.syn[h.k]
 			if !strings.HasPrefix(folded[i:], s.text) || slices.Contains(dst[mark:], s.token) {
 				continue
 			}
-			if s.latinBefore && isWordRune(prev) {
+			if s.latinBefore && glued {
 				continue
 			}
 			if end := i + len(s.text); s.latinAfter && end < len(folded) {
@@ -454,22 +508,51 @@ func (li *langIndex) analyze(fold *folder, lang Lang, text string, dst []string)
 	return dst
 }
 
-// uniq drops repeated terms in place, keeping the first of each.
-func uniq(toks []string) []string {
+// uniq drops repeated terms (or ids) in place, keeping the first of each.
+func uniq[T comparable](toks []T) []T {
 	out := toks[:0]
 	for i, t := range toks {
-		dup := false
-		for _, u := range toks[:i] {
-			if u == t {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+		if !slices.Contains(toks[:i], t) {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// intern returns the vocabulary ids of toks, giving a new term the next
+// id (at build only: an index is read-only once built).
+func (li *langIndex) intern(toks []string) []int32 {
+	ids := make([]int32, len(toks))
+	for i, t := range toks {
+		id, ok := li.vocab[t]
+		if !ok {
+			id = int32(len(li.vocab))
+			li.vocab[t] = id
+			r, size := utf8.DecodeRuneInString(t)
+			li.hanChar = append(li.hanChar, size == len(t) && isHan(r))
+		}
+		ids[i] = id
+	}
+	return ids
+}
+
+// queryTerms appends to dst the distinct terms of toks, in order of first
+// occurrence, as vocabulary ids, -1 for each distinct term the vocabulary
+// lacks: what uniq keeps, each term looked up once. Every score adds up
+// the terms in this order, so the sums are those of the terms themselves.
+func (li *langIndex) queryTerms(toks []string, dst []int32) []int32 {
+	for i, t := range toks {
+		id, ok := li.vocab[t]
+		switch {
+		case !ok:
+			if !slices.Contains(toks[:i], t) {
+				dst = append(dst, -1)
+			}
+		case !slices.Contains(dst, id):
+			dst = append(dst, id)
+		}
+	}
+	return dst
 }
 
 // DefaultIndex returns the embedded base (Default) and its index, built

@@ -9,8 +9,7 @@ import "math"
 // 寄/mail for a card in the post, 劑/dose for the next dose), so the
 // question's intent counts, not only its nouns. Match mixes the two.
 type logreg struct {
-	feat    map[string]int32
-	w       []float32 // feature*classes + class
+	w       []float32 // feature*classes + class; a feature is a vocabulary id
 	bias    []float32
 	classes int
 }
@@ -23,22 +22,11 @@ const (
 	lrL2     = 0.001
 )
 
-// trainLogreg fits the model to docs (each a list of distinct terms) and
-// their labels in [0, classes).
-func trainLogreg(docs [][]string, labels []int, classes int) *logreg {
-	m := &logreg{feat: map[string]int32{}, classes: classes, bias: make([]float32, classes)}
-	xs := make([][]int32, len(docs))
-	for i, d := range docs {
-		for _, t := range d {
-			id, ok := m.feat[t]
-			if !ok {
-				id = int32(len(m.feat))
-				m.feat[t] = id
-			}
-			xs[i] = append(xs[i], id)
-		}
-	}
-	m.w = make([]float32, len(m.feat)*classes)
+// trainLogreg fits the model to docs (each a list of distinct vocabulary
+// ids below features) and their labels in [0, classes).
+func trainLogreg(xs [][]int32, features int, labels []int, classes int) *logreg {
+	m := &logreg{classes: classes, bias: make([]float32, classes)}
+	m.w = make([]float32, features*classes)
 	gw := make([]float64, len(m.w)) // AdaGrad's sums of squared gradients
 	gb := make([]float64, classes)
 	p := make([]float64, classes)
@@ -78,15 +66,14 @@ func (m *logreg) logits(x []int32, p []float64) {
 	}
 }
 
-// probs writes each class's probability for the query terms into p (len
-// classes).
-func (m *logreg) probs(query []string, p []float64) {
+// probs writes each class's probability for the query terms (vocabulary
+// ids, -1 for a term the vocabulary lacks) into p (len classes).
+func (m *logreg) probs(query []int32, p []float64) {
 	for c := range p {
 		p[c] = float64(m.bias[c])
 	}
-	for _, t := range query {
-		f, ok := m.feat[t]
-		if !ok {
+	for _, f := range query {
+		if f < 0 {
 			continue
 		}
 		row := m.w[int(f)*m.classes : int(f+1)*m.classes]

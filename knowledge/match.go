@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	"slices"
-	"unicode/utf8"
 )
 
 // Mode is what a caller should do with a Match.
@@ -125,21 +124,24 @@ func (ix *Index) MatchIn(text string, hint Lang) Match {
 	th := &ix.th
 	sc := li.scratch.Get().(*scratch)
 	defer li.scratch.Put(sc)
-	sc.toks = uniq(li.analyze(ix.fold, lang, text, sc.toks[:0]))
-	toks := sc.toks
+	sc.toks = li.analyze(ix.fold, lang, text, sc.toks[:0])
+	sc.ids = li.queryTerms(sc.toks, sc.ids[:0])
+	toks := sc.ids
 	if len(toks) == 0 {
 		return m
 	}
-	best, off, ok := ix.classScores(li, toks, sc.ex, sc.whole, sc.best, sc.probs, &sc.touched)
+	best, off, ok := ix.classScores(li, toks, sc.ex, sc.whole, sc.best, sc.probs)
 	if !ok {
 		return m
 	}
 	asked := veto{class: -1}
 	if clause, wider, long := askingClause(text, lang); long {
-		sc.clause = uniq(li.analyze(ix.fold, lang, clause, sc.clause[:0]))
+		sc.clause = li.analyze(ix.fold, lang, clause, sc.clause[:0])
+		sc.clauseIDs = li.queryTerms(sc.clause, sc.clauseIDs[:0])
 		asked = ix.ask(li, th, sc, asked)
 		if wider != "" {
-			sc.clause = uniq(li.analyze(ix.fold, lang, wider, sc.clause[:0]))
+			sc.clause = li.analyze(ix.fold, lang, wider, sc.clause[:0])
+			sc.clauseIDs = li.queryTerms(sc.clause, sc.clauseIDs[:0])
 			asked = ix.ask(li, th, sc, asked)
 		}
 	}
@@ -164,15 +166,15 @@ func (ix *Index) langOf(text string, hint Lang) Lang {
 	return detectLang(text)
 }
 
-// ask scores the asking clause in sc.clause alone and returns what it asks
+// ask scores the asking clause in sc.clauseIDs alone and returns what it asks
 // about, or v when the clause says too little or v is stronger.
 func (ix *Index) ask(li *langIndex, th *Thresholds, sc *scratch, v veto) veto {
-	cbest, _, ok := ix.classScores(li, sc.clause, sc.ex2, sc.whole2, sc.best2, sc.probs, &sc.touched)
+	cbest, _, ok := ix.classScores(li, sc.clauseIDs, sc.ex2, sc.whole2, sc.best2, sc.probs)
 	if !ok {
 		return v
 	}
 	c := argmax(cbest)
-	if c < 0 || float64(cbest[c]) < th.Abstain || float64(cbest[c]) <= v.score || li.shared(sc.clause, c) < ix.opt.minTerms {
+	if c < 0 || float64(cbest[c]) < th.Abstain || float64(cbest[c]) <= v.score || li.shared(sc.clauseIDs, c) < ix.opt.minTerms {
 		return v
 	}
 	if c >= len(ix.items) && ix.near[c-len(ix.items)].Yields {
@@ -205,16 +207,16 @@ type veto struct {
 // best example and the whole class, each divided by the best score the
 // query could reach) with the logistic regression's probability.
 //
-// ex must be all zeros, and is left so: only the examples the query's
-// terms reach (touched, a scratch list) are read and cleared, and the best
-// example of a class is found before dividing (division by a positive
-// number keeps the order).
-func (ix *Index) classScores(li *langIndex, toks []string, ex, whole, best []float32, probs []float64, touched *[]int32) (_ []float32, off float32, ok bool) {
-	exMax, reached := li.examples.scoreTouched(toks, ex, (*touched)[:0], ix.opt.unknown)
-	*touched = reached
+// ex must be all zeros, and is left so. It is read whole, in order: the
+// terms of a question reach most examples (those of BenchmarkMatchMix
+// about 2000 postings a question, over 1000 to 1600 examples), so a list
+// of the examples reached cost more to keep, a branch on every posting,
+// than it saved. The best example of a class is found before dividing
+// (division by a positive number keeps the order).
+func (ix *Index) classScores(li *langIndex, toks []int32, ex, whole, best []float32, probs []float64) (_ []float32, off float32, ok bool) {
+	exMax := li.examples.score(toks, ex, ix.opt.unknown)
 	best = clear32(best)
-	for _, d := range reached {
-		s := ex[d]
+	for d, s := range ex {
 		ex[d] = 0
 		if c := li.docClass[d]; c >= 0 {
 			if s > best[c] {
@@ -225,8 +227,7 @@ func (ix *Index) classScores(li *langIndex, toks []string, ex, whole, best []flo
 		}
 	}
 	wholeScores := clear32(whole)
-	wholeMax, classes := li.whole.scoreTouched(toks, wholeScores, (*touched)[:0], ix.opt.unknown)
-	*touched = classes
+	wholeMax := li.whole.score(toks, wholeScores, ix.opt.unknown)
 	if exMax == 0 || wholeMax == 0 {
 		return best, 0, false
 	}
@@ -257,7 +258,7 @@ func argmax(scores []float32) int {
 
 // decide turns the class scores into the match's mode, item, suggestions
 // and near-domain topic.
-func (ix *Index) decide(li *langIndex, th *Thresholds, m *Match, toks []string, best []float32, off float64, asked veto) {
+func (ix *Index) decide(li *langIndex, th *Thresholds, m *Match, toks []int32, best []float32, off float64, asked veto) {
 	nItems := len(ix.items)
 	top := topN(best[:nItems])
 	n1 := -1
@@ -366,17 +367,13 @@ func topN(scores []float32) [3]int {
 	return top
 }
 
-// shared counts the distinct query terms that occur in a class's examples,
+// shared counts the distinct query terms (vocabulary ids) that occur in a class's examples,
 // leaving out single Chinese characters: they are there for recall, but
 // "疫苗" alone is one piece of evidence, not three.
-func (li *langIndex) shared(query []string, class int) int {
+func (li *langIndex) shared(query []int32, class int) int {
 	n := 0
-	for _, t := range query {
-		if r, size := utf8.DecodeRuneInString(t); size == len(t) && isHan(r) {
-			continue
-		}
-		id, ok := li.whole.terms[t]
-		if !ok {
+	for _, id := range query {
+		if id < 0 || li.hanChar[id] {
 			continue
 		}
 		for _, p := range li.whole.postings[id] {

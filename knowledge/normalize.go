@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -27,6 +28,7 @@ func newFolder() (*folder, error) {
 	if err != nil {
 		return nil, err
 	}
+	runeInfo() // built with the index rather than on the first question
 	return &folder{t2s: s}, nil
 }
 
@@ -40,21 +42,22 @@ func (f *folder) fold(text string) string {
 		}
 		text = text[:cut]
 	}
-	text = strings.ToLower(norm.NFKC.String(text))
+	text = nfkcLower(text)
 	var b strings.Builder
 	b.Grow(len(text))
 	space := true
 	hasHan := false
 	for _, r := range text {
+		info := infoOf(r)
 		switch {
-		case isHan(r):
+		case info&runeHan != 0:
 			hasHan = true
 			b.WriteRune(r)
 			space = false
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case info&runeWord != 0:
 			b.WriteRune(r)
 			space = false
-		case !space && (unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)):
+		case !space && info&runeMark != 0:
 			// Thai vowels and tone marks above and below a letter, a
 			// diacritic NFKC could not compose: part of the word.
 			b.WriteRune(r)
@@ -74,7 +77,165 @@ func (f *folder) fold(text string) string {
 	return out
 }
 
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+// Properties of a rune that fold asks of every character of every
+// question, the bits of runeInfo's low byte; its high byte is the rune's
+// canonical combining class.
+const (
+	// runeNFKC: NFKC leaves the rune as it is, alone, and it is a
+	// starter that composes with nothing before it (norm's
+	// BoundaryBefore), or a Thai vowel or tone mark (which compose with
+	// nothing: TestThaiMarksCompose). By Unicode's quick check (UAX #15),
+	// text made of such runes in which no mark follows one of a higher
+	// combining class is NFKC and NFC (see quickCheck).
+	runeNFKC  = 1 << iota
+	runeLower // unicode.ToLower leaves the rune as it is
+	runeHan   // isHan
+	runeWord  // unicode.IsLetter or unicode.IsDigit
+	runeMark  // a mark, unicode.Mn or unicode.Mc
+)
+
+// runeTables are what fold looks up about the runes of the Basic
+// Multilingual Plane, found once: unicode's and norm's tables answer each
+// question by a search or a trie walk, several times a character.
+type runeTables struct {
+	info [0x10000]uint16
+	// nfkc is the NFKC form of each rune that NFKC changes, alone.
+	nfkc map[rune]string
+}
+
+// runeInfo returns the runeTables, built on first use.
+var runeInfo = sync.OnceValue(func() *runeTables {
+	t := &runeTables{nfkc: map[rune]string{}}
+	for r := range rune(len(t.info)) {
+		t.info[r] = runeInfoSlow(r)
+		if s := string(r); utf8.ValidRune(r) && !norm.NFKC.IsNormalString(s) {
+			t.nfkc[r] = norm.NFKC.String(s)
+		}
+	}
+	return t
+})
+
+// runeInfoSlow returns the properties of r, as runeInfo holds them.
+func runeInfoSlow(r rune) uint16 {
+	var info uint16
+	if utf8.ValidRune(r) {
+		s := string(r)
+		p := norm.NFKC.PropertiesString(s)
+		info = uint16(p.CCC()) << 8
+		if (p.BoundaryBefore() || isThai(r)) && norm.NFKC.IsNormalString(s) {
+			info |= runeNFKC
+		}
+		if unicode.ToLower(r) == r {
+			info |= runeLower
+		}
+	}
+	if isHan(r) {
+		info |= runeHan
+	}
+	if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		info |= runeWord
+	}
+	if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) {
+		info |= runeMark
+	}
+	return info
+}
+
+// infoOf returns the properties of r.
+func infoOf(r rune) uint16 {
+	if r >= 0 && r < 0x10000 {
+		return runeInfo().info[r]
+	}
+	return runeInfoSlow(r)
+}
+
+// maxMarks bounds the marks in a row that quickCheck accepts: norm cuts
+// longer runs (more than 30) with a grapheme joiner.
+const maxMarks = 20
+
+// quickCheck runs Unicode's quick check for NFKC on s with the runes of
+// runeNFKC: nfkc reports whether NFKC (and NFC) leave s as it is, lower
+// whether strings.ToLower does. Both are false when s is not valid UTF-8,
+// which they change; nfkc is false, at worst, for text they would leave.
+func quickCheck(s string) (nfkc, lower bool) {
+	info := &runeInfo().info
+	nfkc, lower = true, true
+	var last uint16 // the combining class of the rune before
+	marks := 0      // marks in a row
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			lower = lower && (c < 'A' || c > 'Z')
+			last, marks = 0, 0
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if size == 1 || r >= 0x10000 {
+			return false, false
+		}
+		in := info[r]
+		lower = lower && in&runeLower != 0
+		if ccc := in >> 8; ccc == 0 {
+			last, marks = 0, 0
+		} else {
+			if last > ccc {
+				nfkc = false
+			}
+			last = ccc
+			marks++
+		}
+		if in&runeNFKC == 0 || marks > maxMarks {
+			nfkc = false
+		}
+		i += size
+	}
+	return nfkc, lower
+}
+
+// nfkcLower returns strings.ToLower(norm.NFKC.String(s)), most often
+// without either. When s fails the quick check, its runes are replaced by
+// their NFKC forms one by one: NFKC decomposes rune by rune (and NFKD of
+// a rune's NFKC form is NFKD of the rune) before it reorders and
+// composes, so it gives the same for s and for the result; when the result
+// passes the quick check that is the result itself. Full-width
+// punctuation and the Thai ำ take this way.
+func nfkcLower(s string) string {
+	nfkc, lower := quickCheck(s)
+	if !nfkc {
+		t := runeInfo()
+		var b strings.Builder
+		b.Grow(len(s) + 8)
+		for _, r := range s {
+			if d, ok := t.nfkc[r]; ok {
+				b.WriteString(d)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+		if nfkc, lower = quickCheck(b.String()); !nfkc || !utf8.ValidString(s) {
+			return strings.ToLower(norm.NFKC.String(s))
+		}
+		s = b.String()
+	}
+	if !lower {
+		s = strings.ToLower(s)
+	}
+	return s
+}
+
+// isHan reports whether r is a Han character. It is asked of every
+// character of a question several times: no character below U+2E80 is
+// Han, and every one of the CJK Unified Ideographs block (U+4E00 to
+// U+9FFF) is (TestIsHan), so those answer without unicode.Is's search.
+func isHan(r rune) bool {
+	switch {
+	case r < 0x2E80:
+		return false
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return true
+	}
+	return unicode.Is(unicode.Han, r)
+}
 
 // detectLang says which language a query is written in: any Han character
 // makes it Chinese, anything else English.
@@ -127,37 +288,37 @@ func stem(w string) string {
 // bigrams. Digits count as words.
 func tokens(folded string, dst []string) []string {
 	var prevWord string
-	for _, field := range strings.Fields(folded) {
-		start := 0
-		runes := []rune(field)
-		for start < len(runes) {
-			end := start
-			han := isHan(runes[start])
-			for end < len(runes) && isHan(runes[end]) == han {
-				end++
-			}
-			seg := runes[start:end]
-			if han {
+	for field := range strings.FieldsSeq(folded) {
+		for kind, seg := range segments(field, hanOrOther) {
+			if kind == scriptHan {
 				prevWord = ""
-				for i := range seg {
-					dst = append(dst, string(seg[i]))
-					if i+1 < len(seg) {
-						dst = append(dst, string(seg[i:i+2]))
-					}
-				}
-			} else {
-				w := stem(string(seg))
-				if englishStop[w] || englishStop[string(seg)] {
-					start = end
-					continue
-				}
-				dst = append(dst, w)
-				if prevWord != "" {
-					dst = append(dst, prevWord+"_"+w)
-				}
-				prevWord = w
+				dst = hanTerms(seg, dst)
+				continue
 			}
-			start = end
+			w := stem(seg)
+			if englishStop[w] || englishStop[seg] {
+				continue
+			}
+			dst = append(dst, w)
+			if prevWord != "" {
+				dst = append(dst, prevWord+"_"+w)
+			}
+			prevWord = w
+		}
+	}
+	return dst
+}
+
+// hanTerms appends the terms of a run of Han characters: each character
+// and each pair of neighbours, cut from the run itself (folded text is
+// valid UTF-8, so they are the strings of its runes) without copying.
+func hanTerms(seg string, dst []string) []string {
+	for i, r := range seg {
+		end := i + utf8.RuneLen(r)
+		dst = append(dst, seg[i:end])
+		if end < len(seg) {
+			_, size := utf8.DecodeRuneInString(seg[end:])
+			dst = append(dst, seg[i:end+size])
 		}
 	}
 	return dst

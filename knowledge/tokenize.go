@@ -1,8 +1,10 @@
 package knowledge
 
 import (
+	"iter"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // tokensIn splits folded text into index terms the way lang is written.
@@ -30,30 +32,17 @@ func tokensIn(lang Lang, folded string, dst []string) []string {
 		return tokens(folded, dst)
 	}
 	var prev string // the previous content word, for pairs
-	for _, field := range strings.Fields(folded) {
-		runes := []rune(field)
-		for start := 0; start < len(runes); {
-			kind := scriptOf(runes[start])
-			end := start + 1
-			for end < len(runes) && scriptOf(runes[end]) == kind {
-				end++
-			}
-			seg := runes[start:end]
-			start = end
+	for field := range strings.FieldsSeq(folded) {
+		for kind, seg := range segments(field, scriptOf) {
 			switch kind {
 			case scriptHan:
 				prev = ""
-				for i := range seg {
-					dst = append(dst, string(seg[i]))
-					if i+1 < len(seg) {
-						dst = append(dst, string(seg[i:i+2]))
-					}
-				}
+				dst = hanTerms(seg, dst)
 			case scriptThai:
 				prev = ""
 				dst = thaiTerms(seg, dst)
 			default:
-				dst, prev = wordTerms(lang, string(seg), prev, dst)
+				dst, prev = wordTerms(lang, seg, prev, dst)
 			}
 		}
 	}
@@ -66,6 +55,38 @@ const (
 	scriptHan
 	scriptThai
 )
+
+// segments yields the runs of field whose runes are of one kind, with
+// the kind: the substrings of field, without copying.
+func segments(field string, kindOf func(rune) int) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		for start := 0; start < len(field); {
+			r, end := utf8.DecodeRuneInString(field[start:])
+			kind := kindOf(r)
+			end += start
+			for end < len(field) {
+				r, size := utf8.DecodeRuneInString(field[end:])
+				if kindOf(r) != kind {
+					break
+				}
+				end += size
+			}
+			if !yield(kind, field[start:end]) {
+				return
+			}
+			start = end
+		}
+	}
+}
+
+// hanOrOther is the kind of a rune in Chinese and English: scriptHan or
+// scriptOther.
+func hanOrOther(r rune) int {
+	if isHan(r) {
+		return scriptHan
+	}
+	return scriptOther
+}
 
 func scriptOf(r rune) int {
 	switch {
@@ -130,46 +151,46 @@ func wordTerm(lang Lang, w, prev string, dst []string) ([]string, string) {
 // examples (top-1 of the items) cluster bigrams did best: 82.3 %, against
 // 79.6 with trigrams too, 78.9 with single clusters too, and 80.3 for
 // bigrams of code points.
-func thaiTerms(run []rune, dst []string) []string {
-	run = cutThaiParticles(run)
-	run = dropThaiToneMarks(run)
-	var cl []string
+//
+// The terms are cut from run itself, without copying, unless it holds a
+// tone mark: folded text is valid UTF-8, so they are the strings of its
+// runes.
+func thaiTerms(run string, dst []string) []string {
+	run = dropThaiToneMarksString(cutThaiParticles(run))
+	// starts holds where each cluster begins, and len(run) after the last.
+	starts := make([]int, 0, 64)
 	for i := 0; i < len(run); {
-		j := i + 1
-		if isThaiLeading(run[i]) && j < len(run) {
-			j++
+		r, j := utf8.DecodeRuneInString(run[i:])
+		j += i
+		if isThaiLeading(r) && j < len(run) {
+			_, size := utf8.DecodeRuneInString(run[j:])
+			j += size
 		}
-		for j < len(run) && (unicode.Is(unicode.Mn, run[j]) || isThaiFollowing(run[j])) {
-			j++
+		for j < len(run) {
+			r, size := utf8.DecodeRuneInString(run[j:])
+			if !unicode.Is(unicode.Mn, r) && !isThaiFollowing(r) {
+				break
+			}
+			j += size
 		}
-		cl = append(cl, string(run[i:j]))
+		starts = append(starts, i)
 		i = j
 	}
-	if len(cl) == 1 {
-		return append(dst, cl[0])
+	starts = append(starts, len(run))
+	if len(starts) == 2 {
+		return append(dst, run)
 	}
-	for i := 0; i+1 < len(cl); i++ {
-		dst = append(dst, cl[i]+cl[i+1])
+	for k := 0; k+2 < len(starts); k++ {
+		dst = append(dst, run[starts[k]:starts[k+2]])
 	}
 	return dst
 }
 
-// dropThaiToneMarks removes the tone marks (่ ้ ๊ ๋) and the silencer
-// (์), which people type loosely in chat (มั้ย, ไหม; นะคะ, นะค่ะ), from
-// a copy of run. Cross-validation: the same top-1, 4 more items answered
-// directly, one more topic.
-func dropThaiToneMarks(run []rune) []rune {
-	out := make([]rune, 0, len(run))
-	for _, r := range run {
-		if r < 0x0E48 || r > 0x0E4C {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// dropThaiToneMarksString is dropThaiToneMarks on a string; s itself
-// when it holds none.
+// dropThaiToneMarksString removes the tone marks (่ ้ ๊ ๋) and the
+// silencer (์), which people type loosely in chat (มั้ย, ไหม; นะคะ,
+// นะค่ะ), from s; it returns s itself when it holds none.
+// Cross-validation: the same top-1, 4 more items answered directly, one
+// more topic.
 func dropThaiToneMarksString(s string) string {
 	if !strings.ContainsFunc(s, isThaiToneMark) {
 		return s
@@ -192,25 +213,40 @@ func isThaiFollowing(r rune) bool {
 
 // thaiParticles end a Thai phrase politely or softly and say nothing of
 // what is asked; after NFKC (ำ is ํ + า, as fold leaves it).
-var thaiParticles = func() [][]rune {
-	var out [][]rune
+var thaiParticles = func() []thaiParticle {
+	var out []thaiParticle
 	for _, p := range []string{"ครับผม", "ครับ", "คับ", "ค่ะ", "คะ", "ค่า", "จ้า", "จ้ะ", "จ๊ะ", "นะ", "น้า", "ฮะ", "ฮับ"} {
-		out = append(out, []rune(foldThai(p)))
+		p = foldThai(p)
+		out = append(out, thaiParticle{text: p, runes: utf8.RuneCountInString(p)})
 	}
 	return out
 }()
+
+// thaiParticle is a particle with its length in runes, which
+// cutThaiParticles weighs against the run's.
+type thaiParticle struct {
+	text  string
+	runes int
+}
 
 // foldThai applies to a Thai literal what fold does to Thai text.
 func foldThai(s string) string { return strings.ReplaceAll(s, "\u0e33", "\u0e4d\u0e32") }
 
 // cutThaiParticles cuts the polite particles off the end of a Thai run,
 // leaving at least two runes.
-func cutThaiParticles(run []rune) []rune {
+func cutThaiParticles(run string) string {
+	n := -1 // the runes of run, counted when a particle ends it
 	for again := true; again; {
 		again = false
 		for _, p := range thaiParticles {
-			if len(run) >= len(p)+2 && string(run[len(run)-len(p):]) == string(p) {
-				run = run[:len(run)-len(p)]
+			if !strings.HasSuffix(run, p.text) {
+				continue
+			}
+			if n < 0 {
+				n = utf8.RuneCountInString(run)
+			}
+			if n >= p.runes+2 {
+				run, n = run[:len(run)-len(p.text)], n-p.runes
 				again = true
 			}
 		}
@@ -296,45 +332,130 @@ func foldThaiVariants(s string) string {
 
 // thaiMarkedVariants are read with their tone marks: the Isan negation บ่
 // (บ without its mark is in รับ, ลบ, ตอบ …).
-var thaiMarkedVariants = strings.NewReplacer(thaiPairs(false,
-	"บ่สามารถ", "ไม่",
-	"บ่มี", "ไม่มี", "บ่ได้", "ไม่ได้", "บ่ผ่าน", "ไม่ผ่าน", "บ่เห็น", "ไม่เห็น", "บ่รู้", "ไม่รู้",
-	"บ่ออก", "ไม่ออก", "บ่ให้", "ไม่ให้", "บ่เคย", "ไม่เคย", "บ่ใช่", "ไม่ใช่", "บ่มา", "ไม่มา",
-	"แม่นบ่", "ใช่ไหม", "ได้บ่", "ได้ไหม", "มีบ่", "มีไหม", "ใช่บ่", "ใช่ไหม",
-)...)
+var (
+	thaiMarkedVariants = newReplacer(thaiMarkedPairs...)
+	thaiMarkedPairs    = thaiPairs(false,
+		"บ่สามารถ", "ไม่",
+		"บ่มี", "ไม่มี", "บ่ได้", "ไม่ได้", "บ่ผ่าน", "ไม่ผ่าน", "บ่เห็น", "ไม่เห็น", "บ่รู้", "ไม่รู้",
+		"บ่ออก", "ไม่ออก", "บ่ให้", "ไม่ให้", "บ่เคย", "ไม่เคย", "บ่ใช่", "ไม่ใช่", "บ่มา", "ไม่มา",
+		"แม่นบ่", "ใช่ไหม", "ได้บ่", "ได้ไหม", "มีบ่", "มีไหม", "ใช่บ่", "ใช่ไหม",
+	)
+)
 
 // thaiVariants are read without tone marks, longest first where one
 // contains another (a Replacer tries its pairs in order at each position).
-var thaiVariants = strings.NewReplacer(thaiPairs(true,
-	// The formal register, as a translation or a letter writes.
-	"ได้หรือไม่", "ได้ไหม", "หรือไม่", "ไหม", "หรือเปล่า", "ไหม", "รึเปล่า", "ไหม", "หรือป่าว", "ไหม", "รึป่าว", "ไหม",
-	"อย่างไร", "ยังไง", "เช่นไร", "ยังไง", "เมื่อใด", "เมื่อไหร่", "เมื่อไร", "เมื่อไหร่", "ที่ใด", "ที่ไหน", "ใด", "ไหน",
-	"ดิฉัน", "", "กระผม", "", "ข้าพเจ้า", "", "สามารถ", "", "ต้องการ", "อยาก", "ทราบ", "รู้",
-	"หมายเลข", "เลข", "ได้รับ", "ได้", "เว็บไซต์", "เว็บ", "โทรศัพท์มือถือ", "มือถือ", "คอมพิวเตอร์", "คอม",
-	// Isan.
-	"เฮ็ดจั่งใด", "ทำยังไง", "จั่งใด", "ยังไง", "จังใด", "ยังไง", "เฮ็ด", "ทำ", "เบิ่ง", "ดู",
-	"อยู่ไส", "อยู่ไหน", "ที่ไส", "ที่ไหน", "ไปไส", "ไปไหน", "ตรงไส", "ตรงไหน",
-	// Loanwords spelt loosely.
-	"แอปพลิเคชัน", "แอป", "แอปพลิเคชั่น", "แอป", "แอพพลิเคชั่น", "แอป", "แอพพลิเคชัน", "แอป", "แอพลิเคชั่น", "แอป",
-	"แอ๊ป", "แอป", "แอ็ป", "แอป", "แอพ", "แอป", "แอฟ", "แอป",
-	"แวคซีน", "วัคซีน", "แว็กซีน", "วัคซีน", "แวกซีน", "วัคซีน", "วักซีน", "วัคซีน", "วัคซิน", "วัคซีน",
-	"ล็อคอิน", "ล็อกอิน", "ล๊อกอิน", "ล็อกอิน", "ล๊อคอิน", "ล็อกอิน", "ลอคอิน", "ล็อกอิน", "ลอกอิน", "ล็อกอิน",
-	"เจียงเป่า", "เจียนเป่า", "เจี๋ยนเป่า", "เจียนเป่า",
-	// The card number by its other names.
-	"เบอร์บัตร", "เลขบัตร", "รหัสบัตร", "เลขบัตร", "เลขที่บัตร", "เลขบัตร",
-	// Latin letters spelt in Thai.
-	"เออาร์ซี", " arc ", "อาร์ซี", " arc ", "เอ็นเอชไอ", " nhi ", "ยูไอ", " ui ", "โอทีพี", " otp ",
-)...)
+var (
+	thaiVariants     = newReplacer(thaiVariantPairs...)
+	thaiVariantPairs = thaiPairs(true,
+		// The formal register, as a translation or a letter writes.
+		"ได้หรือไม่", "ได้ไหม", "หรือไม่", "ไหม", "หรือเปล่า", "ไหม", "รึเปล่า", "ไหม", "หรือป่าว", "ไหม", "รึป่าว", "ไหม",
+		"อย่างไร", "ยังไง", "เช่นไร", "ยังไง", "เมื่อใด", "เมื่อไหร่", "เมื่อไร", "เมื่อไหร่", "ที่ใด", "ที่ไหน", "ใด", "ไหน",
+		"ดิฉัน", "", "กระผม", "", "ข้าพเจ้า", "", "สามารถ", "", "ต้องการ", "อยาก", "ทราบ", "รู้",
+		"หมายเลข", "เลข", "ได้รับ", "ได้", "เว็บไซต์", "เว็บ", "โทรศัพท์มือถือ", "มือถือ", "คอมพิวเตอร์", "คอม",
+		// Isan.
+		"เฮ็ดจั่งใด", "ทำยังไง", "จั่งใด", "ยังไง", "จังใด", "ยังไง", "เฮ็ด", "ทำ", "เบิ่ง", "ดู",
+		"อยู่ไส", "อยู่ไหน", "ที่ไส", "ที่ไหน", "ไปไส", "ไปไหน", "ตรงไส", "ตรงไหน",
+		// Loanwords spelt loosely.
+		"แอปพลิเคชัน", "แอป", "แอปพลิเคชั่น", "แอป", "แอพพลิเคชั่น", "แอป", "แอพพลิเคชัน", "แอป", "แอพลิเคชั่น", "แอป",
+		"แอ๊ป", "แอป", "แอ็ป", "แอป", "แอพ", "แอป", "แอฟ", "แอป",
+		"แวคซีน", "วัคซีน", "แว็กซีน", "วัคซีน", "แวกซีน", "วัคซีน", "วักซีน", "วัคซีน", "วัคซิน", "วัคซีน",
+		"ล็อคอิน", "ล็อกอิน", "ล๊อกอิน", "ล็อกอิน", "ล๊อคอิน", "ล็อกอิน", "ลอคอิน", "ล็อกอิน", "ลอกอิน", "ล็อกอิน",
+		"เจียงเป่า", "เจียนเป่า", "เจี๋ยนเป่า", "เจียนเป่า",
+		// The card number by its other names.
+		"เบอร์บัตร", "เลขบัตร", "รหัสบัตร", "เลขบัตร", "เลขที่บัตร", "เลขบัตร",
+		// Latin letters spelt in Thai.
+		"เออาร์ซี", " arc ", "อาร์ซี", " arc ", "เอ็นเอชไอ", " nhi ", "ยูไอ", " ui ", "โอทีพี", " otp ",
+	)
+)
 
 // thaiNames are the everyday names of the NHI card and of the ARC, read
 // without tone marks before thaiVariants, which would otherwise take the
 // บัตร of "เบอร์บัตรหมอ" for its "เบอร์บัตร".
-var thaiNames = strings.NewReplacer(thaiPairs(true,
-	"บัตรหาหมอ", "บัตรประกัน", "บัตรหมอ", "บัตรประกัน", "บัตรประกันสังคม", "บัตรประกัน", "บัตรโรงพยาบาล", "บัตรประกัน",
-	"บัตรรักษาพยาบาล", "บัตรประกัน",
-	"บัตรประจำตัวคนต่างด้าว", "บัตรต่างด้าว", "บัตรคนต่างด้าว", "บัตรต่างด้าว", "บัตรถิ่นที่อยู่", "บัตรต่างด้าว",
-	"ใบถิ่นที่อยู่", "บัตรต่างด้าว", "บัตรผู้พำนัก", "บัตรต่างด้าว", "บัตรพำนัก", "บัตรต่างด้าว", "บัตรอาศัย", "บัตรต่างด้าว",
-)...)
+var (
+	thaiNames     = newReplacer(thaiNamePairs...)
+	thaiNamePairs = thaiPairs(true,
+		"บัตรหาหมอ", "บัตรประกัน", "บัตรหมอ", "บัตรประกัน", "บัตรประกันสังคม", "บัตรประกัน", "บัตรโรงพยาบาล", "บัตรประกัน",
+		"บัตรรักษาพยาบาล", "บัตรประกัน",
+		"บัตรประจำตัวคนต่างด้าว", "บัตรต่างด้าว", "บัตรคนต่างด้าว", "บัตรต่างด้าว", "บัตรถิ่นที่อยู่", "บัตรต่างด้าว",
+		"ใบถิ่นที่อยู่", "บัตรต่างด้าว", "บัตรผู้พำนัก", "บัตรต่างด้าว", "บัตรพำนัก", "บัตรต่างด้าว", "บัตรอาศัย", "บัตรต่างด้าว",
+	)
+)
+
+// replacer replaces strings as strings.Replacer does, with the same
+// result: left to right, at each offset the first pair, in argument order,
+// whose old string begins there is replaced, and the search goes on after
+// it. strings.NewReplacer's generic algorithm walks its trie at every byte
+// that may begin an old string, which is every Thai character's first
+// byte, and always copies the text; replacer compares the heads of the
+// old strings that begin with the rune at hand (prefixHead) and returns
+// the text itself when nothing is replaced. The old strings must not be
+// empty.
+type replacer struct {
+	old, new []string
+	thai     [0x80][]prefixHead // old strings by first rune, U+0E00 to U+0E7F
+	other    map[rune][]prefixHead
+}
+
+// newReplacer returns the replacer of old, new string pairs.
+func newReplacer(oldnew ...string) *replacer {
+	r := &replacer{other: map[rune][]prefixHead{}}
+	for i := 0; i+1 < len(oldnew); i += 2 {
+		if oldnew[i] == "" {
+			panic("knowledge: newReplacer: empty old string")
+		}
+		k := len(r.old)
+		r.old, r.new = append(r.old, oldnew[i]), append(r.new, oldnew[i+1])
+		h := newPrefixHead(oldnew[i], k)
+		if first, _ := utf8.DecodeRuneInString(oldnew[i]); first >= 0x0E00 && first < 0x0E80 {
+			r.thai[first-0x0E00] = append(r.thai[first-0x0E00], h)
+		} else {
+			r.other[first] = append(r.other[first], h)
+		}
+	}
+	return r
+}
+
+// Replace returns s with the replacements made, s itself when none is.
+func (r *replacer) Replace(s string) string {
+	var b strings.Builder
+	last, replaced := 0, false
+	for i := 0; i < len(s); {
+		c, size := utf8.DecodeRuneInString(s[i:])
+		var heads []prefixHead
+		if c >= 0x0E00 && c < 0x0E80 {
+			heads = r.thai[c-0x0E00]
+		} else if len(r.other) > 0 {
+			heads = r.other[c]
+		}
+		k := -1
+		if len(heads) > 0 {
+			next8 := load8(s, i)
+			for _, h := range heads {
+				if next8&h.mask == h.head && strings.HasPrefix(s[i:], r.old[h.k]) {
+					k = int(h.k)
+					break
+				}
+			}
+		}
+		if k < 0 {
+			i += size
+			continue
+		}
+		if !replaced {
+			b.Grow(len(s))
+			replaced = true
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(r.new[k])
+		i += len(r.old[k])
+		last = i
+	}
+	if !replaced {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
 
 // cutThaiGreeting cuts the greeting that opens a longer Thai message
 // ("สวัสดีค่ะ หนู…"), in folded text without tone marks (as
