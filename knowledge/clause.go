@@ -121,6 +121,10 @@ func splitClauses(text string) []clause {
 				}
 				j += s2
 			}
+			// Past the whole run of spaces: from its second space on,
+			// the cut above would be made again, after start.
+			i = j
+			continue
 		}
 		if !unicode.IsSpace(r) {
 			prev = r

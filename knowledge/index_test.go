@@ -268,7 +268,7 @@ func BenchmarkNewIndex(b *testing.B) {
 }
 
 func FuzzMatch(f *testing.F) {
-	for _, s := range []string{"健保卡號在哪裡", "Ｗｈｅｒｅ ｉｓ", "😀", "ic卡", "\x00\xff", "arc"} {
+	for _, s := range []string{"健保卡號在哪裡", "Ｗｈｅｒｅ ｉｓ", "😀", "ic卡", "\x00\xff", "arc", "我爸爸之前一直住在大陸 最近才回來  健保還沒恢復 也沒有卡 區公所說要上網登記 可是他沒有卡號 該怎麼登記"} {
 		f.Add(s)
 	}
 	ix, _ := defaultIndex(f)

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"fmt"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -256,6 +257,37 @@ func TestMatchContract(t *testing.T) {
 		for _, c := range readEval(t, file) {
 			if err := checkMatch(ix.Match(c.Text)); err != nil {
 				t.Errorf("%s line %d %q: %v", file, c.Line, c.Text, err)
+			}
+		}
+	}
+}
+
+// TestSpacesBetweenClauses: a long message whose clauses are parted by
+// runs of spaces (two, three, a full-width one among them) is cut into
+// the same clauses as with one space, and matched alike; a run of spaces
+// once cut a clause again after its start and panicked.
+func TestSpacesBetweenClauses(t *testing.T) {
+	ix, _ := defaultIndex(t)
+	one := []string{
+		"我爸爸之前一直住在大陸 最近才回來 健保還沒恢復 也沒有卡 區公所說要上網登記 可是他沒有卡號 該怎麼登記",
+		"ลูกจ้างของฉันเพิ่งได้บัตรใหม่ ระบบบอกว่าเลขไม่ถูกต้อง ต้องทำอย่างไร",
+	}
+	for _, text := range one {
+		for _, spaces := range []string{"  ", "   ", " \u3000 ", "\t "} {
+			many := strings.ReplaceAll(text, " ", spaces)
+			var want []string
+			for _, c := range splitClauses(text) {
+				want = append(want, strings.TrimSpace(text[c.start:c.end]))
+			}
+			var got []string
+			for _, c := range splitClauses(many) {
+				got = append(got, strings.TrimSpace(many[c.start:c.end]))
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%q: clauses %q, want %q", many, got, want)
+			}
+			if m, w := ix.Match(many), ix.Match(text); !reflect.DeepEqual(m, w) {
+				t.Errorf("%q: %+v, want %+v (one space)", many, m, w)
 			}
 		}
 	}
