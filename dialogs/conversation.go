@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unique"
+	"unicode/utf8"
 
 	"github.com/vaxbot/vaxbot/dialogs/tickets"
 )
@@ -191,13 +191,13 @@ func (c *Conversation) remember(s *Session, in Input, replies []Reply) {
 	person := in.Payload
 	switch {
 	case in.Event != "":
-		person = unique.Make("(" + string(in.Event) + ")").Value()
+		person = "(" + string(in.Event) + ")"
 	case in.Keys != "":
 		person = "[keys " + clip(Redact(in.Keys), 40) + "]"
 	case person != "":
 		// Masked too: a payload comes from the platform as any client
 		// sends it (Telegram's callback data can be anything).
-		person = unique.Make("[" + clip(Redact(person), 64) + "]").Value()
+		person = "[" + clip(Redact(person), 64) + "]"
 	default:
 		person = clip(Redact(in.Text), 200)
 	}
@@ -205,12 +205,12 @@ func (c *Conversation) remember(s *Session, in Input, replies []Reply) {
 	var buf [8]Turn
 	turns := append(buf[:0], Turn{At: at, From: "person", Text: person})
 	for _, r := range replies {
+		// Only the first line of a reply is kept. The session is encoded
+		// once the turn is over (every Store keeps encodings), where the
+		// lines most sessions share are written as a number (lineTable):
+		// no copy of the line is made here.
 		first, _, _ := strings.Cut(strings.TrimSpace(r.Text), "\n")
-		// One copy of each line for all the sessions that hold it (most
-		// are the same few dozen prompts), and only the first line, not
-		// the whole reply it is cut from.
-		first = unique.Make(clip(first, 120)).Value()
-		turns = append(turns, Turn{At: at, From: "bot", Text: first})
+		turns = append(turns, Turn{At: at, From: "bot", Text: clip(first, 120)})
 	}
 	// A new slice of the exact size: a session may wait in memory for a
 	// quarter of an hour, and the stored copy must not share it.
@@ -291,10 +291,16 @@ func (c *Conversation) storeCallback(ctx context.Context, s *Session, r *Reply) 
 	c.Engine.cfg.Observe("callback", "")
 }
 
+// clip returns s when it has at most n characters, and otherwise its
+// first n-1 and "…"; s is copied only when cut.
 func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
+	if len(s) <= n || utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	return string(r[:n-1]) + "…"
+	cut := 0
+	for range n - 1 {
+		_, size := utf8.DecodeRuneInString(s[cut:])
+		cut += size
+	}
+	return s[:cut] + "…"
 }

@@ -329,3 +329,27 @@ func TestTurnJSONIsATicketTurn(t *testing.T) {
 		t.Errorf("as a ticket's turn: %+v", tt)
 	}
 }
+
+// TestClip: at most n characters (not bytes) are kept, the last of them
+// "…" when the text was cut.
+func TestClip(t *testing.T) {
+	tests := []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"", 5, ""},
+		{"hello", 5, "hello"},
+		{"hello!", 5, "hell…"},
+		{"健保卡號在哪裡", 7, "健保卡號在哪裡"},
+		{"健保卡號在哪裡", 6, "健保卡號在…"},
+		{"ab健保", 3, "ab…"},
+		{"ok😀", 3, "ok😀"},
+		{"ok😀😀", 3, "ok…"},
+	}
+	for _, tt := range tests {
+		if got := clip(tt.s, tt.n); got != tt.want {
+			t.Errorf("clip(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+		}
+	}
+}
