@@ -274,10 +274,14 @@ func (t *turn) aside(answer func()) {
 // formQuestion answers a question asked in the middle of a form. What
 // matches nothing is not a miss there: the form's prompt follows anyway.
 func (t *turn) formQuestion(text string) {
-	if m := t.e.cfg.Matcher.Match(text); m.Mode == knowledge.ModeNone && m.Near == "" {
+	m := t.e.cfg.Matcher.Match(text)
+	if m.Mode == knowledge.ModeNone && m.Near == "" {
 		return
 	}
-	t.question(text)
+	if verify.MayHoldNumber(text) && t.number(text) {
+		return
+	}
+	t.matched(m)
 }
 
 // faq answers QA item id.
@@ -322,7 +326,11 @@ func (t *turn) question(text string) {
 	if verify.MayHoldNumber(text) && t.number(text) {
 		return
 	}
-	m := t.e.cfg.Matcher.Match(text)
+	t.matched(t.e.cfg.Matcher.Match(text))
+}
+
+// matched answers what the knowledge index made of a question.
+func (t *turn) matched(m knowledge.Match) {
 	if nt, ok := t.e.cfg.Topics.Near(m.Near); ok {
 		// A neighbouring question: where to ask it, never a QA answer
 		// that only shares its nouns.
