@@ -10,6 +10,9 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
+// authorization is the Authorization header's name, as fasthttp writes it.
+var authorization = []byte("Authorization")
+
 // fastCaller makes the channel's API calls straight through fasthttp's
 // pooled client when the channel uses the client NewHTTPClient builds:
 // the same request the SDK's client sends (its URL, its Authorization and
@@ -21,7 +24,7 @@ import (
 type fastCaller struct {
 	c       *fasthttp.Client
 	timeout time.Duration // the http.Client's Timeout: a bound on each call
-	auth    string        // "Bearer " and the channel access token
+	auth    []byte        // "Bearer " and the channel access token
 	agent   string        // the SDK's User-Agent
 }
 
@@ -36,7 +39,7 @@ func newFastCaller(hc *http.Client, token string) *fastCaller {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	return &fastCaller{c: t.c, timeout: timeout, auth: "Bearer " + token, agent: "LINE-BotSDK-Go/" + linebot.GetVersion()}
+	return &fastCaller{c: t.c, timeout: timeout, auth: []byte("Bearer " + token), agent: "LINE-BotSDK-Go/" + linebot.GetVersion()}
 }
 
 // call POSTs body to url. It answers as the SDK's client would for the
@@ -64,8 +67,10 @@ func (f *fastCaller) callAppend(ctx context.Context, url string, header http.Hea
 	req := fasthttp.AcquireRequest()
 	req.Header.SetMethod(http.MethodPost)
 	req.SetRequestURI(url)
-	req.Header.Set("Authorization", f.auth)
-	req.Header.Set("User-Agent", f.agent)
+	// Set by their canonical names: fasthttp's Set would normalise each
+	// name again on every call.
+	req.Header.SetCanonical(authorization, f.auth)
+	req.Header.SetUserAgent(f.agent)
 	req.Header.SetContentType("application/json; charset=UTF-8")
 	for k, vs := range header {
 		for _, v := range vs {
