@@ -410,32 +410,56 @@ func foldLower(t string) phrase {
 	if han {
 		t = simplified(t)
 	}
-	var b strings.Builder
-	var words []string
-	word := func() {
-		if b.Len() > 0 {
-			words = append(words, b.String())
-			b.Reset()
+	// The words are written once, joined, into one buffer, and each is a
+	// slice of the one string made of it.
+	sep := joiner(han)
+	buf := make([]byte, 0, len(t))
+	var bounds []int // each word's start and end in buf
+	start := -1      // where the word being written starts; -1: none is
+	end := func() {
+		if start >= 0 {
+			bounds = append(bounds, start, len(buf))
+			start = -1
+		}
+	}
+	begin := func() {
+		if start < 0 {
+			if len(bounds) > 0 {
+				buf = append(buf, sep...)
+			}
+			start = len(buf)
 		}
 	}
 	for _, r := range t {
 		switch {
 		case r == '\'' || r == '’':
-		case r == '/' && b.Len() == 0 && len(words) == 0:
-			b.WriteRune(r) // a command: "/start"
+		case r == '/' && start < 0 && len(bounds) == 0:
+			begin()
+			buf = utf8.AppendRune(buf, r) // a command: "/start"
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Thai, r) || unicode.Is(unicode.Mn, r):
 			if han && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Thai, r)) {
-				word()
-				words = append(words, string(r))
+				end()
+				begin()
+				buf = utf8.AppendRune(buf, r)
+				end()
 				continue
 			}
-			b.WriteRune(r)
+			begin()
+			buf = utf8.AppendRune(buf, r)
 		default:
-			word()
+			end()
 		}
 	}
-	word()
-	return phrase{text: strings.Join(words, joiner(han)), words: words, han: han}
+	end()
+	text := string(buf)
+	var words []string
+	if len(bounds) > 0 {
+		words = make([]string, len(bounds)/2)
+	}
+	for i := range words {
+		words[i] = text[bounds[2*i]:bounds[2*i+1]]
+	}
+	return phrase{text: text, words: words, han: han}
 }
 
 func joiner(han bool) string {

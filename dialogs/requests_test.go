@@ -1,6 +1,11 @@
 package dialogs
 
-import "testing"
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"unicode"
+)
 
 func TestRequestsFind(t *testing.T) {
 	r, err := DefaultRequests()
@@ -105,4 +110,62 @@ func BenchmarkRequestsFind(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		r.Find(texts[i%len(texts)])
 	}
+}
+
+// foldWordByWord is foldLower as it was written before it wrote into one
+// buffer: each word a string of its own, then joined. The reference for
+// FuzzFoldLower.
+func foldWordByWord(t string) phrase {
+	han := false
+	for _, r := range t {
+		if unicode.Is(unicode.Han, r) || unicode.Is(unicode.Thai, r) {
+			han = true
+			break
+		}
+	}
+	if han {
+		t = simplified(t)
+	}
+	var b strings.Builder
+	var words []string
+	word := func() {
+		if b.Len() > 0 {
+			words = append(words, b.String())
+			b.Reset()
+		}
+	}
+	for _, r := range t {
+		switch {
+		case r == '\'' || r == '’':
+		case r == '/' && b.Len() == 0 && len(words) == 0:
+			b.WriteRune(r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Thai, r) || unicode.Is(unicode.Mn, r):
+			if han && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Thai, r)) {
+				word()
+				words = append(words, string(r))
+				continue
+			}
+			b.WriteRune(r)
+		default:
+			word()
+		}
+	}
+	word()
+	return phrase{text: strings.Join(words, joiner(han)), words: words, han: han}
+}
+
+// FuzzFoldLower: foldLower folds every text as foldWordByWord did.
+func FuzzFoldLower(f *testing.F) {
+	for _, s := range []string{
+		"", "/start", "i want to talk to a human please", "don't", "謝謝你 thanks", "ขอบคุณครับ",
+		"  /x /y", "a\xffb", "ok!!ok", "cảm ơn", "3Q", "人工客服 please", "’", "/",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := foldLower(s), foldWordByWord(s)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("foldLower(%q) = %#v, want %#v", s, got, want)
+		}
+	})
 }
