@@ -400,13 +400,7 @@ func foldRequest(text string) phrase { return foldLower(lowerNFKC(text)) }
 
 // foldLower is foldRequest of a text already in lowerNFKC.
 func foldLower(t string) phrase {
-	han := false
-	for _, r := range t {
-		if unicode.Is(unicode.Han, r) || unicode.Is(unicode.Thai, r) {
-			han = true
-			break
-		}
-	}
+	han := hanOrThai(t)
 	if han {
 		t = simplified(t)
 	}
@@ -460,6 +454,17 @@ func foldLower(t string) phrase {
 		words[i] = text[bounds[2*i]:bounds[2*i+1]]
 	}
 	return phrase{text: text, words: words, han: han}
+}
+
+// hanOrThai reports whether t holds a Han or a Thai character: a message
+// whose characters are words of their own.
+func hanOrThai(t string) bool {
+	for _, r := range t {
+		if unicode.Is(unicode.Han, r) || unicode.Is(unicode.Thai, r) {
+			return true
+		}
+	}
+	return false
 }
 
 func joiner(han bool) string {

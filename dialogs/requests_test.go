@@ -116,13 +116,7 @@ func BenchmarkRequestsFind(b *testing.B) {
 // buffer: each word a string of its own, then joined. The reference for
 // FuzzFoldLower.
 func foldWordByWord(t string) phrase {
-	han := false
-	for _, r := range t {
-		if unicode.Is(unicode.Han, r) || unicode.Is(unicode.Thai, r) {
-			han = true
-			break
-		}
-	}
+	han := hanOrThai(t)
 	if han {
 		t = simplified(t)
 	}
