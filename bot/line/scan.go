@@ -21,7 +21,7 @@ import (
 // "events" member as a map would keep it (exact key, after unescaping),
 // with "destination", when present, a string or null.
 func rawEvents(body []byte) ([][]byte, error) {
-	if !json.Valid(body) {
+	if !validJSON(body) {
 		return nil, errors.New("the body is not JSON")
 	}
 	v := body[skipSpace(body, 0):]
