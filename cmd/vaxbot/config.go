@@ -426,15 +426,18 @@ func (c serveConfig) sealer() (*tickets.Sealer, error) {
 	return s, nil
 }
 
-// workersPerCPU is how many events serve handles at once per core when
-// nothing the conversation waits for is across the network: enough to keep
-// the cores busy, few enough that the webhooks' acknowledgements do not
-// queue behind hundreds of runnable workers (README, "The server under
-// load").
-const workersPerCPU = 4
+// localWorkers is how many events serve handles at once when nothing the
+// conversation waits for is across the network: one a core but one, at
+// least one. The conversation is CPU work; a worker per core would leave
+// the webhooks' acknowledgements queued behind workers that keep every
+// core (Go's scheduler lets one run 10 ms before another takes its turn):
+// at half the peak, with the questions of the evaluation sets, the ack
+// p99 was 23-28 ms with 4 workers a core, 15 ms with 2 and 5 ms with 1 on
+// 2 cores, at the same peak (README, "Issue 17, third pass").
+func localWorkers() int { return max(1, runtime.GOMAXPROCS(0)-1) }
 
 // workers is how many events serve handles at once: VAXBOT_WORKERS, or by
-// default workersPerCPU a core when every back end the conversation waits
+// default localWorkers when every back end the conversation waits
 // for is in this process (sessions in memory, the demo registry, the
 // embedded ticket file), and bot.DefaultWorkers when one is across the
 // network (Redis, a record service, PostgreSQL), since a worker waits for
@@ -446,7 +449,7 @@ func (c serveConfig) workers() int {
 	case c.RedisAddr != "" || c.RegistryURL != "" || c.DatabaseURL != "":
 		return bot.DefaultWorkers
 	}
-	return workersPerCPU * runtime.GOMAXPROCS(0)
+	return localWorkers()
 }
 
 // sending is how many replies serve has on their way at once:
