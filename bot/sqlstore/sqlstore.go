@@ -50,6 +50,7 @@ type personSet struct {
 	m  map[string]struct{}
 }
 
+// add puts person in the set.
 func (p *personSet) add(person string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -59,6 +60,7 @@ func (p *personSet) add(person string) {
 	p.m[person] = struct{}{}
 }
 
+// has reports whether person is in the set.
 func (p *personSet) has(person string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -432,8 +432,8 @@ func (c serveConfig) sealer() (*tickets.Sealer, error) {
 // the webhooks' acknowledgements queued behind workers that keep every
 // core (Go's scheduler lets one run 10 ms before another takes its turn):
 // at half the peak, with the questions of the evaluation sets, the ack
-// p99 was 23-28 ms with 4 workers a core, 15 ms with 2 and 5 ms with 1 on
-// 2 cores, at the same peak (README, "Issue 17, third pass").
+// p99 was 23-28 ms with 4 workers a core, 15 ms with 2 and 5-12 ms with 1
+// on 2 cores, at the same peak (README, "Issue 17, third pass").
 func localWorkers() int { return max(1, runtime.GOMAXPROCS(0)-1) }
 
 // workers is how many events serve handles at once: VAXBOT_WORKERS, or by
