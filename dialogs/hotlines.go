@@ -353,8 +353,9 @@ func (d *Directory) CountyIn(text string) (c County, candidates []County) {
 }
 
 // lowerNFKC is text in NFKC, in lower case: how CountyIn and foldRequest
-// read a message, which a turn computes once for both.
-func lowerNFKC(text string) string { return strings.ToLower(norm.NFKC.String(text)) }
+// read a message, which a turn computes once for both (the knowledge
+// index's, which skips the work for text it would not change).
+func lowerNFKC(text string) string { return knowledge.NFKCLower(text) }
 
 // countyIn is CountyIn of a text already in lowerNFKC.
 func (d *Directory) countyIn(t string) (c County, candidates []County) {

@@ -160,14 +160,15 @@ type langIndex struct {
 
 // scratch holds the slices of one Match, reused across calls.
 type scratch struct {
-	// ex and ex2 are all zeros between calls (classScores clears them as
-	// it reads them).
-	ex, whole, best    []float32
-	ex2, whole2, best2 []float32 // the asking clause alone
-	probs              []float64
-	toks, clause       []string
-	ids, clauseIDs     []int32 // toks and clause as queryTerms gives them
-
+	// ex is all zeros between calls (classScores clears it as it reads
+	// it), and whole is only read inside classScores: the asking clause
+	// is scored with them too. best is the whole message's, which decide
+	// reads after the clause's (best2).
+	ex, whole, best []float32
+	best2           []float32
+	probs           []float64
+	toks, clause    []string
+	ids, clauseIDs  []int32 // toks and clause as queryTerms gives them
 }
 
 // clear32 zeroes s and returns it.
@@ -314,7 +315,7 @@ func (li *langIndex) build(ix *Index, b *Base) {
 	li.scratch.New = func() any {
 		return &scratch{
 			ex: make([]float32, nDocs), whole: make([]float32, nClasses), best: make([]float32, nClasses),
-			ex2: make([]float32, nDocs), whole2: make([]float32, nClasses), best2: make([]float32, nClasses),
+			best2: make([]float32, nClasses),
 			probs: make([]float64, nClasses+1),
 		}
 	}

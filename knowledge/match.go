@@ -169,7 +169,7 @@ func (ix *Index) langOf(text string, hint Lang) Lang {
 // ask scores the asking clause in sc.clauseIDs alone and returns what it asks
 // about, or v when the clause says too little or v is stronger.
 func (ix *Index) ask(li *langIndex, th *Thresholds, sc *scratch, v veto) veto {
-	cbest, _, ok := ix.classScores(li, sc.clauseIDs, sc.ex2, sc.whole2, sc.best2, sc.probs)
+	cbest, _, ok := ix.classScores(li, sc.clauseIDs, sc.ex, sc.whole, sc.best2, sc.probs)
 	if !ok {
 		return v
 	}

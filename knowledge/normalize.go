@@ -42,7 +42,7 @@ func (f *folder) fold(text string) string {
 		}
 		text = text[:cut]
 	}
-	text = nfkcLower(text)
+	text = NFKCLower(text)
 	var b strings.Builder
 	b.Grow(len(text))
 	space := true
@@ -192,14 +192,14 @@ func quickCheck(s string) (nfkc, lower bool) {
 	return nfkc, lower
 }
 
-// nfkcLower returns strings.ToLower(norm.NFKC.String(s)), most often
+// NFKCLower returns strings.ToLower(norm.NFKC.String(s)), most often
 // without either. When s fails the quick check, its runes are replaced by
 // their NFKC forms one by one: NFKC decomposes rune by rune (and NFKD of
 // a rune's NFKC form is NFKD of the rune) before it reorders and
 // composes, so it gives the same for s and for the result; when the result
 // passes the quick check that is the result itself. Full-width
 // punctuation and the Thai ำ take this way.
-func nfkcLower(s string) string {
+func NFKCLower(s string) string {
 	nfkc, lower := quickCheck(s)
 	if !nfkc {
 		t := runeInfo()

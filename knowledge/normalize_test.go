@@ -10,7 +10,7 @@ import (
 )
 
 // checkNormal fails t when quickCheck says that NFKC, NFC or
-// strings.ToLower leave s as it is and they do not, or when nfkcLower
+// strings.ToLower leave s as it is and they do not, or when NFKCLower
 // gives other than they do.
 func checkNormal(t *testing.T, s string) {
 	t.Helper()
@@ -26,12 +26,12 @@ func checkNormal(t *testing.T, s string) {
 	if got := strings.ToLower(s); lower && got != s {
 		t.Fatalf("quickCheck(%q) says lower case, but ToLower gives %q", s, got)
 	}
-	if got, want := nfkcLower(s), strings.ToLower(norm.NFKC.String(s)); got != want {
-		t.Fatalf("nfkcLower(%q) = %q, want %q", s, got, want)
+	if got, want := NFKCLower(s), strings.ToLower(norm.NFKC.String(s)); got != want {
+		t.Fatalf("NFKCLower(%q) = %q, want %q", s, got, want)
 	}
 }
 
-// TestQuickCheck: quickCheck and nfkcLower agree with norm and
+// TestQuickCheck: quickCheck and NFKCLower agree with norm and
 // strings.ToLower on every rune of the Basic Multilingual Plane alone, on
 // 200 000 strings of two to five runes that pass the quick check, and on
 // as many of Thai, Latin, full-width and combining characters; and the
@@ -82,7 +82,7 @@ func TestQuickCheck(t *testing.T) {
 	}
 }
 
-// FuzzQuickCheck: quickCheck and nfkcLower agree with norm and
+// FuzzQuickCheck: quickCheck and NFKCLower agree with norm and
 // strings.ToLower on any text.
 func FuzzQuickCheck(f *testing.F) {
 	for _, seed := range []string{"健保卡號", "card", "Card", "ｃａｒｄ", "e\u0301", "\u0e4d\u0e32", "คำถาม，", "ก\u0e48\u0e38", "\xff", "ARC？"} {
