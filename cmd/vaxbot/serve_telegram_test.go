@@ -44,12 +44,13 @@ func newFakeTelegram(t *testing.T) *fakeTelegram {
 		}
 		f.mu.Lock()
 		f.calls = append(f.calls, tgCall{Method: method, Fields: fields})
+		n := len(f.calls) // the message id, read under the lock
 		f.mu.Unlock()
 		switch method {
 		case "sendMessage", "sendPhoto":
 			chat := fields["chat_id"]
 			text, _ := json.Marshal(fields["text"])
-			fmt.Fprintf(w, `{"ok":true,"result":{"message_id":%d,"date":1625665242,"chat":{"id":%s,"type":"private"},"text":%s}}`, len(f.calls), chat, text)
+			fmt.Fprintf(w, `{"ok":true,"result":{"message_id":%d,"date":1625665242,"chat":{"id":%s,"type":"private"},"text":%s}}`, n, chat, text)
 		default:
 			io.WriteString(w, `{"ok":true,"result":true}`)
 		}
