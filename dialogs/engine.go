@@ -179,6 +179,13 @@ type turn struct {
 	// paging is set when the turn reads the same choices again, so the
 	// page being read stays.
 	paging bool
+	// detected is the language knowledge.DetectLang found for the text
+	// of the message, read once for the answer's language and the match.
+	detected struct {
+		text string
+		lang Lang
+		sure float64
+	}
 }
 
 // handleOptions are what the Conversation around the engine provides.

@@ -61,6 +61,10 @@ type Directory struct {
 	// byFirst finds them by their first rune.
 	names   []countyName
 	byFirst map[rune][]int
+	// firsts has the bit of firstBit(r) set for every rune r in byFirst:
+	// most runes of a message start no name, and are passed over without
+	// a map lookup.
+	firsts [firstBits / 64]uint64
 	// ambiguous are names that are a city and a county at once ("新竹").
 	ambiguous []Ambiguous
 }
@@ -274,10 +278,19 @@ func ParseDirectory(name string, raw []byte) (*Directory, error) {
 	for i, cn := range d.names {
 		if r, _ := utf8.DecodeRuneInString(cn.name); len(cn.name) >= 2 {
 			d.byFirst[r] = append(d.byFirst[r], i)
+			b := firstBit(r)
+			d.firsts[b/64] |= 1 << (b % 64)
 		}
 	}
 	return d, nil
 }
+
+// firstBits is the size of Directory.firsts, in bits.
+const firstBits = 4096
+
+// firstBit is r's bit in Directory.firsts (runes share bits; a set bit
+// only says a name may start there).
+func firstBit(r rune) uint32 { return uint32(r) % firstBits }
 
 func bothLangs(maps ...map[Lang]string) error {
 	for _, m := range maps {
@@ -361,6 +374,9 @@ func lowerNFKC(text string) string { return knowledge.NFKCLower(text) }
 func (d *Directory) countyIn(t string) (c County, candidates []County) {
 	best, bestLen := -1, 0
 	for i, r := range t {
+		if b := firstBit(r); d.firsts[b/64]&(1<<(b%64)) == 0 {
+			continue
+		}
 		for _, k := range d.byFirst[r] {
 			cn := d.names[k]
 			if len(cn.name) < bestLen || !strings.HasPrefix(t[i:], cn.name) || !wordAt(t, i, cn.name) {

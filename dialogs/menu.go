@@ -98,7 +98,9 @@ func (t *turn) text(raw string) {
 	}
 	lower := lowerNFKC(text)
 	t.noteCounty(lower)
-	if l, ok := textLang(text); ok && !t.s.LangSet {
+	t.detected.text = text
+	t.detected.lang, t.detected.sure = knowledge.DetectLang(text)
+	if l, ok := textLang(text, t.detected.lang, t.detected.sure); ok && !t.s.LangSet {
 		// Until the person picks a language, answer in the one they
 		// write, when a message says enough to tell ("ok" does not).
 		t.s.Lang = l
@@ -274,7 +276,7 @@ func (t *turn) aside(answer func()) {
 // formQuestion answers a question asked in the middle of a form. What
 // matches nothing is not a miss there: the form's prompt follows anyway.
 func (t *turn) formQuestion(text string) {
-	m := t.e.cfg.Matcher.Match(text)
+	m := t.match(text)
 	if m.Mode == knowledge.ModeNone && m.Near == "" {
 		return
 	}
@@ -326,7 +328,22 @@ func (t *turn) question(text string) {
 	if verify.MayHoldNumber(text) && t.number(text) {
 		return
 	}
-	t.matched(t.e.cfg.Matcher.Match(text))
+	t.matched(t.match(text))
+}
+
+// detectedMatcher is a Matcher that can be given the language
+// knowledge.DetectLang found for a text (knowledge.Index).
+type detectedMatcher interface {
+	MatchDetected(text string, lang knowledge.Lang, sure float64) knowledge.Match
+}
+
+// match asks the Matcher about text, with the language the turn detected
+// for it when the Matcher can take it.
+func (t *turn) match(text string) knowledge.Match {
+	if dm, ok := t.e.cfg.Matcher.(detectedMatcher); ok && t.detected.text == text {
+		return dm.MatchDetected(text, t.detected.lang, t.detected.sure)
+	}
+	return t.e.cfg.Matcher.Match(text)
 }
 
 // matched answers what the knowledge index made of a question.
@@ -442,12 +459,11 @@ func looksLikeNumber(text string) bool {
 }
 
 // textLang is the language a message is written in, when it says enough
-// to tell (knowledge.DetectLang, sure of it) and the conversation speaks
-// it. English needs two words and eight letters without any Chinese:
+// to tell (knowledge.DetectLang found l, sure of it) and the conversation
+// speaks it. English needs two words and eight letters without any Chinese:
 // "ok", "3Q" or an ID tell nothing, and a Chinese session never switches
 // because of one Latin word.
-func textLang(text string) (Lang, bool) {
-	l, sure := knowledge.DetectLang(text)
+func textLang(text string, l Lang, sure float64) (Lang, bool) {
 	if sure < knowledge.SureLang || !slices.Contains(knowledge.Langs, l) {
 		return "", false
 	}

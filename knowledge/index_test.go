@@ -213,24 +213,47 @@ func BenchmarkMatchMix(b *testing.B) {
 	if err != nil {
 		b.Skip(err)
 	}
-	var queries []string
+	queries := mixTexts(b)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		ix.Match(queries[i%len(queries)])
+	}
+}
+
+// mixTexts are the texts of eval.tsv, dev.tsv, dev3.th.tsv and
+// dev4.th.tsv, in order.
+func mixTexts(tb testing.TB) []string {
+	tb.Helper()
+	var texts []string
 	for _, name := range []string{"eval.tsv", "dev.tsv", "dev3.th.tsv", "dev4.th.tsv"} {
 		f, err := os.Open(filepath.Join("testdata", name))
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		cases, err := ParseEvalFile(f)
 		f.Close()
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		for _, c := range cases {
-			queries = append(queries, c.Text)
+			texts = append(texts, c.Text)
 		}
 	}
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		ix.Match(queries[i%len(queries)])
+	return texts
+}
+
+// TestMatchDetected: given the language DetectLang found, MatchDetected
+// matches as Match does, on every text of the evaluation mix.
+func TestMatchDetected(t *testing.T) {
+	ix, err := allLangsIndex()
+	if err != nil {
+		t.Skip(err)
+	}
+	for _, text := range mixTexts(t) {
+		lang, sure := DetectLang(text)
+		if got, want := ix.MatchDetected(text, lang, sure), ix.Match(text); !reflect.DeepEqual(got, want) {
+			t.Errorf("MatchDetected(%q) = %+v, Match %+v", text, got, want)
+		}
 	}
 }
 

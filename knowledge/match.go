@@ -115,7 +115,19 @@ func (ix *Index) Match(text string) Match { return ix.MatchIn(text, "") }
 // when the text alone does not say its language for sure ("ARC", "ok",
 // DetectLang below SureLang), it is read in hint, if the index reads hint.
 func (ix *Index) MatchIn(text string, hint Lang) Match {
-	lang := ix.langOf(text, hint)
+	lang, sure := DetectLang(text)
+	return ix.match(text, ix.langOf(text, hint, lang, sure))
+}
+
+// MatchDetected is Match for a text whose language DetectLang has already
+// found (lang, sure): a conversation that read the language to answer in
+// does not have it read twice.
+func (ix *Index) MatchDetected(text string, lang Lang, sure float64) Match {
+	return ix.match(text, ix.langOf(text, "", lang, sure))
+}
+
+// match is Match in lang.
+func (ix *Index) match(text string, lang Lang) Match {
 	li := ix.byLang[lang]
 	m := Match{Lang: lang, Mode: ModeNone}
 	if li == nil {
@@ -149,12 +161,12 @@ func (ix *Index) MatchIn(text string, hint Lang) Match {
 	return m
 }
 
-// langOf returns the language to read text in: DetectLang's when the
+// langOf returns the language to read text in, DetectLang having found
+// lang with confidence conf: lang when the
 // index reads it and it is sure or there is no hint; hint when the text
 // does not say for sure; otherwise, as before there were more languages,
 // zh-TW for text with Han characters and English for the rest.
-func (ix *Index) langOf(text string, hint Lang) Lang {
-	lang, conf := DetectLang(text)
+func (ix *Index) langOf(text string, hint, lang Lang, conf float64) Lang {
 	if conf < SureLang && hint != "" {
 		if _, ok := ix.byLang[hint]; ok {
 			return hint
