@@ -82,7 +82,10 @@ func TestDeliverNeverResends(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			url, f := holdingAPI(t, tt.holds...)
 			m := bot.NewMetrics()
-			c, err := New(Config{Token: testToken, APIBase: url, Metrics: m, HTTPClient: &http.Client{Timeout: 150 * time.Millisecond}})
+			// The held call waits out the timeout; the others must come
+			// back within it, also on a machine busy with other tests
+			// (150 ms was once too short there).
+			c, err := New(Config{Token: testToken, APIBase: url, Metrics: m, HTTPClient: &http.Client{Timeout: time.Second}})
 			if err != nil {
 				t.Fatal(err)
 			}
