@@ -328,6 +328,10 @@ func (ix *Index) decide(li *langIndex, th *Thresholds, m *Match, toks []int32, b
 		none()
 		return
 	}
+	// agrees: the question, read alone, asks for the whole message's best
+	// item as clearly as a question that is answered (the story around
+	// it only lowered the score).
+	agrees := asked.class == i1 && asked.score >= th.Confident
 	if asked.class >= 0 && (asked.class == i1 || asked.score <= s1) {
 		// The question alone says no more than the whole message.
 		asked.class = -1
@@ -341,7 +345,7 @@ func (ix *Index) decide(li *langIndex, th *Thresholds, m *Match, toks []int32, b
 	case nearOK && sn > s1-th.NearMargin:
 		m.Near = ix.class[n1]
 	}
-	if m.Near == "" && asked.class < 0 && s1 >= th.Confident && s1-s2 >= th.Margin {
+	if m.Near == "" && asked.class < 0 && (agrees || s1 >= th.Confident && s1-s2 >= th.Margin) {
 		m.Mode, m.Confident = ModeAnswer, true
 		m.Suggestions = []string{m.ID}
 		return

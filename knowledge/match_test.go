@@ -292,3 +292,25 @@ func TestSpacesBetweenClauses(t *testing.T) {
 		}
 	}
 }
+
+// TestAskingClauseAgrees: a long message whose story lowers the whole
+// message's score under Confident is answered when its question, read
+// alone, asks for the same item as clearly as an answered question does;
+// before, it was only offered as "did you mean".
+func TestAskingClauseAgrees(t *testing.T) {
+	ix, _ := defaultIndex(t)
+	th := DefaultThresholds
+	tests := []struct{ text, want string }{
+		{"Hello, my father is 80 and doesn't use smartphones, so I'm helping him sign up for the vaccine on the government website. It asks for his NHI card number, but there are several numbers printed on his card. Which one is the card number?", "q1"},
+		{"我媽媽七十幾歲 不太會用手機 我今天回家幫她弄疫苗登記 網站一直要健保卡號 卡片上的號碼有好幾組 到底哪一組才是卡號啊", "q1"},
+	}
+	for _, tt := range tests {
+		m := ix.Match(tt.text)
+		if m.ID != tt.want || m.Mode != ModeAnswer {
+			t.Errorf("%q: %s in mode %v, want %s answered", tt.text, m.ID, m.Mode, tt.want)
+		}
+		if m.Score >= th.Confident && m.Score-m.RunnerUpScore >= th.Margin {
+			t.Errorf("%q: the whole message scores %.2f, %.2f ahead: it does not test the asking clause", tt.text, m.Score, m.Score-m.RunnerUpScore)
+		}
+	}
+}
