@@ -132,11 +132,13 @@ const DefaultIdle = 15 * time.Minute
 
 // MemoryStore is the embedded Store: sessions in go-cache, each expiring
 // after the idle time since its last Put. Each is kept encoded
-// (storeSession), a string without pointers about a sixth
-// of the size of a Session, whose first bytes are also the entry's key.
+// (appendStored), without pointers and about a sixth of the size of a
+// Session, in chunks shared by many sessions (sessionArena), so that the
+// garbage collector does not mark them one by one.
 type MemoryStore struct {
-	c    *cache.Cache
-	idle time.Duration
+	c     *cache.Cache
+	idle  time.Duration
+	arena *sessionArena
 }
 
 // NewMemoryStore returns a store whose sessions expire after idle (DefaultIdle
@@ -145,7 +147,8 @@ func NewMemoryStore(idle time.Duration) *MemoryStore {
 	if idle <= 0 {
 		idle = DefaultIdle
 	}
-	return &MemoryStore{c: cache.New(idle, idle), idle: idle}
+	c := cache.New(idle, idle)
+	return &MemoryStore{c: c, idle: idle, arena: newSessionArena(c, idle)}
 }
 
 // Get returns a copy of the person's session, or nil when there is none.
@@ -166,21 +169,25 @@ func (m *MemoryStore) Get(_ context.Context, person string) (*Session, error) {
 	return s, nil
 }
 
+// maxPerson is the longest person id the MemoryStore keeps (a record's
+// header holds its length in 16 bits); platform ids are tens of bytes.
+const maxPerson = 1<<16 - 1
+
 // Put stores a copy of s and restarts its idle expiry.
 func (m *MemoryStore) Put(_ context.Context, s *Session) error {
-	enc, p := storeSession(s)
-	// The key is the encoding's first bytes, one allocation for both: a
-	// map assignment to a string key that is there already takes the new
-	// key too, so the old encoding is not held on to. The value is a
-	// pointer to the same bytes, which needs no allocation of its own
-	// (storeSession).
-	m.c.Set(enc[:len(s.Person)], p, cache.DefaultExpiration)
+	if len(s.Person) > maxPerson {
+		return fmt.Errorf("dialogs: memory store: a person id of %d bytes", len(s.Person))
+	}
+	buf := scratch.Get().(*[]byte)
+	defer scratch.Put(buf)
+	*buf = appendStored((*buf)[:0], s)
+	m.arena.put(*buf, s.Person)
 	return nil
 }
 
 // Delete forgets the person's session.
 func (m *MemoryStore) Delete(_ context.Context, person string) error {
-	m.c.Delete(person)
+	m.arena.delete(person)
 	return nil
 }
 

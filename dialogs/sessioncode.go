@@ -131,26 +131,22 @@ func appendSession(b []byte, s *Session) []byte {
 // million idle sessions, a million more objects for the collector to mark
 // at every collection.
 
-// storeSession returns s encoded for the store and a pointer to its first
-// byte; the string's first len(s.Person) bytes are the person.
-func storeSession(s *Session) (string, *byte) {
-	buf := scratch.Get().(*[]byte)
-	defer scratch.Put(buf)
-	b := appendSession((*buf)[:0], s)
-	*buf = b
-	rest := b[len(s.Person):]
+// appendStored appends s encoded for the store to dst (its first
+// len(s.Person) bytes are the person).
+func appendStored(dst []byte, s *Session) []byte {
+	start := len(dst)
+	b := appendSession(dst, s)
+	at := start + len(s.Person)
+	rest := len(b) - at
 	var n [binary.MaxVarintLen64]byte
-	size := binary.PutUvarint(n[:], uint64(len(rest)))
-	var out strings.Builder
-	out.Grow(len(s.Person) + size + len(rest))
-	out.WriteString(s.Person)
-	out.Write(n[:size])
-	out.Write(rest)
-	stored := out.String()
-	return stored, unsafe.StringData(stored)
+	size := binary.PutUvarint(n[:], uint64(rest))
+	b = append(b, n[:size]...) // room: the fields move up by size
+	copy(b[at+size:], b[at:at+rest])
+	copy(b[at:], n[:size])
+	return b
 }
 
-// storedSession is the string storeSession made, from its first byte, for
+// storedSession is the string appendStored made, from its first byte, for
 // person, and where the fields start in it.
 func storedSession(p *byte, person string) (string, int) {
 	i := len(person)
@@ -167,7 +163,7 @@ func storedSession(p *byte, person string) (string, int) {
 }
 
 // scratch holds the buffers sessions are encoded in before they are
-// copied to a string of the exact size.
+// copied into the store's chunks.
 var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // decodeSession reads what appendSession wrote for person, its fields

@@ -296,10 +296,11 @@ func BenchmarkSessionEncoding(b *testing.B) {
 	}
 	b.ReportAllocs()
 	var size int
+	var buf []byte
 	for b.Loop() {
-		enc, p := storeSession(s)
-		size = len(enc)
-		stored, start := storedSession(p, s.Person)
+		buf = appendStored(buf[:0], s)
+		size = len(buf)
+		stored, start := storedSession(&buf[0], s.Person)
 		if _, err := decodeSession(s.Person, stored, start); err != nil {
 			b.Fatal(err)
 		}
