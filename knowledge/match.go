@@ -162,10 +162,10 @@ func (ix *Index) match(text string, lang Lang) Match {
 }
 
 // langOf returns the language to read text in, DetectLang having found
-// lang with confidence conf: lang when the
-// index reads it and it is sure or there is no hint; hint when the text
-// does not say for sure; otherwise, as before there were more languages,
-// zh-TW for text with Han characters and English for the rest.
+// lang with confidence conf: lang when the index reads it and it is sure
+// or there is no hint; hint when the text does not say for sure;
+// otherwise, as before there were more languages, zh-TW for text with Han
+// characters and English for the rest.
 func (ix *Index) langOf(text string, hint, lang Lang, conf float64) Lang {
 	if conf < SureLang && hint != "" {
 		if _, ok := ix.byLang[hint]; ok {
