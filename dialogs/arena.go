@@ -256,16 +256,3 @@ func (a *sessionArena) expire() {
 	}
 	a.order = append(a.order[:0], a.order[n:]...)
 }
-
-// stats reports the chunks held and the bytes written into them, for the
-// tests.
-func (a *sessionArena) stats() (chunks, bytes, live int) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.settle()
-	for _, ch := range a.chunks {
-		bytes += len(ch.buf)
-		live += ch.live
-	}
-	return len(a.chunks), bytes, live
-}

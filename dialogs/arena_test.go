@@ -136,3 +136,15 @@ func TestArenaConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// stats reports the chunks held and the bytes written into them, for the tests.
+func (a *sessionArena) stats() (chunks, bytes, live int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.settle()
+	for _, ch := range a.chunks {
+		bytes += len(ch.buf)
+		live += ch.live
+	}
+	return len(a.chunks), bytes, live
+}

@@ -137,7 +137,6 @@ const DefaultIdle = 15 * time.Minute
 // garbage collector does not mark them one by one.
 type MemoryStore struct {
 	c     *cache.Cache
-	idle  time.Duration
 	arena *sessionArena
 }
 
@@ -148,7 +147,7 @@ func NewMemoryStore(idle time.Duration) *MemoryStore {
 		idle = DefaultIdle
 	}
 	c := cache.New(idle, idle)
-	return &MemoryStore{c: c, idle: idle, arena: newSessionArena(c, idle)}
+	return &MemoryStore{c: c, arena: newSessionArena(c, idle)}
 }
 
 // Get returns a copy of the person's session, or nil when there is none.
